@@ -1,0 +1,62 @@
+"""Reads of the ledger: balances of accounts."""
+
+from __future__ import annotations
+
+import uuid
+from decimal import Decimal
+
+from django.db.models import Case, DecimalField, F, Sum, When
+
+from ledger.models import Account, Asset, JournalLine
+
+
+def program_account_get(*, asset_id: uuid.UUID, type: str) -> Account:
+    """The program's ISSUANCE or REDEMPTIONS account of an asset (created with the asset)."""
+    return Account.objects.get(asset_id=asset_id, type=type, participant__isnull=True)
+
+
+def program_accounts_for(asset: Asset) -> dict[str, Account]:
+    accounts = Account.objects.filter(asset_id=asset.id, participant__isnull=True)
+    return {account.type: account for account in accounts}
+
+
+def _signed_sum_expression(normal: str):
+    """Sum of line amounts in the account's normal direction (DEBIT or CREDIT)."""
+    return Sum(
+        Case(
+            When(direction=normal, then=F("amount")),
+            default=-F("amount"),
+            output_field=DecimalField(max_digits=28, decimal_places=4),
+        )
+    )
+
+
+NORMAL_DIRECTION = {
+    Account.Type.WALLET: JournalLine.Direction.CREDIT,
+    Account.Type.REDEMPTIONS: JournalLine.Direction.CREDIT,
+    Account.Type.ISSUANCE: JournalLine.Direction.DEBIT,
+}
+
+
+def account_balance_get(*, account: Account) -> Decimal:
+    """
+    The account's balance in its normal direction.
+
+    Wallets read their stored running balance; program accounts are derived
+    from their lines by aggregate.
+    """
+    if account.balance is not None:
+        return account.balance
+    total = JournalLine.objects.filter(account_id=account.id).aggregate(
+        total=_signed_sum_expression(NORMAL_DIRECTION[account.type])
+    )["total"]
+    return total or Decimal(0)
+
+
+def wallets_for_participant(*, participant_id: uuid.UUID, asset_ids) -> dict[uuid.UUID, Account]:
+    """The participant's wallets by asset id (assets without movement have none)."""
+    wallets = Account.objects.filter(
+        type=Account.Type.WALLET, participant_id=participant_id, asset_id__in=list(asset_ids)
+    )
+    return {wallet.asset_id: wallet for wallet in wallets}
+

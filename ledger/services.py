@@ -1,0 +1,157 @@
+"""
+The ledger's only writer.
+
+:func:`journal_entry_post` turns a list of lines into one balanced journal
+entry and moves the stored wallet balances in the caller's transaction.
+Callers (accruals, redemptions, reversals) lock what they need first; this
+module takes the wallet row locks in primary-key order through its UPDATEs.
+"""
+
+from __future__ import annotations
+
+import uuid
+from collections import defaultdict
+from collections.abc import Iterable
+from dataclasses import dataclass
+from decimal import Decimal
+
+from django.db import IntegrityError, transaction
+from django.db.models import F
+from django.utils import timezone
+
+from ledger.models import MAX_AMOUNT, Account, Asset, JournalEntry, JournalLine
+from loyalty.errors import LedgerInvariantViolation
+
+DEBIT = JournalLine.Direction.DEBIT
+CREDIT = JournalLine.Direction.CREDIT
+
+
+def quantize(amount: Decimal, scale: int) -> Decimal:
+    """The one rounding helper: ``amount`` at ``scale`` places, refusing to drop digits."""
+    quantum = Decimal(1).scaleb(-scale)
+    value = Decimal(amount).quantize(quantum)
+    if value != amount:
+        raise LedgerInvariantViolation(f"Amount {amount} has more than {scale} decimal places.")
+    return value
+
+
+@dataclass(frozen=True)
+class Line:
+    """One leg of an entry to post."""
+
+    account: Account
+    direction: str
+    amount: Decimal
+
+
+def _signed_for_wallet(line: Line) -> Decimal:
+    # Wallets are liabilities: credit-normal.
+    return line.amount if line.direction == CREDIT else -line.amount
+
+
+def _validate(program_id: uuid.UUID, lines: list[Line], assets: dict[uuid.UUID, Asset]) -> None:
+    if len(lines) < 2:
+        raise LedgerInvariantViolation("A journal entry needs at least two lines.")
+    totals: dict[uuid.UUID, Decimal] = defaultdict(Decimal)
+    for line in lines:
+        account = line.account
+        if account.program_id != program_id:
+            raise LedgerInvariantViolation("All lines of an entry must belong to the entry's program.")
+        if line.direction not in (DEBIT, CREDIT):
+            raise LedgerInvariantViolation(f"Unknown direction {line.direction!r}.")
+        if not isinstance(line.amount, Decimal):
+            raise LedgerInvariantViolation("Amounts must be Decimal.")
+        if line.amount <= 0 or not line.amount.is_finite():
+            raise LedgerInvariantViolation("Line amounts must be positive.")
+        if line.amount > MAX_AMOUNT:
+            raise LedgerInvariantViolation("Line amount is too large.")
+        asset = assets[account.asset_id]
+        quantize(line.amount, asset.scale)
+        totals[account.asset_id] += line.amount if line.direction == DEBIT else -line.amount
+    unbalanced = [str(asset_id) for asset_id, total in totals.items() if total != 0]
+    if unbalanced:
+        raise LedgerInvariantViolation(f"Debits and credits differ for asset(s) {', '.join(unbalanced)}.")
+
+
+def journal_entry_post(
+    *,
+    program_id: uuid.UUID,
+    kind: str,
+    description: str,
+    lines: Iterable[Line],
+    assets: Iterable[Asset],
+    reverses_id: uuid.UUID | None = None,
+    entry_id: uuid.UUID | None = None,
+) -> JournalEntry:
+    """
+    Post one balanced journal entry and move the stored wallet balances.
+
+    Must run inside the caller's ``transaction.atomic()``. ``assets`` are the
+    assets of the lines (the caller has them; passing them saves queries).
+    Wallet balances are updated with ``balance = balance + delta`` in
+    primary-key order; the ``CHECK (balance >= 0)`` constraint is the last
+    guard against a negative wallet (callers check the balance under their
+    lock first and raise ``InsufficientBalance``).
+
+    Raises ``LedgerInvariantViolation`` for an entry with fewer than two lines,
+    a non-positive amount, lines of another program, more decimals than the
+    asset's scale, or debits and credits that differ for any asset.
+    """
+    if not transaction.get_connection().in_atomic_block:
+        raise LedgerInvariantViolation("journal_entry_post must run inside a transaction.")
+    lines = list(lines)
+    asset_map = {asset.id: asset for asset in assets}
+    missing = {line.account.asset_id for line in lines} - set(asset_map)
+    if missing:
+        asset_map.update({a.id: a for a in Asset.objects.filter(id__in=missing)})
+    _validate(program_id, lines, asset_map)
+
+    entry = JournalEntry(
+        id=entry_id or uuid.uuid4(),
+        program_id=program_id,
+        kind=kind,
+        description=description,
+        reverses_id=reverses_id,
+    )
+    entry.save(force_insert=True)
+    JournalLine.objects.bulk_create(
+        [
+            JournalLine(
+                entry=entry,
+                account_id=line.account.id,
+                asset_id=line.account.asset_id,
+                direction=line.direction,
+                amount=line.amount,
+            )
+            for line in lines
+        ]
+    )
+
+    deltas: dict[uuid.UUID, Decimal] = defaultdict(Decimal)
+    for line in lines:
+        if line.account.type == Account.Type.WALLET:
+            deltas[line.account.id] += _signed_for_wallet(line)
+    now = timezone.now()
+    for account_id in sorted(deltas):
+        try:
+            Account.objects.filter(id=account_id).update(balance=F("balance") + deltas[account_id], updated_at=now)
+        except IntegrityError as exc:  # CHECK balance >= 0
+            raise LedgerInvariantViolation("A wallet balance would go below zero.") from exc
+    for line in lines:
+        if line.account.id in deltas and line.account.balance is not None:
+            line.account.balance += deltas.pop(line.account.id)
+            line.account.updated_at = now
+    return entry
+
+
+def asset_create(*, program_id: uuid.UUID, code: str, name: str, scale: int = 2) -> Asset:
+    """Create an asset and the program's ISSUANCE and REDEMPTIONS accounts for it."""
+    with transaction.atomic():
+        asset = Asset.objects.create(program_id=program_id, code=code, name=name, scale=scale)
+        Account.objects.bulk_create(
+            [
+                Account(program_id=program_id, asset=asset, type=Account.Type.ISSUANCE, balance=None),
+                Account(program_id=program_id, asset=asset, type=Account.Type.REDEMPTIONS, balance=None),
+            ]
+        )
+    return asset

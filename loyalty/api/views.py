@@ -1,0 +1,23 @@
+"""Core API views: the landing page and /healthz."""
+
+from django.db import connection
+from django.http import JsonResponse
+from django.shortcuts import render
+from django.views.decorators.http import require_GET
+
+
+@require_GET
+def landing(request):
+    return render(request, "landing.html")
+
+
+@require_GET
+def healthz(request):
+    """``{"status": "ok", "database": "ok"}``, or 503 when the database is unreachable."""
+    try:
+        with connection.cursor() as cursor:
+            cursor.execute("SELECT 1")
+            cursor.fetchone()
+    except Exception:  # noqa: BLE001 - any failure means "not healthy"
+        return JsonResponse({"status": "error", "database": "unavailable"}, status=503, headers={"Retry-After": "1"})
+    return JsonResponse({"status": "ok", "database": "ok"})

@@ -1,0 +1,110 @@
+"""
+``X-API-Key`` authentication, the permission that requires it, and the
+per-key rate limit.
+
+Keys look like ``lk_<prefix>_<secret>``. Only the prefix and the SHA-256 of
+the whole key are stored; authentication looks the key up by prefix and
+compares hashes in constant time.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import hmac
+import re
+import secrets
+import string
+from dataclasses import dataclass
+
+from rest_framework import authentication, exceptions, permissions, throttling
+
+from loyalty.models import ApiKey
+
+KEY_PATTERN = re.compile(r"^lk_([a-z0-9]{8})_([A-Za-z0-9]{40})$")
+PREFIX_ALPHABET = string.ascii_lowercase + string.digits
+SECRET_ALPHABET = string.ascii_letters + string.digits
+SECRET_LENGTH = 40
+
+
+def hash_key(plain_key: str) -> str:
+    return hashlib.sha256(plain_key.encode()).hexdigest()
+
+
+def generate_key() -> tuple[str, str]:
+    """Return a new ``(prefix, plain_key)``."""
+    prefix = "".join(secrets.choice(PREFIX_ALPHABET) for _ in range(8))
+    secret = "".join(secrets.choice(SECRET_ALPHABET) for _ in range(SECRET_LENGTH))
+    return prefix, f"lk_{prefix}_{secret}"
+
+
+@dataclass(frozen=True)
+class KeyScope:
+    """What an authenticated key may see: all programs, or a set of ids."""
+
+    api_key: ApiKey
+    program_ids: frozenset | None  # None means all programs
+
+    @property
+    def all_programs(self) -> bool:
+        return self.program_ids is None
+
+    def can_see(self, program_id) -> bool:
+        return self.program_ids is None or program_id in self.program_ids
+
+    def filter_programs(self, queryset, field: str = "program_id"):
+        """Restrict a queryset to the programs the key may see."""
+        if self.program_ids is None:
+            return queryset
+        return queryset.filter(**{f"{field}__in": self.program_ids})
+
+
+def scope_for(api_key: ApiKey) -> KeyScope:
+    if api_key.all_programs:
+        return KeyScope(api_key=api_key, program_ids=None)
+    return KeyScope(api_key=api_key, program_ids=frozenset(api_key.programs.values_list("id", flat=True)))
+
+
+def authenticate_key(plain_key: str) -> KeyScope | None:
+    """Return the scope of a valid, unrevoked key, or None."""
+    match = KEY_PATTERN.match(plain_key or "")
+    if not match:
+        return None
+    api_key = ApiKey.objects.filter(prefix=match.group(1), revoked_at__isnull=True).first()
+    if api_key is None or not hmac.compare_digest(api_key.key_hash, hash_key(plain_key)):
+        return None
+    return scope_for(api_key)
+
+
+class ApiKeyAuthentication(authentication.BaseAuthentication):
+    """Authenticate ``X-API-Key``; ``request.auth`` becomes a :class:`KeyScope`."""
+
+    header = "HTTP_X_API_KEY"
+
+    def authenticate(self, request):
+        plain_key = request.META.get(self.header)
+        if not plain_key:
+            raise exceptions.NotAuthenticated("Missing X-API-Key header.")
+        scope = authenticate_key(plain_key)
+        if scope is None:
+            raise exceptions.AuthenticationFailed("Unknown or revoked API key.")
+        return (None, scope)
+
+    def authenticate_header(self, request):
+        # Makes DRF answer 401 (not 403) to unauthenticated requests.
+        return 'ApiKey header="X-API-Key"'
+
+
+class HasApiKey(permissions.BasePermission):
+    def has_permission(self, request, view):
+        return isinstance(request.auth, KeyScope)
+
+
+class ApiKeyRateThrottle(throttling.SimpleRateThrottle):
+    """Limit requests per API key (``API_RATE_LIMIT``, default 6000/min)."""
+
+    scope = "api_key"
+
+    def get_cache_key(self, request, view):
+        if not isinstance(request.auth, KeyScope):
+            return None
+        return self.cache_format % {"scope": self.scope, "ident": request.auth.api_key.prefix}

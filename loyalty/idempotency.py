@@ -1,0 +1,122 @@
+"""
+Idempotency keys: shared machinery for every movement (accruals, redemptions,
+reversals).
+
+A key is bound, per program, to the first request that succeeded with it: a
+fingerprint of its endpoint, path ids and body (after defaults) and the id of
+the record it created. :func:`idempotency_claim` runs inside the movement's
+transaction, before any business lock, as one ``INSERT ... ON CONFLICT DO
+NOTHING``; the unique index arbitrates races:
+
+- no row yet: the insert wins, the caller proceeds and must create its record
+  with the pre-generated ``resource_id``. If the caller fails, the insert rolls
+  back with everything else and the key stays free;
+- a committed row: same fingerprint -> the caller answers 200 with that record;
+  different -> ``IdempotencyKeyReused`` (409);
+- an in-flight row: PostgreSQL makes the insert wait for that transaction, then
+  behaves as one of the two cases above. On SQLite, ``BEGIN IMMEDIATE`` already
+  serializes writers.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import uuid
+from decimal import Decimal
+
+from django.db import connection
+from django.utils import timezone
+
+from loyalty.errors import IdempotencyKeyReused, ValidationFailed
+from loyalty.models import IdempotencyRecord
+
+MAX_KEY_LENGTH = 255
+
+
+def _canonical(value):
+    if isinstance(value, Decimal):
+        return format(value.normalize(), "f")
+    if isinstance(value, uuid.UUID):
+        return str(value)
+    if isinstance(value, dict):
+        return {str(k): _canonical(v) for k, v in value.items()}
+    if isinstance(value, (list, tuple)):
+        return [_canonical(v) for v in value]
+    return value
+
+
+def request_fingerprint(*, endpoint: str, path_ids: dict, body: dict) -> str:
+    """Hash of what makes two requests "the same": endpoint, path ids, body after defaults."""
+    payload = {"endpoint": endpoint, "path": _canonical(path_ids), "body": _canonical(body)}
+    return hashlib.sha256(json.dumps(payload, sort_keys=True, separators=(",", ":")).encode()).hexdigest()
+
+
+def resolve_idempotency_key(*, body_key: str | None, header_key: str | None) -> str | None:
+    """Pick the key from the body or the ``Idempotency-Key`` header; both and different is 400."""
+    if header_key is not None:
+        if not (1 <= len(header_key) <= MAX_KEY_LENGTH):
+            raise ValidationFailed.on("idempotency_key", f"Must be 1-{MAX_KEY_LENGTH} characters.")
+        if body_key is not None and body_key != header_key:
+            raise ValidationFailed.on(
+                "idempotency_key", "The body's idempotency_key and the Idempotency-Key header differ."
+            )
+    return body_key if body_key is not None else header_key
+
+
+def idempotency_claim(
+    *, program_id: uuid.UUID, key: str, fingerprint: str, kind: str, resource_id: uuid.UUID
+) -> uuid.UUID | None:
+    """
+    Claim ``key`` for a new record inside the caller's transaction.
+
+    Returns None when the caller now owns the key (and must create its record
+    with ``resource_id``), or the id of the record an identical earlier request
+    created. Raises ``IdempotencyKeyReused`` when the key belongs to a
+    different request. May block while a concurrent transaction holds the key.
+    """
+    table = connection.ops.quote_name(IdempotencyRecord._meta.db_table)
+    fields = {f.attname: f for f in IdempotencyRecord._meta.concrete_fields}
+
+    def prep(name, value):
+        return fields[name].get_db_prep_value(value, connection)
+
+    with connection.cursor() as cursor:
+        cursor.execute(
+            f"INSERT INTO {table} (program_id, key, fingerprint, kind, resource_id, created_at) "
+            f"VALUES (%s, %s, %s, %s, %s, %s) ON CONFLICT (program_id, key) DO NOTHING RETURNING id",
+            [
+                prep("program_id", program_id),
+                key,
+                fingerprint,
+                kind,
+                prep("resource_id", resource_id),
+                prep("created_at", timezone.now()),
+            ],
+        )
+        if cursor.fetchone() is not None:
+            return None
+    existing = IdempotencyRecord.objects.only("fingerprint", "kind", "resource_id").get(
+        program_id=program_id, key=key
+    )
+    if existing.fingerprint != fingerprint or existing.kind != kind:
+        raise IdempotencyKeyReused(
+            "The idempotency key was used before with a different request; nothing was changed."
+        )
+    return existing.resource_id
+
+
+def idempotency_lookup(*, program_id: uuid.UUID, key: str, fingerprint: str, kind: str) -> uuid.UUID | None:
+    """Read-only check (no claim): the record id of an identical earlier request, or None."""
+    existing = (
+        IdempotencyRecord.objects.only("fingerprint", "kind", "resource_id")
+        .filter(program_id=program_id, key=key)
+        .first()
+    )
+    if existing is None:
+        return None
+    if existing.fingerprint != fingerprint or existing.kind != kind:
+        raise IdempotencyKeyReused(
+            "The idempotency key was used before with a different request; nothing was changed."
+        )
+    return existing.resource_id

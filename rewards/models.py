@@ -1,0 +1,192 @@
+"""Reward catalog, redemptions and reversals."""
+
+import uuid
+
+from django.conf import settings
+from django.db import models
+from django.db.models import F, Q
+
+
+class Reward(models.Model):
+    class Type(models.TextChoices):
+        UNIT_BASED = "UNIT_BASED"
+        AMOUNT_BASED = "AMOUNT_BASED"
+
+    class Status(models.TextChoices):
+        ACTIVE = "ACTIVE"
+        INACTIVE = "INACTIVE"
+        OUT_OF_STOCK = "OUT_OF_STOCK"
+
+    id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
+    program = models.ForeignKey("loyalty.Program", on_delete=models.PROTECT, related_name="rewards")
+    asset = models.ForeignKey("ledger.Asset", on_delete=models.PROTECT, related_name="rewards")
+    name = models.CharField(max_length=200)
+    description = models.TextField(blank=True, default="")
+    type = models.CharField(max_length=16, choices=Type.choices)
+    unit_cost = models.DecimalField(max_digits=16, decimal_places=4, null=True, blank=True)
+    min_amount = models.DecimalField(max_digits=16, decimal_places=4, null=True, blank=True)
+    max_amount = models.DecimalField(max_digits=16, decimal_places=4, null=True, blank=True)
+    status = models.CharField(max_length=16, choices=Status.choices, default=Status.ACTIVE)
+    max_total = models.PositiveIntegerField(null=True, blank=True)
+    redeemed_count = models.PositiveIntegerField(default=0, editable=False)
+    max_per_participant = models.PositiveIntegerField(null=True, blank=True)
+    available_from = models.DateTimeField(null=True, blank=True)
+    available_until = models.DateTimeField(null=True, blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        ordering = ["-created_at", "-id"]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(type="UNIT_BASED", unit_cost__gt=0, min_amount__isnull=True, max_amount__isnull=True)
+                | Q(type="AMOUNT_BASED", unit_cost__isnull=True),
+                name="reward_pricing_by_type",
+            ),
+            models.CheckConstraint(
+                condition=Q(min_amount__isnull=True) | Q(max_amount__isnull=True) | Q(min_amount__lte=F("max_amount")),
+                name="reward_min_le_max",
+            ),
+            models.CheckConstraint(
+                condition=Q(available_from__isnull=True)
+                | Q(available_until__isnull=True)
+                | Q(available_from__lt=F("available_until")),
+                name="reward_window_ordered",
+            ),
+            models.CheckConstraint(condition=Q(max_total__isnull=True) | Q(max_total__gte=1), name="reward_max_total_positive"),
+            models.CheckConstraint(
+                condition=Q(max_per_participant__isnull=True) | Q(max_per_participant__gte=1),
+                name="reward_max_per_participant_positive",
+            ),
+            models.CheckConstraint(condition=Q(redeemed_count__gte=0), name="reward_redeemed_count_non_negative"),
+            models.CheckConstraint(
+                condition=Q(status__in=["ACTIVE", "INACTIVE", "OUT_OF_STOCK"]), name="reward_status_valid"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return self.name
+
+    @property
+    def units_left(self) -> int | None:
+        if self.max_total is None:
+            return None
+        return max(self.max_total - self.redeemed_count, 0)
+
+
+class ParticipantRewardCount(models.Model):
+    """How much of a reward one participant holds (units or redemptions), against max_per_participant."""
+
+    reward = models.ForeignKey(Reward, on_delete=models.PROTECT, related_name="participant_counts")
+    participant = models.ForeignKey(
+        "participants.Participant", on_delete=models.PROTECT, related_name="reward_counts"
+    )
+    count = models.PositiveIntegerField(default=0)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["reward", "participant"], name="participant_reward_count_unique"),
+            models.CheckConstraint(condition=Q(count__gte=0), name="participant_reward_count_non_negative"),
+        ]
+
+
+class Redemption(models.Model):
+    class Status(models.TextChoices):
+        COMPLETED = "COMPLETED"
+        PARTIALLY_REVERSED = "PARTIALLY_REVERSED"
+        FULLY_REVERSED = "FULLY_REVERSED"
+
+    id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
+    program = models.ForeignKey("loyalty.Program", on_delete=models.PROTECT, related_name="redemptions")
+    participant = models.ForeignKey(
+        "participants.Participant", on_delete=models.PROTECT, related_name="redemptions"
+    )
+    asset = models.ForeignKey("ledger.Asset", on_delete=models.PROTECT, related_name="redemptions")
+    reward = models.ForeignKey(Reward, on_delete=models.PROTECT, null=True, blank=True, related_name="redemptions")
+    amount = models.DecimalField(max_digits=16, decimal_places=4)
+    quantity = models.PositiveIntegerField(null=True, blank=True)
+    unit_cost = models.DecimalField(max_digits=16, decimal_places=4, null=True, blank=True)
+    description = models.CharField(max_length=500)
+    journal_entry = models.OneToOneField(
+        "ledger.JournalEntry", on_delete=models.PROTECT, related_name="redemption"
+    )
+    status = models.CharField(max_length=20, choices=Status.choices, default=Status.COMPLETED)
+    reversed_amount = models.DecimalField(max_digits=16, decimal_places=4, default=0)
+    reversed_quantity = models.PositiveIntegerField(null=True, blank=True)
+    # Units this redemption took from the reward's stock (quantity for
+    # UNIT_BASED, 1 for AMOUNT_BASED, 0 for direct redemptions).
+    stock_units = models.PositiveIntegerField(default=0)
+    idempotency_key = models.CharField(max_length=255, null=True, blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        ordering = ["-created_at", "-id"]
+        indexes = [
+            models.Index(fields=["program", "-created_at"], name="redemption_program_newest_idx"),
+            models.Index(fields=["participant", "-created_at"], name="redemption_participant_idx"),
+            models.Index(fields=["reward", "-created_at"], name="redemption_reward_idx"),
+        ]
+        constraints = [
+            models.CheckConstraint(condition=Q(amount__gt=0), name="redemption_amount_positive"),
+            models.CheckConstraint(
+                condition=Q(reversed_amount__gte=0) & Q(reversed_amount__lte=F("amount")),
+                name="redemption_reversed_amount_within_amount",
+            ),
+            models.CheckConstraint(
+                condition=Q(reversed_quantity__isnull=True)
+                | (Q(quantity__isnull=False) & Q(reversed_quantity__lte=F("quantity"))),
+                name="redemption_reversed_quantity_within_quantity",
+            ),
+            models.CheckConstraint(
+                condition=Q(quantity__isnull=True) | Q(quantity__gte=1, quantity__lte=10000),
+                name="redemption_quantity_range",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"Redemption {self.amount} by {self.participant_id}"
+
+    @property
+    def remaining_amount(self):
+        return self.amount - self.reversed_amount
+
+    @property
+    def remaining_quantity(self) -> int | None:
+        if self.quantity is None:
+            return None
+        return self.quantity - (self.reversed_quantity or 0)
+
+
+class Reversal(models.Model):
+    id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
+    program = models.ForeignKey("loyalty.Program", on_delete=models.PROTECT, related_name="reversals")
+    redemption = models.ForeignKey(Redemption, on_delete=models.PROTECT, related_name="reversals")
+    amount = models.DecimalField(max_digits=16, decimal_places=4)
+    quantity = models.PositiveIntegerField(null=True, blank=True)
+    reason = models.CharField(max_length=500, blank=True, default="")
+    restock = models.BooleanField(null=True, blank=True)
+    # Units this reversal returned to the reward's stock (and the participant's
+    # count): quantity for a restocked UNIT_BASED reversal, 1 for the restocked
+    # reversal that completes an AMOUNT_BASED redemption, else 0.
+    stock_returned = models.PositiveIntegerField(default=0)
+    journal_entry = models.OneToOneField(
+        "ledger.JournalEntry", on_delete=models.PROTECT, related_name="reversal"
+    )
+    idempotency_key = models.CharField(max_length=255, null=True, blank=True)
+    created_by_api_key = models.ForeignKey(
+        "loyalty.ApiKey", on_delete=models.PROTECT, null=True, blank=True, related_name="reversals"
+    )
+    created_by_user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="reversals"
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["-created_at", "-id"]
+        constraints = [
+            models.CheckConstraint(condition=Q(amount__gt=0), name="reversal_amount_positive"),
+        ]
+
+    def __str__(self) -> str:
+        return f"Reversal {self.amount} of {self.redemption_id}"

@@ -1,0 +1,3 @@
+"""API v1 routes of the rewards app (mounted under /api/v1/)."""
+
+urlpatterns: list = []
