@@ -60,3 +60,21 @@ def wallets_for_participant(*, participant_id: uuid.UUID, asset_ids) -> dict[uui
     )
     return {wallet.asset_id: wallet for wallet in wallets}
 
+
+
+# asset id -> {type: account id}. Program accounts are created with their
+# asset and never change or go away, so this mapping is safe to keep for the
+# life of the process.
+_PROGRAM_ACCOUNT_IDS: dict[uuid.UUID, dict[str, uuid.UUID]] = {}
+
+
+def program_account_id(*, asset_id: uuid.UUID, type: str) -> uuid.UUID:
+    """The id of the program's ISSUANCE or REDEMPTIONS account of an asset (cached)."""
+    ids = _PROGRAM_ACCOUNT_IDS.get(asset_id)
+    if ids is None:
+        ids = dict(
+            Account.objects.filter(asset_id=asset_id, participant__isnull=True).values_list("type", "id")
+        )
+        if len(ids) == 2:
+            _PROGRAM_ACCOUNT_IDS[asset_id] = ids
+    return ids[type]

@@ -20,19 +20,11 @@ from django.db.models import F
 from django.utils import timezone
 
 from ledger.models import MAX_AMOUNT, Account, Asset, JournalEntry, JournalLine
+from ledger.money import fits_scale
 from loyalty.errors import LedgerInvariantViolation
 
 DEBIT = JournalLine.Direction.DEBIT
 CREDIT = JournalLine.Direction.CREDIT
-
-
-def quantize(amount: Decimal, scale: int) -> Decimal:
-    """The one rounding helper: ``amount`` at ``scale`` places, refusing to drop digits."""
-    quantum = Decimal(1).scaleb(-scale)
-    value = Decimal(amount).quantize(quantum)
-    if value != amount:
-        raise LedgerInvariantViolation(f"Amount {amount} has more than {scale} decimal places.")
-    return value
 
 
 @dataclass(frozen=True)
@@ -61,12 +53,13 @@ def _validate(program_id: uuid.UUID, lines: list[Line], assets: dict[uuid.UUID, 
             raise LedgerInvariantViolation(f"Unknown direction {line.direction!r}.")
         if not isinstance(line.amount, Decimal):
             raise LedgerInvariantViolation("Amounts must be Decimal.")
-        if line.amount <= 0 or not line.amount.is_finite():
+        if not line.amount.is_finite() or line.amount <= 0:
             raise LedgerInvariantViolation("Line amounts must be positive.")
         if line.amount > MAX_AMOUNT:
             raise LedgerInvariantViolation("Line amount is too large.")
         asset = assets[account.asset_id]
-        quantize(line.amount, asset.scale)
+        if not fits_scale(line.amount, asset.scale):
+            raise LedgerInvariantViolation(f"Amount {line.amount} has more than {asset.scale} decimal places.")
         totals[account.asset_id] += line.amount if line.direction == DEBIT else -line.amount
     unbalanced = [str(asset_id) for asset_id, total in totals.items() if total != 0]
     if unbalanced:

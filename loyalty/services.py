@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import uuid
 from collections.abc import Iterable
+from dataclasses import dataclass
 
 from django.db import transaction
 from django.utils import timezone
@@ -11,6 +12,14 @@ from django.utils import timezone
 from loyalty.auth import generate_key, hash_key
 from loyalty.errors import NotFound
 from loyalty.models import ApiKey, Program
+
+
+@dataclass(frozen=True)
+class Created:
+    """A service result: the record, and whether this call created it (201) or found it (200)."""
+
+    record: object
+    created: bool
 
 
 def program_create(*, name: str, status: str = Program.Status.ACTIVE) -> Program:

@@ -16,6 +16,7 @@ from decimal import Decimal, InvalidOperation
 from rest_framework import serializers
 
 from ledger.models import MAX_AMOUNT
+from ledger.money import format_amount  # noqa: F401 - re-exported for serializers
 
 # Plain positive decimal: digits, optional fraction. No sign, exponent,
 # whitespace, hex, or trailing dot.
@@ -96,25 +97,6 @@ class DecimalStringField(serializers.Field):
 
     def to_representation(self, value):
         return str(value)
-
-
-def check_scale(value: Decimal | None, scale: int, field: str) -> None:
-    """Raise a 400 on ``field`` if ``value`` has more decimal places than ``scale``."""
-    from loyalty.errors import ValidationFailed
-
-    if value is None:
-        return
-    exponent = value.normalize().as_tuple().exponent
-    places = -exponent if isinstance(exponent, int) and exponent < 0 else 0
-    if places > scale:
-        raise ValidationFailed.on(field, f"At most {scale} decimal places are allowed for this asset.")
-
-
-def format_amount(value: Decimal | None, scale: int) -> str | None:
-    """Render a money-like value with exactly the asset's ``scale`` decimal places."""
-    if value is None:
-        return None
-    return str(Decimal(value).quantize(Decimal(1).scaleb(-scale)))
 
 
 class StrictInputSerializer(serializers.Serializer):

@@ -1,0 +1,40 @@
+# Two commands for a newcomer: `make run` and `make test`. See README.md.
+SHELL := /bin/bash
+PYTHON ?= python3
+VENV := .venv
+BIN := $(VENV)/bin
+STAMP := $(VENV)/.installed
+PG_URL ?= postgres://postgres@127.0.0.1:5432/loyalty
+HOST ?= 127.0.0.1
+PORT ?= 8000
+
+.PHONY: run test test-sqlite install migrate demo check schema bench clean
+
+$(STAMP): requirements.txt requirements-dev.txt
+	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
+	$(BIN)/python -m pip install --quiet --upgrade pip
+	$(BIN)/python -m pip install --quiet -r requirements-dev.txt
+	touch $(STAMP)
+
+install: $(STAMP)
+
+## make run: set up, migrate the embedded SQLite database, seed demo data, serve on 127.0.0.1:8000
+run: install
+	DEBUG=true $(BIN)/python manage.py migrate --no-input
+	DEBUG=true $(BIN)/python manage.py seed_demo
+	DEBUG=true $(BIN)/python manage.py runserver $(HOST):$(PORT)
+
+## make test: set up and run the whole suite on PostgreSQL (DATABASE_URL, default $(PG_URL))
+test: install
+	DATABASE_URL=$${DATABASE_URL:-$(PG_URL)} $(BIN)/python -m pytest --create-db $(PYTEST_ARGS)
+
+## make test-sqlite: the same suite on the embedded SQLite database (PostgreSQL-only tests skipped)
+test-sqlite: install
+	env -u DATABASE_URL $(BIN)/python -m pytest $(PYTEST_ARGS)
+
+check: install
+	DATABASE_URL=$${DATABASE_URL:-$(PG_URL)} DEBUG=true $(BIN)/python manage.py check
+	DATABASE_URL=$${DATABASE_URL:-$(PG_URL)} DEBUG=true $(BIN)/python manage.py makemigrations --check --dry-run
+
+clean:
+	rm -rf $(VENV) db.sqlite3 db.sqlite3-wal db.sqlite3-shm .pytest_cache

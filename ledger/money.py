@@ -1,0 +1,34 @@
+"""
+Money helpers: the one place that rounds or formats an amount.
+
+Amounts are ``Decimal`` end to end. Nothing is ever rounded silently: an
+amount with more decimal places than its asset's scale is refused, and
+:func:`format_amount` renders exactly ``scale`` places for the API.
+"""
+
+from __future__ import annotations
+
+from decimal import ROUND_DOWN, Decimal
+
+from loyalty.errors import ValidationFailed
+
+
+def quantum(scale: int) -> Decimal:
+    return Decimal(1).scaleb(-scale)
+
+
+def fits_scale(amount: Decimal, scale: int) -> bool:
+    return amount == amount.quantize(quantum(scale), rounding=ROUND_DOWN)
+
+
+def amount_check_scale(*, amount: Decimal, scale: int, field: str = "amount") -> None:
+    """Raise a 400 on ``field`` if ``amount`` has more decimal places than ``scale``."""
+    if not fits_scale(amount, scale):
+        raise ValidationFailed.on(field, f"At most {scale} decimal places are allowed for this asset.")
+
+
+def format_amount(value: Decimal | None, scale: int) -> str | None:
+    """Render a money-like value with exactly ``scale`` decimal places (``"50.00"``)."""
+    if value is None:
+        return None
+    return str(Decimal(value).quantize(quantum(scale)))

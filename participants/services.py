@@ -1,0 +1,121 @@
+"""Writes of the participants app: enrolment and accruals."""
+
+from __future__ import annotations
+
+import uuid
+from decimal import Decimal
+
+from django.db import IntegrityError, transaction
+
+from ledger.locks import wallet_lock_or_create
+from ledger.models import Account, Asset, JournalEntry
+from ledger.selectors import program_account_id
+from ledger.money import amount_check_scale
+from ledger.services import CREDIT, DEBIT, Line, journal_entry_post
+from loyalty.db import in_transaction
+from loyalty.errors import ParticipantNotEnrolled, ProgramNotActive, ValidationFailed
+from loyalty.idempotency import idempotency_claim, request_fingerprint
+from loyalty.models import IdempotencyRecord, Program
+from loyalty.services import Created
+from participants.models import Accrual, Enrollment, Participant
+
+DEFAULT_ACCRUAL_DESCRIPTION = "Accrual"
+
+
+def participant_enrol(
+    *, program: Program, external_id: str, display_name: str = "", email: str = ""
+) -> Created:
+    """
+    Create the participant and enrol it in ``program``; if ``external_id``
+    exists, enrol that participant (if not yet) and return it (``created``
+    False). Safe under concurrent calls with the same ``external_id``.
+    """
+    participant = Participant.objects.filter(external_id=external_id).first()
+    created = False
+    if participant is None:
+        try:
+            with transaction.atomic():
+                participant = Participant.objects.create(
+                    external_id=external_id, display_name=display_name, email=email
+                )
+                created = True
+        except IntegrityError:
+            participant = Participant.objects.get(external_id=external_id)
+    Enrollment.objects.bulk_create([Enrollment(participant=participant, program=program)], ignore_conflicts=True)
+    return Created(participant, created)
+
+
+def accrual_create(
+    *,
+    program: Program,
+    participant: Participant,
+    asset: Asset,
+    amount: Decimal,
+    description: str | None = None,
+    idempotency_key: str | None = None,
+) -> Created:
+    """
+    Credit ``amount`` of ``asset`` to the participant's wallet from the
+    program's issuance account, in one balanced journal entry.
+
+    Locks: the participant's wallet (created on first use). Raises
+    ``ValidationFailed`` (scale), ``IdempotencyKeyReused``,
+    ``ProgramNotActive``, ``ParticipantNotEnrolled``. An identical earlier
+    request with the same key returns its accrual with ``created`` False.
+    """
+    if asset.program_id != program.id:
+        raise ValidationFailed.on("asset_id", "The asset does not belong to the program.")
+    amount_check_scale(amount=amount, scale=asset.scale, field="amount")
+    description = DEFAULT_ACCRUAL_DESCRIPTION if description is None else description
+    fingerprint = request_fingerprint(
+        endpoint="accrual",
+        path_ids={"participant_id": participant.id},
+        body={"program_id": program.id, "asset_id": asset.id, "amount": amount, "description": description},
+    )
+    enrolled = Enrollment.objects.filter(participant_id=participant.id, program_id=program.id).exists()
+
+    def work() -> Created:
+        accrual_id = uuid.uuid4()
+        if idempotency_key is not None:
+            existing = idempotency_claim(
+                program_id=program.id,
+                key=idempotency_key,
+                fingerprint=fingerprint,
+                kind=IdempotencyRecord.Kind.ACCRUAL,
+                resource_id=accrual_id,
+            )
+            if existing is not None:
+                return Created(Accrual.objects.select_related("asset").get(id=existing), False)
+        if not program.is_active:
+            raise ProgramNotActive()
+        if not enrolled:
+            raise ParticipantNotEnrolled()
+
+        wallet = wallet_lock_or_create(participant_id=participant.id, asset=asset)
+        issuance = Account(
+            id=program_account_id(asset_id=asset.id, type=Account.Type.ISSUANCE),
+            program_id=program.id,
+            asset_id=asset.id,
+            type=Account.Type.ISSUANCE,
+        )
+        entry = journal_entry_post(
+            program_id=program.id,
+            kind=JournalEntry.Kind.ACCRUAL,
+            description=description,
+            lines=[Line(issuance, DEBIT, amount), Line(wallet, CREDIT, amount)],
+            assets=[asset],
+        )
+        accrual = Accrual(
+            id=accrual_id,
+            program=program,
+            participant=participant,
+            asset=asset,
+            amount=amount,
+            description=description,
+            journal_entry=entry,
+            idempotency_key=idempotency_key,
+        )
+        accrual.save(force_insert=True)
+        return Created(accrual, True)
+
+    return in_transaction(work)

@@ -1,0 +1,130 @@
+"""The reward catalog: create and change rewards, keeping the status rules."""
+
+from __future__ import annotations
+
+from datetime import datetime
+from decimal import Decimal
+
+from django.db import transaction
+
+from ledger.models import Asset
+from ledger.money import amount_check_scale
+from loyalty.errors import NotFound, ValidationFailed
+from loyalty.models import Program
+from rewards.models import Reward
+
+ACTIVE = Reward.Status.ACTIVE
+INACTIVE = Reward.Status.INACTIVE
+OUT_OF_STOCK = Reward.Status.OUT_OF_STOCK
+
+UPDATABLE_FIELDS = {
+    "name",
+    "description",
+    "unit_cost",
+    "min_amount",
+    "max_amount",
+    "status",
+    "max_total",
+    "max_per_participant",
+    "available_from",
+    "available_until",
+}
+
+
+def reward_status_for(*, wanted: str, max_total: int | None, redeemed_count: int) -> str:
+    """
+    The status a reward gets when an operator wants ``wanted`` (ACTIVE or
+    INACTIVE): INACTIVE stays INACTIVE whatever the stock; otherwise stock
+    decides between ACTIVE and OUT_OF_STOCK.
+    """
+    if wanted == INACTIVE:
+        return INACTIVE
+    if max_total is not None and redeemed_count >= max_total:
+        return OUT_OF_STOCK
+    return ACTIVE
+
+
+def _validate(reward: Reward, asset: Asset) -> None:
+    errors: dict[str, list[str]] = {}
+
+    def add(field, message):
+        errors.setdefault(field, []).append(message)
+
+    if reward.type == Reward.Type.UNIT_BASED:
+        if reward.unit_cost is None:
+            add("unit_cost", "Required for a UNIT_BASED reward.")
+        if reward.min_amount is not None:
+            add("min_amount", "Only AMOUNT_BASED rewards have a min_amount.")
+        if reward.max_amount is not None:
+            add("max_amount", "Only AMOUNT_BASED rewards have a max_amount.")
+    else:
+        if reward.unit_cost is not None:
+            add("unit_cost", "Must be null for an AMOUNT_BASED reward.")
+        if reward.min_amount is not None and reward.max_amount is not None and reward.min_amount > reward.max_amount:
+            add("min_amount", "Must be less than or equal to max_amount.")
+    for field in ("unit_cost", "min_amount", "max_amount"):
+        value: Decimal | None = getattr(reward, field)
+        if value is not None:
+            try:
+                amount_check_scale(amount=value, scale=asset.scale, field=field)
+            except ValidationFailed as exc:
+                for message in exc.fields[field]:
+                    add(field, message)
+    start: datetime | None = reward.available_from
+    end: datetime | None = reward.available_until
+    if start is not None and end is not None and not start < end:
+        add("available_from", "Must be earlier than available_until.")
+    if errors:
+        raise ValidationFailed(
+            "Invalid reward. " + "; ".join(f"{k}: {' '.join(v)}" for k, v in errors.items()), fields=errors
+        )
+
+
+def reward_create(*, program: Program, asset: Asset, type: str, name: str, status: str = ACTIVE, **fields) -> Reward:
+    """
+    Create a catalog item priced in ``asset`` (which must belong to ``program``,
+    else ``NotFound``). Raises ``ValidationFailed`` for any invalid combination.
+    """
+    if asset.program_id != program.id:
+        raise NotFound("Unknown asset.")
+    if status not in (ACTIVE, INACTIVE):
+        raise ValidationFailed.on("status", "Must be ACTIVE or INACTIVE (OUT_OF_STOCK is set by the system).")
+    unknown = set(fields) - (UPDATABLE_FIELDS - {"name", "status"})
+    if unknown:  # pragma: no cover - the API's input serializer names the fields
+        raise TypeError(f"Unknown reward fields: {sorted(unknown)}")
+    reward = Reward(program=program, asset=asset, type=type, name=name, **fields)
+    _validate(reward, asset)
+    reward.status = reward_status_for(wanted=status, max_total=reward.max_total, redeemed_count=0)
+    reward.save(force_insert=True)
+    return reward
+
+
+def reward_update(*, reward: Reward, **changes) -> Reward:
+    """
+    Change a reward under its row lock. ``type`` cannot change (400); asking
+    for ACTIVE with no stock left keeps OUT_OF_STOCK; raising ``max_total``
+    above ``redeemed_count`` reactivates an OUT_OF_STOCK reward, lowering it to
+    ``redeemed_count`` or below makes it OUT_OF_STOCK.
+    """
+    if "type" in changes and changes["type"] != reward.type:
+        raise ValidationFailed.on("type", "The type of a reward cannot change.")
+    changes.pop("type", None)
+    unknown = set(changes) - UPDATABLE_FIELDS
+    if unknown:  # pragma: no cover - the API's input serializer names the fields
+        raise TypeError(f"Unknown reward fields: {sorted(unknown)}")
+    if "status" in changes and changes["status"] not in (ACTIVE, INACTIVE):
+        raise ValidationFailed.on("status", "Must be ACTIVE or INACTIVE (OUT_OF_STOCK is set by the system).")
+    with transaction.atomic():
+        locked = Reward.objects.select_for_update().select_related("asset").get(id=reward.id)
+        wanted = changes.pop("status", INACTIVE if locked.status == INACTIVE else ACTIVE)
+        for field, value in changes.items():
+            setattr(locked, field, value)
+        _validate(locked, locked.asset)
+        locked.status = reward_status_for(wanted=wanted, max_total=locked.max_total, redeemed_count=locked.redeemed_count)
+        locked.save()
+    return locked
+
+
+def reward_set_active(*, reward: Reward, active: bool) -> Reward:
+    """Operator switch between ACTIVE and INACTIVE (stock still decides OUT_OF_STOCK)."""
+    return reward_update(reward=reward, status=ACTIVE if active else INACTIVE)
