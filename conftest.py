@@ -64,3 +64,33 @@ def admin_client_api(db, make_client):
 @pytest.fixture
 def anon_client():
     return KeyClient()
+
+
+# --- domain fixtures (factories live in <app>/tests/factories.py) -------------------
+
+
+@pytest.fixture
+def program(db):
+    from loyalty.tests.factories import ProgramFactory
+
+    return ProgramFactory()
+
+
+@pytest.fixture
+def asset(program):
+    from ledger.tests.factories import AssetFactory
+
+    return AssetFactory(program=program)
+
+
+@pytest.fixture
+def participant(program):
+    from participants.tests.factories import ParticipantFactory
+
+    return ParticipantFactory(programs=[program])
+
+
+@pytest.fixture
+def client_for(make_client, program):
+    """A client whose key is scoped to ``program``."""
+    return make_client(programs=[program])
