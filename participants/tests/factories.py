@@ -6,6 +6,7 @@ from participants.models import Enrollment, Participant
 class ParticipantFactory(factory.django.DjangoModelFactory):
     class Meta:
         model = Participant
+        skip_postgeneration_save = True
 
     external_id = factory.Sequence(lambda n: f"member-{n}")
     display_name = factory.Faker("name")

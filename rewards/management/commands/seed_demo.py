@@ -1,0 +1,150 @@
+"""
+``python manage.py seed_demo``: a demo program to try the API and the admin.
+
+Idempotent: programs, assets, rewards, participants and users are found by
+name before they are created, and every movement carries a fixed
+idempotency key, so a second run changes nothing but the API key. The plain
+API key is never stored, so each run issues a fresh demo key (and revokes
+the previous one) to be able to print it.
+"""
+
+from __future__ import annotations
+
+from datetime import timedelta
+from decimal import Decimal
+
+from django.contrib.auth import get_user_model
+from django.contrib.auth.models import Group
+from django.conf import settings
+from django.core.management.base import BaseCommand, CommandError
+from django.utils import timezone
+
+from ledger.models import Asset
+from ledger.services import asset_create
+from loyalty.models import ApiKey, Program
+from loyalty.services import api_key_create, api_key_revoke, program_create
+from participants.services import accrual_create, participant_enrol
+from rewards.models import Reward
+from rewards.services import redemption_create_catalog, reversal_create, reward_create
+
+PROGRAM_NAME = "Demo Coffee Club"
+DEMO_KEY_NAME = "demo key (seed_demo)"
+OPERATOR = ("operator", "operator-demo-pass")
+ADMIN = ("admin", "admin-demo-pass")
+
+REWARDS = [
+    {"name": "Free Coffee", "type": Reward.Type.UNIT_BASED, "unit_cost": Decimal("150.00")},
+    {"name": "Limited Edition Mug", "type": Reward.Type.UNIT_BASED, "unit_cost": Decimal("500.00"), "max_total": 5},
+    {"name": "Tote Bag (one per member)", "type": Reward.Type.UNIT_BASED, "unit_cost": Decimal("800.00"), "max_per_participant": 1},
+    {"name": "Gift Card", "type": Reward.Type.AMOUNT_BASED, "min_amount": Decimal("100.00"), "max_amount": Decimal("5000.00")},
+]
+PARTICIPANTS = [
+    ("alice@example.com", "Alice", Decimal("5000.00")),
+    ("bob@example.com", "Bob", Decimal("1200.00")),
+    ("carol@example.com", "Carol", Decimal("300.00")),
+]
+
+
+class Command(BaseCommand):
+    help = "Create (idempotently) a demo program with rewards, funded participants, users and an API key."
+
+    def add_arguments(self, parser):
+        parser.add_argument("--base-url", default="http://127.0.0.1:8000", help="URL printed in the curl examples.")
+        parser.add_argument(
+            "--allow-without-debug",
+            action="store_true",
+            help="Run even with DEBUG off (it creates users with known passwords: never in production).",
+        )
+
+    def handle(self, *args, base_url: str, allow_without_debug: bool, **options):
+        if not settings.DEBUG and not allow_without_debug:
+            raise CommandError(
+                "seed_demo creates users with known passwords; run it with DEBUG=true (make run) "
+                "or pass --allow-without-debug on a machine that is not production."
+            )
+        program = Program.objects.filter(name=PROGRAM_NAME).first() or program_create(name=PROGRAM_NAME)
+        asset = Asset.objects.filter(program=program, code="POINTS").first() or asset_create(
+            program_id=program.id, code="POINTS", name="Coffee points", scale=2
+        )
+        rewards = {spec["name"]: self._reward(program, asset, spec) for spec in REWARDS}
+        participants = {}
+        for email, name, amount in PARTICIPANTS:
+            participant = participant_enrol(
+                program=program, external_id=email, display_name=name, email=email
+            ).record
+            accrual_create(
+                program=program,
+                participant=participant,
+                asset=asset,
+                amount=amount,
+                description="Welcome bonus",
+                idempotency_key=f"seed-welcome-{email}",
+            )
+            participants[name] = participant
+        self._users()
+
+        alice, bob = participants["Alice"], participants["Bob"]
+        mug = redemption_create_catalog(
+            program=program, participant=alice, reward=rewards["Limited Edition Mug"], quantity=2,
+            idempotency_key="seed-alice-mug",
+        ).record
+        reversal_create(
+            redemption=mug, quantity=1, reason="One mug arrived broken", idempotency_key="seed-alice-mug-broken"
+        )
+        redemption_create_catalog(
+            program=program, participant=bob, reward=rewards["Gift Card"], amount=Decimal("250.00"),
+            idempotency_key="seed-bob-giftcard",
+        )
+        redemption_create_catalog(
+            program=program, participant=bob, reward=rewards["Free Coffee"], idempotency_key="seed-bob-coffee"
+        )
+
+        for old in ApiKey.objects.filter(name=DEMO_KEY_NAME, revoked_at__isnull=True):
+            api_key_revoke(prefix=old.prefix)
+        _, plain = api_key_create(name=DEMO_KEY_NAME, program_ids=[program.id])
+        self._print(base_url, plain, program, asset, alice, rewards)
+
+    def _reward(self, program, asset, spec) -> Reward:
+        spec = dict(spec)
+        existing = Reward.objects.filter(program=program, name=spec["name"]).first()
+        if existing:
+            return existing
+        if spec["name"] == "Free Coffee":
+            now = timezone.now()
+            spec.update(available_from=now - timedelta(days=1), available_until=now + timedelta(days=90))
+        return reward_create(program=program, asset=asset, **spec)
+
+    def _users(self):
+        User = get_user_model()
+        operators, _ = Group.objects.get_or_create(name="operator")
+        if not User.objects.filter(username=OPERATOR[0]).exists():
+            user = User.objects.create_user(OPERATOR[0], password=OPERATOR[1], is_staff=True)
+            user.groups.add(operators)
+        if not User.objects.filter(username=ADMIN[0]).exists():
+            User.objects.create_superuser(ADMIN[0], password=ADMIN[1])
+
+    def _print(self, base_url, plain, program, asset, alice, rewards):
+        coffee = rewards["Free Coffee"]
+        out = self.stdout
+        out.write(self.style.SUCCESS(f"Demo data ready in program {program.name!r} ({program.id})."))
+        out.write(f"Admin: {base_url}/admin/  operator / {OPERATOR[1]}  (superuser: {ADMIN[0]} / {ADMIN[1]})")
+        out.write(f"API docs: {base_url}/api/v1/docs")
+        out.write("")
+        out.write("Try it:")
+        out.write(f'  export KEY={plain}')
+        out.write(f"  curl -s {base_url}/api/v1/participants/{alice.id}/balances -H \"X-API-Key: $KEY\"")
+        out.write(
+            f"  curl -s -X POST {base_url}/api/v1/participants/{alice.id}/accruals -H \"X-API-Key: $KEY\" "
+            f"-H 'Content-Type: application/json' "
+            f"-d '{{\"program_id\": \"{program.id}\", \"asset_id\": \"{asset.id}\", \"amount\": \"100.00\", "
+            f"\"idempotency_key\": \"try-accrual-1\"}}'"
+        )
+        out.write(
+            f"  curl -s -X POST {base_url}/api/v1/participants/{alice.id}/redemptions/catalog -H \"X-API-Key: $KEY\" "
+            f"-H 'Content-Type: application/json' "
+            f"-d '{{\"program_id\": \"{program.id}\", \"reward_id\": \"{coffee.id}\", \"quantity\": 2, "
+            f"\"idempotency_key\": \"try-coffee-1\"}}'"
+        )
+        out.write("")
+        out.write("API key (shown once; a new one is issued on every run):")
+        out.write(plain)
