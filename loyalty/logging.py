@@ -1,0 +1,76 @@
+"""
+Structured logs: one JSON object per line, and one line per API request.
+
+The request line carries method, path, status, duration, the API key's
+8-character prefix (never the key), the idempotency key and, where a view
+annotated it, the id of the record it created (``annotate_request``).
+"""
+
+from __future__ import annotations
+
+import json
+import logging
+import time
+from datetime import datetime, timezone
+
+request_logger = logging.getLogger("loyalty.request")
+
+_STANDARD_ATTRS = set(vars(logging.makeLogRecord({}))) | {"message", "asctime"}
+
+
+class JsonFormatter(logging.Formatter):
+    """Render a record as one JSON line; ``extra=`` fields become keys."""
+
+    def format(self, record: logging.LogRecord) -> str:
+        payload = {
+            "ts": datetime.fromtimestamp(record.created, tz=timezone.utc).isoformat(timespec="milliseconds"),
+            "level": record.levelname,
+            "logger": record.name,
+            "msg": record.getMessage(),
+        }
+        for key, value in vars(record).items():
+            if key not in _STANDARD_ATTRS and not key.startswith("_"):
+                payload[key] = value
+        if record.exc_info:
+            payload["exc"] = self.formatException(record.exc_info)
+        return json.dumps(payload, default=str)
+
+
+def annotate_request(request, **fields) -> None:
+    """Add fields (e.g. ``redemption_id``) to the request's log line."""
+    target = getattr(request, "_request", request)  # DRF Request wraps the HttpRequest
+    context = getattr(target, "_log_context", None)
+    if context is None:
+        context = target._log_context = {}
+    context.update(fields)
+
+
+def key_prefix(header_value: str | None) -> str | None:
+    """The 8-character prefix of an ``lk_<prefix>_<secret>`` key, or None."""
+    if header_value and header_value.startswith("lk_") and len(header_value) > 11 and header_value[11] == "_":
+        return header_value[3:11]
+    return None
+
+
+class RequestLogMiddleware:
+    """Log one structured line per /api/ request, without secrets."""
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        if not request.path.startswith("/api/"):
+            return self.get_response(request)
+        started = time.perf_counter()
+        response = self.get_response(request)
+        fields = {
+            "method": request.method,
+            "path": request.path,
+            "status": response.status_code,
+            "duration_ms": round((time.perf_counter() - started) * 1000, 2),
+            "key_prefix": key_prefix(request.META.get("HTTP_X_API_KEY")),
+            "idempotency_key": request.META.get("HTTP_IDEMPOTENCY_KEY"),
+        }
+        fields.update(getattr(request, "_log_context", {}))
+        request_logger.info("%s %s %s", request.method, request.path, response.status_code, extra=fields)
+        return response
