@@ -137,7 +137,7 @@ STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
     "staticfiles": {"BACKEND": "whitenoise.storage.CompressedStaticFilesStorage"},
 }
-WHITENOISE_USE_FINDERS = DEBUG
+WHITENOISE_USE_FINDERS = True  # serve straight from the apps; collectstatic is optional
 WHITENOISE_AUTOREFRESH = DEBUG
 
 # --- Request limits -------------------------------------------------------------
