@@ -175,6 +175,10 @@ SPECTACULAR_SETTINGS = {
     "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
     "REDOC_DIST": "SIDECAR",
     "COMPONENT_SPLIT_REQUEST": True,
+    "ENUM_NAME_OVERRIDES": {
+        "ProgramStatusEnum": "loyalty.models.Program.Status",
+        "RewardStatusEnum": "rewards.models.Reward.Status",
+    },
 }
 
 # --- Security (production) --------------------------------------------------------

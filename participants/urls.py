@@ -1,3 +1,28 @@
 """API v1 routes of the participants app (mounted under /api/v1/)."""
 
-urlpatterns: list = []
+from django.urls import path
+
+from participants.api import ParticipantAccrualsView, ParticipantBalancesView, ParticipantViewSet
+
+urlpatterns: list = [
+    path(
+        "participants",
+        ParticipantViewSet.as_view({"get": "list", "post": "create"}),
+        name="participant-list",
+    ),
+    path(
+        "participants/<str:participant_id>",
+        ParticipantViewSet.as_view({"get": "retrieve"}),
+        name="participant-detail",
+    ),
+    path(
+        "participants/<str:participant_id>/balances",
+        ParticipantBalancesView.as_view(),
+        name="participant-balances",
+    ),
+    path(
+        "participants/<str:participant_id>/accruals",
+        ParticipantAccrualsView.as_view(),
+        name="participant-accruals",
+    ),
+]

@@ -1,3 +1,18 @@
 """API v1 routes of the core (mounted under /api/v1/)."""
 
-urlpatterns: list = []
+from django.urls import path
+
+from loyalty.api.programs import ProgramViewSet
+
+urlpatterns: list = [
+    path(
+        "programs",
+        ProgramViewSet.as_view({"get": "list", "post": "create"}),
+        name="program-list",
+    ),
+    path(
+        "programs/<str:program_id>",
+        ProgramViewSet.as_view({"get": "retrieve", "patch": "partial_update"}),
+        name="program-detail",
+    ),
+]

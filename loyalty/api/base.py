@@ -1,0 +1,67 @@
+"""
+Base views of the API: the contract's check order and small parsing helpers.
+
+DRF authenticates before it looks at the body, but the contract checks the
+media type (415) before the key (401/403); :class:`ApiViewMixin` does that
+first. The body itself is parsed later, by the view's input serializer, so
+malformed JSON (400) still comes after the key.
+"""
+
+from __future__ import annotations
+
+from rest_framework import exceptions, generics, viewsets
+
+from loyalty.auth import KeyScope
+
+
+class ApiViewMixin:
+    # OPTIONS is not part of the contract: answer 405 rather than describe serializers.
+    metadata_class = None
+
+    def initial(self, request, *args, **kwargs):
+        self.check_media_type(request)
+        super().initial(request, *args, **kwargs)
+
+    def check_media_type(self, request) -> None:
+        """415 for a non-empty body that no parser accepts (only JSON is)."""
+        try:
+            length = int(request.META.get("CONTENT_LENGTH") or 0)
+        except ValueError:
+            length = 0
+        if length <= 0:
+            return
+        if request.negotiator.select_parser(request, request.parsers) is None:
+            raise exceptions.UnsupportedMediaType(request.content_type or "(none)")
+
+    @property
+    def scope(self) -> KeyScope:
+        return self.request.auth
+
+    @property
+    def visible_program_ids(self):
+        """The ids of the programs the key may see, or None for all programs."""
+        return self.scope.program_ids
+
+    def parse_body(self, serializer_class, **kwargs) -> dict:
+        """Validate the JSON body with an input serializer (400 on failure) and return its data."""
+        serializer = serializer_class(data=self.request.data, **kwargs)
+        serializer.is_valid(raise_exception=True)
+        return serializer.validated_data
+
+    def parse_query(self, serializer_class) -> dict:
+        """Validate the query string's filters (400 on failure); unknown parameters are ignored."""
+        serializer = serializer_class(data=self.request.query_params)
+        serializer.is_valid(raise_exception=True)
+        return {name: value for name, value in serializer.validated_data.items() if value is not None}
+
+    def paginated(self, queryset, serializer_class):
+        page = self.paginate_queryset(queryset)
+        return self.get_paginated_response(serializer_class(page, many=True).data)
+
+
+class ApiViewSet(ApiViewMixin, viewsets.GenericViewSet):
+    """A viewset whose actions the URLconf maps explicitly (``as_view({...})``)."""
+
+
+class ApiView(ApiViewMixin, generics.GenericAPIView):
+    """A single-purpose view (a verb or a sub-resource of another resource)."""

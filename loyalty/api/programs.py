@@ -1,0 +1,109 @@
+"""``/api/v1/programs``: list, create (all-programs keys only), retrieve, update."""
+
+from __future__ import annotations
+
+from http import HTTPStatus
+
+from drf_spectacular.utils import extend_schema
+from rest_framework import permissions, serializers
+from rest_framework.response import Response
+
+from loyalty.api.base import ApiViewSet
+from loyalty.api.fields import StrictCharField, StrictInputSerializer
+from loyalty.api.schema import BODY_ERRORS, error_responses, path_uuid
+from loyalty.api.scoping import parse_path_uuid, program_get_visible
+from loyalty.auth import KeyScope
+from loyalty.models import Program
+from loyalty.services import program_create, program_update
+
+PROGRAM_ID = path_uuid("program_id", "The program's id.")
+READ_ONLY = ("id", "created_at", "updated_at")
+
+
+class ProgramSerializer(serializers.Serializer):
+    id = serializers.UUIDField(read_only=True)
+    name = serializers.CharField(read_only=True)
+    status = serializers.ChoiceField(choices=Program.Status.choices, read_only=True)
+    created_at = serializers.DateTimeField(read_only=True)
+    updated_at = serializers.DateTimeField(read_only=True)
+
+
+class ProgramCreateSerializer(StrictInputSerializer):
+    read_only_fields = READ_ONLY
+
+    name = StrictCharField(min_length=1, max_length=200)
+    status = serializers.ChoiceField(choices=Program.Status.choices, default=Program.Status.ACTIVE)
+
+
+class ProgramUpdateSerializer(StrictInputSerializer):
+    read_only_fields = READ_ONLY
+
+    name = StrictCharField(min_length=1, max_length=200, required=False)
+    status = serializers.ChoiceField(choices=Program.Status.choices, required=False)
+
+
+class CreateNeedsAllProgramsKey(permissions.BasePermission):
+    """Creating a program needs a key for all programs (checked before the body)."""
+
+    message = "Creating a program needs an API key for all programs."
+
+    def has_permission(self, request, view):
+        if view.action != "create":
+            return True
+        return isinstance(request.auth, KeyScope) and request.auth.all_programs
+
+
+class ProgramViewSet(ApiViewSet):
+    def get_permissions(self):
+        return [*super().get_permissions(), CreateNeedsAllProgramsKey()]
+
+    def get_object(self) -> Program:
+        return program_get_visible(self.scope, parse_path_uuid(self.kwargs["program_id"]))
+
+    @extend_schema(
+        operation_id="programs_list",
+        summary="List the programs the key may see",
+        responses={HTTPStatus.OK: ProgramSerializer(many=True), **error_responses()},
+    )
+    def list(self, request):
+        queryset = self.scope.filter_programs(Program.objects.order_by("-created_at", "-id"), "id")
+        return self.paginated(queryset, ProgramSerializer)
+
+    @extend_schema(
+        operation_id="programs_create",
+        summary="Create a program (needs an all-programs key)",
+        request=ProgramCreateSerializer,
+        responses={
+            HTTPStatus.CREATED: ProgramSerializer,
+            **error_responses(*BODY_ERRORS, HTTPStatus.FORBIDDEN),
+        },
+    )
+    def create(self, request):
+        data = self.parse_body(ProgramCreateSerializer)
+        program = program_create(name=data["name"], status=data["status"])
+        return Response(ProgramSerializer(program).data, status=HTTPStatus.CREATED)
+
+    @extend_schema(
+        operation_id="programs_retrieve",
+        summary="Get a program",
+        parameters=[PROGRAM_ID],
+        responses={HTTPStatus.OK: ProgramSerializer, **error_responses(HTTPStatus.NOT_FOUND)},
+    )
+    def retrieve(self, request, program_id):
+        return Response(ProgramSerializer(self.get_object()).data)
+
+    @extend_schema(
+        operation_id="programs_partial_update",
+        summary="Rename a program or switch it ACTIVE / INACTIVE",
+        description="An `INACTIVE` program refuses accruals and redemptions (422 `program_not_active`); "
+        "reversals of earlier redemptions stay allowed.",
+        parameters=[PROGRAM_ID],
+        request=ProgramUpdateSerializer,
+        responses={HTTPStatus.OK: ProgramSerializer, **error_responses(*BODY_ERRORS, HTTPStatus.NOT_FOUND)},
+    )
+    def partial_update(self, request, program_id):
+        program = self.get_object()
+        changes = self.parse_body(ProgramUpdateSerializer)
+        if changes:
+            program = program_update(program=program, **changes)
+        return Response(ProgramSerializer(program).data)

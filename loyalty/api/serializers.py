@@ -1,0 +1,41 @@
+"""Output fields shared by the apps' serializers."""
+
+from __future__ import annotations
+
+from drf_spectacular.utils import extend_schema_field
+from rest_framework import serializers
+from rest_framework.fields import get_attribute
+
+from ledger.money import format_amount
+
+AMOUNT_SCHEMA = {
+    "type": "string",
+    "pattern": r"^[0-9]+(\.[0-9]+)?$",
+    "example": "50.00",
+    "description": "Decimal string with exactly the asset's scale decimal places.",
+}
+
+
+@extend_schema_field(AMOUNT_SCHEMA)
+class ScaledAmountField(serializers.Field):
+    """
+    A read-only money-like value rendered with exactly its asset's ``scale``
+    places (``"50.00"``). ``scale_source`` is the dotted path from the
+    instance to the scale (default ``asset.scale``). None renders as null.
+    """
+
+    def __init__(self, *, scale_source: str = "asset.scale", **kwargs):
+        kwargs["read_only"] = True
+        self.scale_source = scale_source.split(".")
+        super().__init__(**kwargs)
+
+    def get_attribute(self, instance):
+        return super().get_attribute(instance), get_attribute(instance, self.scale_source)
+
+    def to_representation(self, value):
+        amount, scale = value
+        return format_amount(amount, scale)
+
+
+class FilterSerializer(serializers.Serializer):
+    """Query-string filters of a list: malformed values are 400; an empty value means no filter."""

@@ -1,0 +1,91 @@
+"""
+Reads of the participants app: participants and their balances.
+
+``visible_program_ids`` is the set of programs the caller may see (None means
+all programs); it comes from the API key's scope.
+"""
+
+from __future__ import annotations
+
+import uuid
+from collections.abc import Collection
+from decimal import Decimal
+
+from django.db.models import DecimalField, Exists, OuterRef, Prefetch, QuerySet, Subquery, Value
+from django.db.models.functions import Coalesce
+
+from ledger.models import AMOUNT_DECIMAL_PLACES, Account, Asset
+from participants.models import Enrollment, Participant
+
+
+def _enrolled(*, program_ids: Collection[uuid.UUID] | None = None, program_id: uuid.UUID | None = None):
+    enrollments = Enrollment.objects.filter(participant_id=OuterRef("pk"))
+    if program_ids is not None:
+        enrollments = enrollments.filter(program_id__in=program_ids)
+    if program_id is not None:
+        enrollments = enrollments.filter(program_id=program_id)
+    return Exists(enrollments)
+
+
+def participant_list(
+    *,
+    visible_program_ids: Collection[uuid.UUID] | None,
+    program_id: uuid.UUID | None = None,
+    external_id: str | None = None,
+) -> QuerySet[Participant]:
+    """
+    Participants enrolled in a visible program, newest first, each with
+    ``visible_enrollments`` (its enrolments in visible programs, oldest first)
+    prefetched.
+    """
+    queryset = Participant.objects.order_by("-created_at", "-id")
+    if visible_program_ids is not None:
+        queryset = queryset.filter(_enrolled(program_ids=visible_program_ids))
+    if program_id is not None:
+        if visible_program_ids is not None and program_id not in visible_program_ids:
+            # Enrolment in a program the key may not see is not the key's business.
+            return Participant.objects.none()
+        queryset = queryset.filter(_enrolled(program_id=program_id))
+    if external_id is not None:
+        queryset = queryset.filter(external_id=external_id)
+    enrollments = Enrollment.objects.order_by("created_at", "id")
+    if visible_program_ids is not None:
+        enrollments = enrollments.filter(program_id__in=visible_program_ids)
+    return queryset.prefetch_related(Prefetch("enrollments", queryset=enrollments, to_attr="visible_enrollments"))
+
+
+def participant_get(
+    *, participant_id: uuid.UUID, visible_program_ids: Collection[uuid.UUID] | None
+) -> Participant | None:
+    """A participant enrolled in a visible program (with ``visible_enrollments``), or None."""
+    return participant_list(visible_program_ids=visible_program_ids).filter(id=participant_id).first()
+
+
+def participant_balances_list(
+    *,
+    participant_id: uuid.UUID,
+    visible_program_ids: Collection[uuid.UUID] | None,
+    program_id: uuid.UUID | None = None,
+) -> QuerySet[Asset]:
+    """
+    Every asset of every visible program the participant is enrolled in,
+    newest first, annotated with the participant's ``wallet_balance`` (0 when
+    it has no wallet yet) and ``wallet_updated_at`` (None then). One query.
+    """
+    programs = Enrollment.objects.filter(participant_id=participant_id)
+    if visible_program_ids is not None:
+        programs = programs.filter(program_id__in=visible_program_ids)
+    if program_id is not None:
+        programs = programs.filter(program_id=program_id)
+    wallet = Account.objects.filter(type=Account.Type.WALLET, participant_id=participant_id, asset_id=OuterRef("pk"))
+    amount = DecimalField(max_digits=28, decimal_places=AMOUNT_DECIMAL_PLACES)
+    return (
+        Asset.objects.filter(program_id__in=programs.values("program_id"))
+        .annotate(
+            wallet_balance=Coalesce(
+                Subquery(wallet.values("balance")[:1], output_field=amount), Value(Decimal(0), output_field=amount)
+            ),
+            wallet_updated_at=Subquery(wallet.values("updated_at")[:1]),
+        )
+        .order_by("-created_at", "-id")
+    )
