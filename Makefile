@@ -21,6 +21,7 @@ install: $(STAMP)
 ## make run: set up, migrate the embedded SQLite database, seed demo data, serve on 127.0.0.1:8000
 run: install
 	DEBUG=true $(BIN)/python manage.py migrate --no-input
+	DEBUG=true $(BIN)/python manage.py collectstatic --no-input -v0
 	DEBUG=true $(BIN)/python manage.py seed_demo
 	DEBUG=true $(BIN)/python manage.py runserver $(HOST):$(PORT)
 
