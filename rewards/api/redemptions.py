@@ -1,0 +1,161 @@
+"""
+Redemptions: catalog (``POST /participants/{id}/redemptions/catalog``),
+direct (``POST /participants/{id}/redemptions``) and the redemption resource
+(``GET /redemptions``, ``/redemptions/{id}``, ``/participants/{id}/redemptions``).
+
+Checks run in the contract's order: media type and key (the base view), the
+path's objects (404), the body's shape (400), the objects the body names
+(404); the service does the rest (400s that depend on those objects,
+idempotency, the 422 rules).
+"""
+
+from __future__ import annotations
+
+from http import HTTPStatus
+
+from drf_spectacular.utils import extend_schema
+from rest_framework.response import Response
+
+from ledger.models import Asset
+from loyalty.api.base import ApiViewSet
+from loyalty.api.pagination import LedgerCursorPagination
+from loyalty.api.schema import BODY_ERRORS, IDEMPOTENCY_KEY_HEADER, error_responses, path_uuid
+from loyalty.api.scoping import get_visible, parse_path_uuid, participant_get_visible, program_get_visible
+from rewards.api import schema
+from rewards.api.common import idempotency_key_of, query_flag
+from rewards.api.serializers import (
+    CatalogRedemptionCreateSerializer,
+    DirectRedemptionCreateSerializer,
+    ParticipantRedemptionFilterSerializer,
+    RedemptionFilterSerializer,
+    RedemptionSerializer,
+)
+from rewards.models import Redemption
+from rewards.selectors import redemption_get_visible, redemption_list, reward_get_visible
+from rewards.services import redemption_create_catalog, redemption_create_direct
+
+PARTICIPANT_ID = path_uuid("participant_id", "The participant's id.")
+REDEMPTION_ID = path_uuid("redemption_id", "The redemption's id.")
+
+MOVEMENT_ERRORS = (*BODY_ERRORS, HTTPStatus.NOT_FOUND, HTTPStatus.CONFLICT, HTTPStatus.UNPROCESSABLE_ENTITY)
+CATALOG_422 = (
+    "The first rule that fails, in this order: `program_not_active`, `participant_not_enrolled`, "
+    "`reward_not_active`, `reward_not_available`, `amount_out_of_range`, `reward_out_of_stock`, "
+    "`participant_limit_exceeded`, `insufficient_balance`."
+)
+DIRECT_422 = (
+    "The first rule that fails, in this order: `program_not_active`, `participant_not_enrolled`, "
+    "`insufficient_balance`."
+)
+
+
+def _status(created: bool) -> HTTPStatus:
+    return HTTPStatus.CREATED if created else HTTPStatus.OK
+
+
+@extend_schema(tags=["redemptions"])
+class ParticipantRedemptionViewSet(ApiViewSet):
+    queryset = Redemption.objects.none()  # for schema introspection; reads go through rewards.selectors
+    pagination_class = LedgerCursorPagination
+
+    def get_participant(self):
+        return participant_get_visible(self.scope, parse_path_uuid(self.kwargs["participant_id"]))
+
+    @extend_schema(
+        operation_id="participants_redemptions_catalog_create",
+        summary="Redeem a catalog reward",
+        description=(
+            "Cost: UNIT_BASED `quantity * unit_cost`; AMOUNT_BASED `amount`. `201` with the new redemption; "
+            "`200` with the existing one on an idempotent repeat, or with the would-be redemption for "
+            "`?dry_run=true`."
+        ),
+        parameters=[PARTICIPANT_ID, schema.DRY_RUN, IDEMPOTENCY_KEY_HEADER],
+        request=CatalogRedemptionCreateSerializer,
+        responses={
+            HTTPStatus.CREATED: RedemptionSerializer,
+            HTTPStatus.OK: RedemptionSerializer,
+            **error_responses(*MOVEMENT_ERRORS, descriptions={HTTPStatus.UNPROCESSABLE_ENTITY: CATALOG_422}),
+        },
+        examples=[schema.CATALOG_REQUEST_EXAMPLE, schema.REDEMPTION_EXAMPLE],
+    )
+    def catalog(self, request, participant_id):
+        participant = self.get_participant()
+        dry_run = query_flag(request, "dry_run")
+        data = self.parse_body(CatalogRedemptionCreateSerializer)
+        key = idempotency_key_of(request, data)
+        program = program_get_visible(self.scope, data.pop("program_id"))
+        reward = reward_get_visible(scope=self.scope, reward_id=data.pop("reward_id"))
+        result = redemption_create_catalog(
+            program=program, participant=participant, reward=reward, idempotency_key=key, dry_run=dry_run, **data
+        )
+        status = HTTPStatus.OK if dry_run else _status(result.created)
+        return Response(RedemptionSerializer(result.record).data, status=status)
+
+    @extend_schema(
+        operation_id="participants_redemptions_create",
+        summary="Redeem an amount directly (no catalog item)",
+        description="Cash-out, donation: debits the wallet like a catalog redemption; catalog-only fields are null.",
+        parameters=[PARTICIPANT_ID, IDEMPOTENCY_KEY_HEADER],
+        request=DirectRedemptionCreateSerializer,
+        responses={
+            HTTPStatus.CREATED: RedemptionSerializer,
+            HTTPStatus.OK: RedemptionSerializer,
+            **error_responses(*MOVEMENT_ERRORS, descriptions={HTTPStatus.UNPROCESSABLE_ENTITY: DIRECT_422}),
+        },
+        examples=[schema.DIRECT_REQUEST_EXAMPLE, schema.REDEMPTION_EXAMPLE],
+    )
+    def create(self, request, participant_id):
+        participant = self.get_participant()
+        data = self.parse_body(DirectRedemptionCreateSerializer)
+        key = idempotency_key_of(request, data)
+        program = program_get_visible(self.scope, data.pop("program_id"))
+        asset = get_visible(Asset.objects.all(), self.scope, what="asset", id=data.pop("asset_id"))
+        result = redemption_create_direct(
+            program=program, participant=participant, asset=asset, idempotency_key=key, **data
+        )
+        return Response(RedemptionSerializer(result.record).data, status=_status(result.created))
+
+    @extend_schema(
+        operation_id="participants_redemptions_list",
+        summary="List a participant's redemptions",
+        description="Newest first, cursor-paginated; only redemptions in programs the key may see.",
+        parameters=[PARTICIPANT_ID, ParticipantRedemptionFilterSerializer],
+        responses={
+            HTTPStatus.OK: RedemptionSerializer(many=True),
+            **error_responses(HTTPStatus.BAD_REQUEST, HTTPStatus.NOT_FOUND),
+        },
+    )
+    def list(self, request, participant_id):
+        participant = self.get_participant()
+        filters = self.parse_query(ParticipantRedemptionFilterSerializer)
+        return self.paginated(
+            redemption_list(scope=self.scope, participant_id=participant.id, **filters), RedemptionSerializer
+        )
+
+
+@extend_schema(tags=["redemptions"])
+class RedemptionViewSet(ApiViewSet):
+    queryset = Redemption.objects.none()  # for schema introspection; reads go through rewards.selectors
+    pagination_class = LedgerCursorPagination
+
+    @extend_schema(
+        operation_id="redemptions_list",
+        summary="List redemptions",
+        description="Newest first, cursor-paginated; only redemptions in programs the key may see.",
+        parameters=[RedemptionFilterSerializer],
+        responses={HTTPStatus.OK: RedemptionSerializer(many=True), **error_responses(HTTPStatus.BAD_REQUEST)},
+    )
+    def list(self, request):
+        filters = self.parse_query(RedemptionFilterSerializer)
+        return self.paginated(redemption_list(scope=self.scope, **filters), RedemptionSerializer)
+
+    @extend_schema(
+        operation_id="redemptions_retrieve",
+        summary="Get a redemption",
+        parameters=[REDEMPTION_ID],
+        responses={HTTPStatus.OK: RedemptionSerializer, **error_responses(HTTPStatus.NOT_FOUND)},
+        examples=[schema.REDEMPTION_EXAMPLE],
+    )
+    def retrieve(self, request, redemption_id):
+        redemption = redemption_get_visible(scope=self.scope, redemption_id=parse_path_uuid(redemption_id))
+        return Response(RedemptionSerializer(redemption).data)

@@ -1,0 +1,77 @@
+"""``/api/v1/redemptions/{redemption_id}/reversals``: reverse a redemption, list its reversals."""
+
+from __future__ import annotations
+
+from http import HTTPStatus
+
+from drf_spectacular.utils import extend_schema
+from rest_framework.response import Response
+
+from loyalty.api.base import ApiViewSet
+from loyalty.api.pagination import LedgerCursorPagination
+from loyalty.api.schema import BODY_ERRORS, IDEMPOTENCY_KEY_HEADER, error_responses, path_uuid
+from loyalty.api.scoping import parse_path_uuid
+from rewards.api import schema
+from rewards.api.common import idempotency_key_of
+from rewards.api.serializers import ReversalCreateSerializer, ReversalSerializer
+from rewards.models import Redemption, Reversal
+from rewards.selectors import redemption_get_visible, reversal_list
+from rewards.services import reversal_create
+
+REDEMPTION_ID = path_uuid("redemption_id", "The redemption's id.")
+
+REVERSAL_422 = (
+    "`redemption_fully_reversed`: nothing is left to reverse; "
+    "`reversal_exceeds_remaining`: more is asked than is left to reverse."
+)
+
+
+@extend_schema(tags=["redemptions"])
+class ReversalViewSet(ApiViewSet):
+    queryset = Reversal.objects.none()  # for schema introspection; reads go through rewards.selectors
+    pagination_class = LedgerCursorPagination
+
+    def get_redemption(self) -> Redemption:
+        return redemption_get_visible(scope=self.scope, redemption_id=parse_path_uuid(self.kwargs["redemption_id"]))
+
+    @extend_schema(
+        operation_id="redemptions_reversals_create",
+        summary="Reverse a redemption, whole or in part",
+        description=(
+            "UNIT_BASED: by `quantity`, refunding `quantity * unit_cost` at the redemption's cost and, unless "
+            "`restock` is false, returning the units to stock. AMOUNT_BASED and direct: by `amount`. An empty "
+            "body reverses whatever remains. Allowed when the program is INACTIVE. `201` with the reversal and "
+            "the updated redemption; `200` on an idempotent repeat."
+        ),
+        parameters=[REDEMPTION_ID, IDEMPOTENCY_KEY_HEADER],
+        request=ReversalCreateSerializer,
+        responses={
+            HTTPStatus.CREATED: ReversalSerializer,
+            HTTPStatus.OK: ReversalSerializer,
+            **error_responses(
+                *BODY_ERRORS,
+                HTTPStatus.NOT_FOUND,
+                HTTPStatus.CONFLICT,
+                HTTPStatus.UNPROCESSABLE_ENTITY,
+                descriptions={HTTPStatus.UNPROCESSABLE_ENTITY: REVERSAL_422},
+            ),
+        },
+        examples=[schema.REVERSAL_REQUEST_EXAMPLE, schema.REVERSAL_EXAMPLE],
+    )
+    def create(self, request, redemption_id):
+        redemption = self.get_redemption()
+        data = self.parse_body(ReversalCreateSerializer)
+        key = idempotency_key_of(request, data)
+        result = reversal_create(redemption=redemption, idempotency_key=key, api_key=self.scope.api_key, **data)
+        status = HTTPStatus.CREATED if result.created else HTTPStatus.OK
+        return Response(ReversalSerializer(result.record).data, status=status)
+
+    @extend_schema(
+        operation_id="redemptions_reversals_list",
+        summary="List a redemption's reversals",
+        description="Newest first, cursor-paginated.",
+        parameters=[REDEMPTION_ID],
+        responses={HTTPStatus.OK: ReversalSerializer(many=True), **error_responses(HTTPStatus.NOT_FOUND)},
+    )
+    def list(self, request, redemption_id):
+        return self.paginated(reversal_list(redemption=self.get_redemption()), ReversalSerializer)

@@ -1,0 +1,223 @@
+"""
+Serializers of the rewards API.
+
+Input serializers check the shape of a request only (types, presence,
+lengths, ranges); every rule that depends on the objects a request names
+(pricing by type, scale of the asset, status, stock, ...) lives in
+``rewards.services``. Output serializers render the contract's resources:
+money-like values as decimal strings with exactly the asset's scale.
+"""
+
+from __future__ import annotations
+
+from drf_spectacular.utils import extend_schema_field
+from rest_framework import serializers
+
+from loyalty.api.fields import (
+    DECIMAL_STRING_PATTERN,
+    DecimalStringField,
+    StrictBooleanField,
+    StrictCharField,
+    StrictInputSerializer,
+    StrictIntegerField,
+    StrictUUIDField,
+)
+from loyalty.api.serializers import FilterSerializer, ScaledAmountField
+from rewards.models import Redemption, Reward
+
+MAX_COUNT = 2_147_483_647  # the database's integer column
+MAX_QUANTITY = 10_000
+MAX_TEXT = 500
+
+AMOUNT_INPUT_SCHEMA = {
+    "type": "string",
+    "pattern": DECIMAL_STRING_PATTERN,
+    "example": "500.00",
+    "description": "Positive decimal string with at most the asset's scale decimal places.",
+}
+
+
+@extend_schema_field(AMOUNT_INPUT_SCHEMA)
+class AmountInputField(DecimalStringField):
+    """A positive decimal string; its scale is checked by the service against the asset."""
+
+
+def idempotency_key_field() -> StrictCharField:
+    return StrictCharField(
+        required=False,
+        min_length=1,
+        max_length=255,
+        trim_whitespace=False,
+        help_text="Optional; the `Idempotency-Key` header is accepted instead (both with different values: 400).",
+    )
+
+
+# --- reward catalog ----------------------------------------------------------------------
+
+
+class RewardCreateSerializer(StrictInputSerializer):
+    read_only_fields = ("id", "redeemed_count", "created_at", "updated_at")
+
+    program_id = StrictUUIDField()
+    asset_id = StrictUUIDField(help_text="The asset the reward costs; it must belong to the program.")
+    name = StrictCharField(max_length=200)
+    description = StrictCharField(required=False, allow_blank=True, default="")
+    type = serializers.ChoiceField(choices=Reward.Type.choices, help_text="Fixed after creation.")
+    unit_cost = AmountInputField(
+        required=False, allow_null=True, help_text="UNIT_BASED: required, > 0. AMOUNT_BASED: must be null."
+    )
+    min_amount = AmountInputField(required=False, allow_null=True, help_text="AMOUNT_BASED only.")
+    max_amount = AmountInputField(required=False, allow_null=True, help_text="AMOUNT_BASED only; >= min_amount.")
+    status = serializers.ChoiceField(
+        choices=Reward.Status.choices,
+        required=False,
+        default=Reward.Status.ACTIVE,
+        help_text="ACTIVE or INACTIVE; OUT_OF_STOCK is set by the system only (400).",
+    )
+    max_total = StrictIntegerField(required=False, allow_null=True, min_value=1, max_value=MAX_COUNT)
+    max_per_participant = StrictIntegerField(required=False, allow_null=True, min_value=1, max_value=MAX_COUNT)
+    available_from = serializers.DateTimeField(required=False, allow_null=True)
+    available_until = serializers.DateTimeField(
+        required=False, allow_null=True, help_text="Exclusive; must be after available_from."
+    )
+
+
+class RewardUpdateSerializer(StrictInputSerializer):
+    """PATCH body: every field optional; ``type`` may be sent but not changed."""
+
+    read_only_fields = ("id", "program_id", "asset_id", "redeemed_count", "created_at", "updated_at")
+
+    name = StrictCharField(required=False, max_length=200)
+    description = StrictCharField(required=False, allow_blank=True)
+    type = serializers.ChoiceField(choices=Reward.Type.choices, required=False, help_text="Cannot change (400).")
+    unit_cost = AmountInputField(required=False, allow_null=True)
+    min_amount = AmountInputField(required=False, allow_null=True)
+    max_amount = AmountInputField(required=False, allow_null=True)
+    status = serializers.ChoiceField(
+        choices=Reward.Status.choices,
+        required=False,
+        help_text="ACTIVE or INACTIVE. Asking for ACTIVE with no stock left keeps OUT_OF_STOCK.",
+    )
+    max_total = StrictIntegerField(required=False, allow_null=True, min_value=1, max_value=MAX_COUNT)
+    max_per_participant = StrictIntegerField(required=False, allow_null=True, min_value=1, max_value=MAX_COUNT)
+    available_from = serializers.DateTimeField(required=False, allow_null=True)
+    available_until = serializers.DateTimeField(required=False, allow_null=True)
+
+
+class RewardFilterSerializer(FilterSerializer):
+    program_id = StrictUUIDField(required=False)
+    status = serializers.ChoiceField(choices=Reward.Status.choices, required=False)
+    type = serializers.ChoiceField(choices=Reward.Type.choices, required=False)
+
+
+class RewardSerializer(serializers.Serializer):
+    id = serializers.UUIDField(read_only=True)
+    program_id = serializers.UUIDField(read_only=True)
+    asset_id = serializers.UUIDField(read_only=True)
+    name = serializers.CharField(read_only=True)
+    description = serializers.CharField(read_only=True)
+    type = serializers.ChoiceField(choices=Reward.Type.choices, read_only=True)
+    unit_cost = ScaledAmountField(allow_null=True)
+    min_amount = ScaledAmountField(allow_null=True)
+    max_amount = ScaledAmountField(allow_null=True)
+    status = serializers.ChoiceField(choices=Reward.Status.choices, read_only=True)
+    max_total = serializers.IntegerField(read_only=True, allow_null=True)
+    redeemed_count = serializers.IntegerField(
+        read_only=True, help_text="Units (UNIT_BASED) or redemptions (AMOUNT_BASED) taken from stock."
+    )
+    max_per_participant = serializers.IntegerField(read_only=True, allow_null=True)
+    available_from = serializers.DateTimeField(read_only=True, allow_null=True)
+    available_until = serializers.DateTimeField(read_only=True, allow_null=True)
+    created_at = serializers.DateTimeField(read_only=True)
+    updated_at = serializers.DateTimeField(read_only=True)
+
+
+# --- redemptions -------------------------------------------------------------------------
+
+
+class CatalogRedemptionCreateSerializer(StrictInputSerializer):
+    program_id = StrictUUIDField()
+    reward_id = StrictUUIDField(help_text="A reward of that program.")
+    quantity = StrictIntegerField(
+        required=False,
+        min_value=1,
+        max_value=MAX_QUANTITY,
+        help_text="UNIT_BASED only (400 for AMOUNT_BASED); default 1.",
+    )
+    amount = AmountInputField(required=False, help_text="AMOUNT_BASED only, required there (400 for UNIT_BASED).")
+    description = StrictCharField(
+        required=False, max_length=MAX_TEXT, help_text='Default "Redeemed: <reward name>".'
+    )
+    idempotency_key = idempotency_key_field()
+
+
+class DirectRedemptionCreateSerializer(StrictInputSerializer):
+    program_id = StrictUUIDField()
+    asset_id = StrictUUIDField(help_text="An asset of that program.")
+    amount = AmountInputField()
+    description = StrictCharField(required=False, max_length=MAX_TEXT, help_text='Default "Redemption".')
+    idempotency_key = idempotency_key_field()
+
+
+class RedemptionFilterSerializer(FilterSerializer):
+    program_id = StrictUUIDField(required=False)
+    participant_id = StrictUUIDField(required=False)
+    reward_id = StrictUUIDField(required=False)
+    status = serializers.ChoiceField(choices=Redemption.Status.choices, required=False)
+
+
+class ParticipantRedemptionFilterSerializer(FilterSerializer):
+    program_id = StrictUUIDField(required=False)
+    reward_id = StrictUUIDField(required=False)
+    status = serializers.ChoiceField(choices=Redemption.Status.choices, required=False)
+
+
+class RedemptionSerializer(serializers.Serializer):
+    id = serializers.UUIDField(read_only=True, allow_null=True, help_text="Null in a dry run.")
+    program_id = serializers.UUIDField(read_only=True)
+    participant_id = serializers.UUIDField(read_only=True)
+    asset_id = serializers.UUIDField(read_only=True)
+    reward_id = serializers.UUIDField(read_only=True, allow_null=True, help_text="Catalog redemptions only.")
+    amount = ScaledAmountField(help_text="Total debited from the participant's balance.")
+    quantity = serializers.IntegerField(
+        read_only=True, allow_null=True, help_text="UNIT_BASED catalog redemptions only."
+    )
+    unit_cost = ScaledAmountField(allow_null=True, help_text="Cost per unit at redemption time; UNIT_BASED only.")
+    description = serializers.CharField(read_only=True)
+    journal_entry_id = serializers.UUIDField(read_only=True, allow_null=True, help_text="Null in a dry run.")
+    status = serializers.ChoiceField(choices=Redemption.Status.choices, read_only=True)
+    reversed_amount = ScaledAmountField()
+    reversed_quantity = serializers.IntegerField(read_only=True, allow_null=True, help_text="UNIT_BASED only.")
+    idempotency_key = serializers.CharField(read_only=True, allow_null=True)
+    created_at = serializers.DateTimeField(read_only=True, allow_null=True, help_text="Null in a dry run.")
+    updated_at = serializers.DateTimeField(
+        read_only=True, allow_null=True, help_text="Moves on each reversal; null in a dry run."
+    )
+
+
+# --- reversals ---------------------------------------------------------------------------
+
+
+class ReversalCreateSerializer(StrictInputSerializer):
+    quantity = StrictIntegerField(
+        required=False, min_value=1, max_value=MAX_QUANTITY, help_text="UNIT_BASED redemptions only."
+    )
+    amount = AmountInputField(required=False, help_text="AMOUNT_BASED and direct redemptions only.")
+    reason = StrictCharField(required=False, allow_blank=True, max_length=MAX_TEXT, default="")
+    restock = StrictBooleanField(
+        required=False,
+        help_text="Catalog redemptions only; default true. False refunds the participant but returns no stock.",
+    )
+    idempotency_key = idempotency_key_field()
+
+
+class ReversalSerializer(serializers.Serializer):
+    id = serializers.UUIDField(read_only=True)
+    redemption_id = serializers.UUIDField(read_only=True)
+    amount = ScaledAmountField(scale_source="redemption.asset.scale")
+    quantity = serializers.IntegerField(read_only=True, allow_null=True)
+    reason = serializers.CharField(read_only=True)
+    restock = serializers.BooleanField(read_only=True, allow_null=True)
+    journal_entry_id = serializers.UUIDField(read_only=True)
+    created_at = serializers.DateTimeField(read_only=True)
+    redemption = RedemptionSerializer(read_only=True, help_text="The redemption as it is after the reversal.")

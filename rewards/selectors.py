@@ -1,0 +1,66 @@
+"""
+Reads of the rewards app: the catalog, redemptions and reversals, scoped to
+what an API key may see (objects of other programs do not exist for it).
+
+Every list selects the asset its amounts are rendered with, so rendering a
+page issues no query per row.
+"""
+
+from __future__ import annotations
+
+import uuid
+
+from django.db.models import QuerySet
+
+from loyalty.api.scoping import get_visible
+from loyalty.auth import KeyScope
+from rewards.models import Redemption, Reversal, Reward
+
+
+def reward_list(
+    *, scope: KeyScope, program_id: uuid.UUID | None = None, status: str | None = None, type: str | None = None
+) -> QuerySet[Reward]:
+    rewards = scope.filter_programs(Reward.objects.select_related("asset"))
+    if program_id is not None:
+        rewards = rewards.filter(program_id=program_id)
+    if status is not None:
+        rewards = rewards.filter(status=status)
+    if type is not None:
+        rewards = rewards.filter(type=type)
+    return rewards.order_by("-created_at", "-id")
+
+
+def reward_get_visible(*, scope: KeyScope, reward_id: uuid.UUID) -> Reward:
+    """The reward, or ``NotFound`` if it does not exist for this key."""
+    return get_visible(Reward.objects.select_related("asset"), scope, what="reward", id=reward_id)
+
+
+def redemption_list(
+    *,
+    scope: KeyScope,
+    program_id: uuid.UUID | None = None,
+    participant_id: uuid.UUID | None = None,
+    reward_id: uuid.UUID | None = None,
+    status: str | None = None,
+) -> QuerySet[Redemption]:
+    """Redemptions of the key's programs; the caller orders/paginates (newest first)."""
+    redemptions = scope.filter_programs(Redemption.objects.select_related("asset"))
+    for field, value in (
+        ("program_id", program_id),
+        ("participant_id", participant_id),
+        ("reward_id", reward_id),
+        ("status", status),
+    ):
+        if value is not None:
+            redemptions = redemptions.filter(**{field: value})
+    return redemptions
+
+
+def redemption_get_visible(*, scope: KeyScope, redemption_id: uuid.UUID) -> Redemption:
+    """The redemption, or ``NotFound`` if it does not exist for this key."""
+    return get_visible(Redemption.objects.select_related("asset"), scope, what="redemption", id=redemption_id)
+
+
+def reversal_list(*, redemption: Redemption) -> QuerySet[Reversal]:
+    """The reversals of one (visible) redemption, each with its redemption for rendering."""
+    return Reversal.objects.filter(redemption_id=redemption.id).select_related("redemption__asset")
