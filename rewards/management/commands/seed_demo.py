@@ -126,25 +126,24 @@ class Command(BaseCommand):
     def _print(self, base_url, plain, program, asset, alice, rewards):
         coffee = rewards["Free Coffee"]
         out = self.stdout
-        out.write(self.style.SUCCESS(f"Demo data ready in program {program.name!r} ({program.id})."))
-        out.write(f"Admin: {base_url}/admin/  operator / {OPERATOR[1]}  (superuser: {ADMIN[0]} / {ADMIN[1]})")
+        out.write(self.style.SUCCESS(f"Demo data ready in program {program.name!r}."))
+        out.write(f"Admin:    {base_url}/admin/  operator / {OPERATOR[1]}   (superuser: {ADMIN[0]} / {ADMIN[1]})")
         out.write(f"API docs: {base_url}/api/v1/docs")
         out.write("")
-        out.write("Try it:")
-        out.write(f'  export KEY={plain}')
-        out.write(f"  curl -s {base_url}/api/v1/participants/{alice.id}/balances -H \"X-API-Key: $KEY\"")
+        out.write("Copy these into a shell, then try the calls below:")
+        out.write(f"  export KEY={plain}")
+        out.write(f"  export P={program.id} A={asset.id} R={coffee.id} U={alice.id}")
+        out.write("")
+        json_header = "-H 'Content-Type: application/json'"
+        out.write(f'  curl -s {base_url}/api/v1/participants/$U/balances -H "X-API-Key: $KEY"')
         out.write(
-            f"  curl -s -X POST {base_url}/api/v1/participants/{alice.id}/accruals -H \"X-API-Key: $KEY\" "
-            f"-H 'Content-Type: application/json' "
-            f"-d '{{\"program_id\": \"{program.id}\", \"asset_id\": \"{asset.id}\", \"amount\": \"100.00\", "
-            f"\"idempotency_key\": \"try-accrual-1\"}}'"
+            f'  curl -s -X POST {base_url}/api/v1/participants/$U/accruals -H "X-API-Key: $KEY" {json_header} '
+            '-d "{\\"program_id\\": \\"$P\\", \\"asset_id\\": \\"$A\\", \\"amount\\": \\"100.00\\"}"'
         )
         out.write(
-            f"  curl -s -X POST {base_url}/api/v1/participants/{alice.id}/redemptions/catalog -H \"X-API-Key: $KEY\" "
-            f"-H 'Content-Type: application/json' "
-            f"-d '{{\"program_id\": \"{program.id}\", \"reward_id\": \"{coffee.id}\", \"quantity\": 2, "
-            f"\"idempotency_key\": \"try-coffee-1\"}}'"
+            f'  curl -s -X POST {base_url}/api/v1/participants/$U/redemptions/catalog -H "X-API-Key: $KEY" {json_header} '
+            '-d "{\\"program_id\\": \\"$P\\", \\"reward_id\\": \\"$R\\", \\"quantity\\": 1}"'
         )
         out.write("")
-        out.write("API key (shown once; a new one is issued on every run):")
+        out.write("API key (shown once; every run of seed_demo issues a new one and revokes the previous):")
         out.write(plain)
