@@ -1,0 +1,148 @@
+"""Admin of the core: programs, API keys (superusers only), idempotency records (read-only)."""
+
+from __future__ import annotations
+
+from django import forms
+from django.contrib import admin, messages
+from django.template.response import TemplateResponse
+
+from loyalty.admin_base import ReadOnlyAdmin, adopt
+from loyalty.models import ApiKey, IdempotencyRecord, Program
+from loyalty.services import api_key_create, api_key_revoke, program_create, program_update
+
+
+@admin.register(Program)
+class ProgramAdmin(admin.ModelAdmin):
+    list_display = ("name", "status", "created_at")
+    list_filter = ("status",)
+    search_fields = ("name",)
+    readonly_fields = ("id", "created_at", "updated_at")
+    fields = ("id", "name", "status", "created_at", "updated_at")
+
+    def save_model(self, request, obj, form, change):
+        if change:
+            changes = {field: form.cleaned_data[field] for field in form.changed_data if field in ("name", "status")}
+            if changes:
+                program_update(program=obj, **changes)
+        else:
+            adopt(obj, program_create(name=form.cleaned_data["name"], status=form.cleaned_data["status"]))
+
+
+class ApiKeyCreateForm(forms.ModelForm):
+    class Meta:
+        model = ApiKey
+        fields = ("name", "all_programs", "programs")
+
+    def clean(self):
+        cleaned = super().clean()
+        if cleaned.get("all_programs") == bool(cleaned.get("programs")):
+            raise forms.ValidationError("Choose some programs, or tick “all programs”, not both.")
+        return cleaned
+
+
+@admin.register(ApiKey)
+class ApiKeyAdmin(admin.ModelAdmin):
+    """
+    API keys, for superusers only. Creating one shows its plain text once, on
+    the page that answers the form (never in a message, a log or the
+    database); afterwards only its prefix is known. Keys are revoked, not
+    edited or deleted.
+    """
+
+    list_display = ("name", "key_hint", "scope", "state", "created_at", "revoked_at")
+    list_filter = ("all_programs", ("revoked_at", admin.EmptyFieldListFilter))
+    search_fields = ("name", "prefix__exact")
+    actions = ("revoke",)
+    form = ApiKeyCreateForm
+    filter_horizontal = ("programs",)
+    readonly_fields = ("name", "key_hint", "all_programs", "scope", "state", "created_at", "revoked_at")
+
+    def get_queryset(self, request):
+        return super().get_queryset(request).prefetch_related("programs")
+
+    # Superusers manage keys; nobody edits or deletes them (revoke instead).
+    def has_module_permission(self, request):
+        return request.user.is_active and request.user.is_superuser
+
+    def has_view_permission(self, request, obj=None):
+        return request.user.is_active and request.user.is_superuser
+
+    def has_add_permission(self, request):
+        return request.user.is_active and request.user.is_superuser
+
+    def has_revoke_permission(self, request):
+        return request.user.is_active and request.user.is_superuser
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False
+
+    def get_fields(self, request, obj=None):
+        if obj is None:
+            return ("name", "all_programs", "programs")
+        return self.readonly_fields
+
+    def get_readonly_fields(self, request, obj=None):
+        return () if obj is None else self.readonly_fields
+
+    @admin.display(description="key")
+    def key_hint(self, obj: ApiKey) -> str:
+        return f"lk_{obj.prefix}_…"
+
+    @admin.display(description="programs")
+    def scope(self, obj: ApiKey) -> str:
+        if obj.all_programs:
+            return "All programs"
+        return ", ".join(sorted(program.name for program in obj.programs.all())) or "—"
+
+    @admin.display(description="state")
+    def state(self, obj: ApiKey) -> str:
+        return "revoked" if obj.is_revoked else "active"
+
+    def save_model(self, request, obj, form, change):
+        api_key, plain = api_key_create(
+            name=form.cleaned_data["name"],
+            program_ids=[program.id for program in form.cleaned_data["programs"]],
+            all_programs=form.cleaned_data["all_programs"],
+        )
+        adopt(obj, api_key)
+        obj._plain_key = plain  # lives only until the response below is rendered
+
+    def save_related(self, request, form, formsets, change):
+        """The service has set the programs already."""
+
+    def response_add(self, request, obj, post_url_continue=None):
+        plain = getattr(obj, "_plain_key", None)
+        if plain is None:  # pragma: no cover - every add goes through save_model
+            return super().response_add(request, obj, post_url_continue)
+        response = TemplateResponse(
+            request,
+            "admin/loyalty/apikey/created.html",
+            {
+                **self.admin_site.each_context(request),
+                "opts": self.opts,
+                "title": "API key created",
+                "api_key": obj,
+                "plain_key": plain,
+            },
+        )
+        response["Cache-Control"] = "no-store"
+        return response
+
+    @admin.action(description="Revoke selected API keys", permissions=["revoke"])
+    def revoke(self, request, queryset):
+        keys = list(queryset)
+        for api_key in keys:
+            api_key_revoke(prefix=api_key.prefix)
+        self.message_user(request, f"Revoked {len(keys)} API key(s).", messages.SUCCESS)
+
+
+@admin.register(IdempotencyRecord)
+class IdempotencyRecordAdmin(ReadOnlyAdmin):
+    list_display = ("key", "kind", "program", "resource_id", "created_at")
+    list_filter = ("kind", "program")
+    list_select_related = ("program",)
+    search_fields = ("key__exact", "resource_id__exact")
+    raw_id_fields = ("program",)

@@ -1,0 +1,69 @@
+"""
+Building blocks of the operator back-office (the Django admin).
+
+The admin is a thin interface over the services: writes go through them
+(``save_model``, actions and forms call them), and the ledger and its
+movements are read-only for everyone.
+"""
+
+from __future__ import annotations
+
+from django.contrib import admin
+from django.db import models
+
+from ledger.money import format_amount
+
+
+class ReadOnlyAdmin(admin.ModelAdmin):
+    """
+    A view-only admin: no add, change or delete for anyone, superusers included.
+
+    For rows that only a service may write (ledger rows, redemptions,
+    reversals, idempotency records). Users with the ``view`` permission see
+    the list and a read-only detail page. These tables grow without bound, so
+    the filters never show per-option counts (one COUNT per option).
+    """
+
+    show_facets = admin.ShowFacets.NEVER
+
+    def has_add_permission(self, request, obj=None) -> bool:
+        return False
+
+    def has_change_permission(self, request, obj=None) -> bool:
+        return False
+
+    def has_delete_permission(self, request, obj=None) -> bool:
+        return False
+
+
+class ReadOnlyInline(admin.TabularInline):
+    """A view-only tabular inline (same rules as :class:`ReadOnlyAdmin`)."""
+
+    extra = 0
+    can_delete = False
+    show_change_link = False
+
+    def has_add_permission(self, request, obj=None) -> bool:
+        return False
+
+    def has_change_permission(self, request, obj=None) -> bool:
+        return False
+
+    def has_delete_permission(self, request, obj=None) -> bool:
+        return False
+
+
+def adopt(target: models.Model, saved: models.Model) -> None:
+    """
+    Make ``target`` (the admin's unsaved form instance) the row ``saved`` that a
+    service wrote, so the admin's redirect, history and messages use it.
+    """
+    for field in saved._meta.concrete_fields:
+        setattr(target, field.attname, getattr(saved, field.attname))
+    target._state.adding = False
+    target._state.db = saved._state.db
+
+
+def amount(value, scale: int) -> str:
+    """An amount with exactly the asset's decimal places, or an em dash for none."""
+    return "—" if value is None else format_amount(value, scale)

@@ -1,0 +1,94 @@
+"""Fixtures and helpers of the admin tests (import the fixtures into a test module to use them)."""
+
+from __future__ import annotations
+
+import importlib
+from decimal import Decimal
+
+import pytest
+from django.contrib.auth import get_user_model
+from django.contrib.auth.models import Group, Permission
+from django.db import connection
+from django.test import Client
+from django.test.utils import CaptureQueriesContext
+from django.urls import reverse
+
+OPERATOR_PASSWORD = "operator-test-password-4f9k"
+_group_migration = importlib.import_module("loyalty.migrations.0002_operator_group")
+
+
+def operator_group() -> Group:
+    """
+    The migration's "operator" group. A transactional test (the browser test)
+    flushes the tables after it ran, so the group is rebuilt from the
+    migration's own permission table when it is missing.
+    """
+    group = Group.objects.filter(name=_group_migration.GROUP_NAME).first()
+    if group is None:
+        group = Group.objects.create(name=_group_migration.GROUP_NAME)
+        for app_label, models in _group_migration.OPERATOR_PERMISSIONS.items():
+            for model, actions in models.items():
+                for action in actions:
+                    group.permissions.add(
+                        Permission.objects.get(content_type__app_label=app_label, codename=f"{action}_{model}")
+                    )
+    return group
+
+
+def admin_url(model, view: str, *args) -> str:
+    """``admin_url(Reward, "change", reward.pk)`` -> ``/admin/rewards/reward/<id>/change/``."""
+    return reverse(f"admin:{model._meta.app_label}_{model._meta.model_name}_{view}", args=args)
+
+
+def count_queries(client: Client, url: str) -> int:
+    """Number of SQL queries one GET of ``url`` runs (the response must be 200)."""
+    with CaptureQueriesContext(connection) as queries:
+        response = client.get(url)
+    assert response.status_code == 200, response.status_code
+    return len(queries)
+
+
+def changelist_ids(response) -> set:
+    """Primary keys of the rows a changelist response shows."""
+    return {obj.pk for obj in response.context["cl"].result_list}
+
+
+def redeem(*, participant, reward, quantity: int | None = None, amount: str | None = None, fund: str = "1000"):
+    """Fund the participant and redeem ``reward`` through the services; return the redemption."""
+    from ledger.tests.factories import fund as fund_wallet
+    from rewards.services import redemption_create_catalog
+
+    fund_wallet(participant, reward.asset, fund, program=reward.program)
+    return redemption_create_catalog(
+        program=reward.program,
+        participant=participant,
+        reward=reward,
+        quantity=quantity,
+        amount=Decimal(amount) if amount is not None else None,
+    ).record
+
+
+@pytest.fixture
+def operator_user(db):
+    user = get_user_model().objects.create_user("operator", password=OPERATOR_PASSWORD, is_staff=True)
+    user.groups.add(operator_group())
+    return user
+
+
+@pytest.fixture
+def operator_client(operator_user) -> Client:
+    client = Client()
+    client.force_login(operator_user)
+    return client
+
+
+@pytest.fixture
+def superuser(db):
+    return get_user_model().objects.create_superuser("root", password="root-test-password-8d2m")
+
+
+@pytest.fixture
+def superuser_client(superuser) -> Client:
+    client = Client()
+    client.force_login(superuser)
+    return client

@@ -1,0 +1,170 @@
+"""Admin of participants: enrolments through the service, balances read-only, escaped names."""
+
+from http import HTTPStatus
+
+import pytest
+
+from ledger.models import Account
+from ledger.tests.factories import AssetFactory, fund
+from loyalty.tests.admin_helpers import (  # noqa: F401 - fixtures
+    admin_url,
+    changelist_ids,
+    operator_client,
+    operator_user,
+    superuser,
+    superuser_client,
+)
+from loyalty.tests.factories import ProgramFactory
+from participants.models import Enrollment, Participant
+from participants.tests.factories import ParticipantFactory
+
+pytestmark = pytest.mark.django_db
+
+
+def _inline(prefix="enrollments", total=0, initial=0, rows=()):
+    data = {
+        f"{prefix}-TOTAL_FORMS": str(total),
+        f"{prefix}-INITIAL_FORMS": str(initial),
+        f"{prefix}-MIN_NUM_FORMS": "0",
+        f"{prefix}-MAX_NUM_FORMS": "1000",
+    }
+    for i, row in enumerate(rows):
+        data.update({f"{prefix}-{i}-{key}": value for key, value in row.items()})
+    return data
+
+
+def test_participant_page_shows_balances_of_every_enrolled_asset(operator_client, program, asset, participant):
+    # given
+    fund(participant, asset, "42.50")
+    AssetFactory(program=program, code="MILES", scale=0)
+
+    # when
+    response = operator_client.get(admin_url(Participant, "change", participant.pk))
+
+    # then
+    assert response.status_code == HTTPStatus.OK
+    content = response.content.decode()
+    assert "<td>42.50</td>" in content
+    assert "<td>MILES</td><td>0</td>" in content
+
+
+def test_balances_cannot_be_changed_from_the_participant_page(operator_client, asset, participant):
+    # given
+    fund(participant, asset, "10.00")
+
+    # when
+    response = operator_client.post(
+        admin_url(Participant, "change", participant.pk),
+        {"display_name": "New name", "email": "", "balances": "1000000", **_inline()},
+    )
+
+    # then
+    assert response.status_code == HTTPStatus.FOUND
+    participant.refresh_from_db()
+    assert participant.display_name == "New name"
+    assert Account.objects.get(participant=participant).balance == 10
+
+
+def test_adding_an_enrolment_in_the_inline_enrols_the_participant(operator_client, participant):
+    # given
+    other = ProgramFactory()
+
+    # when
+    response = operator_client.post(
+        admin_url(Participant, "change", participant.pk),
+        {
+            "display_name": participant.display_name,
+            "email": participant.email,
+            **_inline(total=1, rows=[{"program": str(other.pk), "participant": str(participant.pk)}]),
+        },
+    )
+
+    # then
+    assert response.status_code == HTTPStatus.FOUND
+    assert Enrollment.objects.filter(participant=participant, program=other).exists()
+
+
+def test_enrolling_twice_in_the_same_program_is_refused_and_nothing_changes(operator_client, program, participant):
+    # given
+    existing = Enrollment.objects.get(participant=participant)
+    before = Enrollment.objects.count()
+
+    # when
+    response = operator_client.post(
+        admin_url(Participant, "change", participant.pk),
+        {
+            "display_name": "Changed too",
+            "email": participant.email,
+            **_inline(
+                total=2,
+                initial=1,
+                rows=[
+                    {"id": str(existing.pk), "participant": str(participant.pk)},
+                    {"program": str(program.pk), "participant": str(participant.pk)},
+                ],
+            ),
+        },
+    )
+
+    # then
+    assert response.status_code == HTTPStatus.OK
+    formset = response.context["inline_admin_formsets"][0].formset
+    assert formset.errors[1]["program"] == ["Already enrolled in this program."]
+    assert Enrollment.objects.count() == before
+    participant.refresh_from_db()
+    assert participant.display_name != "Changed too"
+
+
+def test_operator_adds_a_participant_with_an_enrolment(operator_client, program):
+    # when
+    response = operator_client.post(
+        admin_url(Participant, "add"),
+        {
+            "external_id": "member-x",
+            "display_name": "X",
+            "email": "",
+            **_inline(total=1, rows=[{"program": str(program.pk)}]),
+        },
+    )
+
+    # then
+    assert response.status_code == HTTPStatus.FOUND
+    participant = Participant.objects.get(external_id="member-x")
+    assert list(participant.programs.all()) == [program]
+
+
+def test_participant_names_with_html_and_sql_are_shown_escaped(operator_client):
+    # given
+    ParticipantFactory(
+        external_id="x'; DROP TABLE participants_participant; --", display_name="<script>alert(1)</script>"
+    )
+
+    # when
+    response = operator_client.get(admin_url(Participant, "changelist"))
+
+    # then
+    content = response.content.decode()
+    assert "<script>alert(1)</script>" not in content
+    assert "&lt;script&gt;alert(1)&lt;/script&gt;" in content
+    assert "x&#x27;; DROP TABLE participants_participant; --" in content
+
+
+def test_participant_search_finds_by_external_id(operator_client):
+    # given
+    wanted = ParticipantFactory(external_id="alice-42")
+    ParticipantFactory(external_id="bob-7")
+
+    # when
+    response = operator_client.get(admin_url(Participant, "changelist"), {"q": "alice"})
+
+    # then
+    assert changelist_ids(response) == {wanted.pk}
+
+
+def test_participants_cannot_be_deleted(superuser_client, participant):
+    # when
+    response = superuser_client.post(admin_url(Participant, "delete", participant.pk), {"post": "yes"})
+
+    # then
+    assert response.status_code == HTTPStatus.FORBIDDEN
+    assert Participant.objects.filter(pk=participant.pk).exists()

@@ -1,0 +1,310 @@
+"""
+Admin of the rewards app: the catalog (through the catalog service),
+redemptions (read-only, with a "Reverse" form that calls the reversal
+service) and reversals (read-only).
+"""
+
+from __future__ import annotations
+
+from django.contrib import admin, messages
+from django.contrib.admin.utils import unquote
+from django.core.exceptions import PermissionDenied
+from django.http import HttpResponseRedirect
+from django.template.response import TemplateResponse
+from django.urls import path, reverse
+from django.utils import formats
+
+from loyalty.admin_base import ReadOnlyAdmin, ReadOnlyInline, adopt, amount
+from loyalty.errors import DomainError
+from rewards.admin_forms import ReversalAdminForm, RewardAdminForm
+from rewards.models import Redemption, Reversal, Reward
+from rewards.services import reversal_create, reward_set_active
+
+REVERSE_PERMISSION = "rewards.add_reversal"
+
+
+def _when(value) -> str:
+    return formats.date_format(value, "Y-m-d H:i") if value is not None else ""
+
+
+@admin.register(Reward)
+class RewardAdmin(admin.ModelAdmin):
+    form = RewardAdminForm
+    list_display = ("name", "program", "type", "cost", "status_code", "stock", "window")
+    list_filter = ("program", "status", "type")
+    list_select_related = ("program", "asset")
+    search_fields = ("name",)
+    autocomplete_fields = ("program", "asset")
+    actions = ("activate", "deactivate")
+
+    def get_fieldsets(self, request, obj=None):
+        price = ("Price", {"fields": ("unit_cost", "min_amount", "max_amount")})
+        limits = ("max_total", "max_per_participant", "available_from", "available_until")
+        if obj is None:
+            return (
+                (None, {"fields": ("program", "asset", "name", "description", "type")}),
+                price,
+                ("Availability", {"fields": ("status", *limits)}),
+            )
+        return (
+            (None, {"fields": ("id", "program", "asset", "name", "description", "type")}),
+            price,
+            (
+                "Availability",
+                {"fields": ("status_code", "status", "redeemed_count", *limits)},
+            ),
+            ("History", {"fields": ("created_at", "updated_at")}),
+        )
+
+    def get_readonly_fields(self, request, obj=None):
+        if obj is None:
+            return ()
+        return ("id", "program", "asset", "type", "status_code", "redeemed_count", "created_at", "updated_at")
+
+    def save_model(self, request, obj, form, change):
+        # The form has written the reward through the catalog service.
+        adopt(obj, form.saved_reward)
+
+    @admin.display(description="cost")
+    def cost(self, obj: Reward) -> str:
+        scale = obj.asset.scale
+        if obj.type == Reward.Type.UNIT_BASED:
+            return amount(obj.unit_cost, scale)
+        if obj.min_amount is None and obj.max_amount is None:
+            return "any amount"
+        low = amount(obj.min_amount, scale) if obj.min_amount is not None else "0"
+        high = amount(obj.max_amount, scale) if obj.max_amount is not None else "∞"
+        return f"{low} – {high}"
+
+    @admin.display(description="status", ordering="status")
+    def status_code(self, obj: Reward) -> str:
+        return obj.status
+
+    @admin.display(description="stock (redeemed / max)")
+    def stock(self, obj: Reward) -> str:
+        return f"{obj.redeemed_count} / {obj.max_total if obj.max_total is not None else '∞'}"
+
+    @admin.display(description="window")
+    def window(self, obj: Reward) -> str:
+        if obj.available_from is None and obj.available_until is None:
+            return "always"
+        return f"{_when(obj.available_from) or '…'} – {_when(obj.available_until) or '…'}"
+
+    @admin.action(description="Activate selected rewards", permissions=["change"])
+    def activate(self, request, queryset):
+        self._set_active(request, queryset, active=True)
+
+    @admin.action(description="Deactivate selected rewards", permissions=["change"])
+    def deactivate(self, request, queryset):
+        self._set_active(request, queryset, active=False)
+
+    def _set_active(self, request, queryset, *, active: bool) -> None:
+        changed, sold_out = 0, []
+        for reward in queryset:
+            try:
+                reward = reward_set_active(reward=reward, active=active)
+            except DomainError as exc:
+                self.message_user(request, f"{reward.name}: {exc.message}", messages.ERROR)
+                continue
+            changed += 1
+            if active and reward.status == Reward.Status.OUT_OF_STOCK:
+                sold_out.append(reward.name)
+        verb = "Activated" if active else "Deactivated"
+        self.message_user(request, f"{verb} {changed} reward(s).", messages.SUCCESS)
+        if sold_out:
+            self.message_user(
+                request,
+                f"No stock left, so OUT_OF_STOCK until max_total is raised: {', '.join(sold_out)}.",
+                messages.WARNING,
+            )
+
+
+class ReversalInline(ReadOnlyInline):
+    model = Reversal
+    fk_name = "redemption"
+    fields = ("created_at", "amount_display", "quantity", "restock", "reason", "created_by", "journal_entry")
+    readonly_fields = fields
+
+    def get_queryset(self, request):
+        return (
+            super()
+            .get_queryset(request)
+            .select_related("redemption__asset", "created_by_user", "created_by_api_key", "journal_entry")
+        )
+
+    @admin.display(description="amount")
+    def amount_display(self, obj: Reversal) -> str:
+        return amount(obj.amount, obj.redemption.asset.scale)
+
+    @admin.display(description="by")
+    def created_by(self, obj: Reversal) -> str:
+        return _author(obj)
+
+
+def _author(reversal: Reversal) -> str:
+    if reversal.created_by_user_id is not None:
+        return f"user {reversal.created_by_user.get_username()}"
+    if reversal.created_by_api_key_id is not None:
+        return f"API key {reversal.created_by_api_key}"
+    return "—"
+
+
+@admin.register(Redemption)
+class RedemptionAdmin(ReadOnlyAdmin):
+    """
+    Redemptions, read-only. Users with ``rewards.add_reversal`` get a
+    "Reverse" button on the redemption page; its form calls the reversal
+    service as themselves.
+    """
+
+    change_form_template = "admin/rewards/redemption/change_form.html"
+    list_display = (
+        "created_at",
+        "id",
+        "program",
+        "participant",
+        "reward",
+        "amount_display",
+        "quantity",
+        "status_code",
+        "reversed_display",
+    )
+    list_filter = ("program", "status", "reward")
+    list_select_related = ("program", "participant", "reward", "asset")
+    search_fields = ("id__exact", "participant__external_id__exact")
+    show_full_result_count = False
+    fields = (
+        "id",
+        "created_at",
+        "updated_at",
+        "program",
+        "participant",
+        "reward",
+        "asset",
+        "status_code",
+        "amount_display",
+        "quantity",
+        "unit_cost_display",
+        "reversed_display",
+        "description",
+        "journal_entry",
+        "idempotency_key",
+    )
+    readonly_fields = fields
+    inlines = (ReversalInline,)
+
+    @admin.display(description="amount")
+    def amount_display(self, obj: Redemption) -> str:
+        return amount(obj.amount, obj.asset.scale)
+
+    @admin.display(description="unit cost")
+    def unit_cost_display(self, obj: Redemption) -> str:
+        return amount(obj.unit_cost, obj.asset.scale)
+
+    @admin.display(description="status", ordering="status")
+    def status_code(self, obj: Redemption) -> str:
+        return obj.status
+
+    @admin.display(description="reversed")
+    def reversed_display(self, obj: Redemption) -> str:
+        text = amount(obj.reversed_amount, obj.asset.scale)
+        if obj.quantity is not None:
+            text += f" ({obj.reversed_quantity or 0} of {obj.quantity} units)"
+        return text
+
+    def has_reverse_permission(self, request) -> bool:
+        return request.user.has_perm(REVERSE_PERMISSION)
+
+    def get_urls(self):
+        info = self.opts.app_label, self.opts.model_name
+        return [
+            path(
+                "<path:object_id>/reverse/",
+                self.admin_site.admin_view(self.reverse_view),
+                name="%s_%s_reverse" % info,
+            ),
+            *super().get_urls(),
+        ]
+
+    def render_change_form(self, request, context, add=False, change=False, form_url="", obj=None):
+        context["show_reverse"] = (
+            obj is not None
+            and obj.status != Redemption.Status.FULLY_REVERSED
+            and self.has_reverse_permission(request)
+        )
+        return super().render_change_form(request, context, add=add, change=change, form_url=form_url, obj=obj)
+
+    def reverse_view(self, request, object_id):
+        """Show and handle the reversal form of one redemption (no request transaction: the service has its own)."""
+        if not (self.has_view_permission(request) and self.has_reverse_permission(request)):
+            raise PermissionDenied
+        redemption = self.get_object(request, unquote(object_id))
+        if redemption is None:
+            return self._get_obj_does_not_exist_redirect(request, self.opts, object_id)
+        change_url = reverse(f"admin:{self.opts.app_label}_{self.opts.model_name}_change", args=[redemption.pk])
+        form = ReversalAdminForm(request.POST if request.method == "POST" else None, redemption=redemption)
+        if form.is_bound and form.is_valid():
+            try:
+                result = reversal_create(redemption=redemption, user=request.user, **form.service_kwargs())
+            except DomainError as exc:
+                form.add_service_error(exc)
+            else:
+                reversal = result.record
+                if result.created:
+                    text = f"Reversed {amount(reversal.amount, redemption.asset.scale)}"
+                    if reversal.quantity is not None:
+                        text += f" ({reversal.quantity} unit(s))"
+                    self.log_change(request, redemption, text)
+                    self.message_user(request, f"{text}.", messages.SUCCESS)
+                else:
+                    self.message_user(request, "This reversal was already recorded.", messages.INFO)
+                return HttpResponseRedirect(change_url)
+        context = {
+            **self.admin_site.each_context(request),
+            "opts": self.opts,
+            "title": "Reverse redemption",
+            "redemption": redemption,
+            "remaining": self._remaining(redemption),
+            "form": form,
+            "change_url": change_url,
+        }
+        return TemplateResponse(request, "admin/rewards/redemption/reverse.html", context)
+
+    @staticmethod
+    def _remaining(redemption: Redemption) -> str:
+        text = amount(redemption.remaining_amount, redemption.asset.scale)
+        if redemption.quantity is not None:
+            text += f" ({redemption.remaining_quantity} of {redemption.quantity} units)"
+        return text
+
+
+@admin.register(Reversal)
+class ReversalAdmin(ReadOnlyAdmin):
+    list_display = ("created_at", "id", "program", "redemption", "amount_display", "quantity", "restock", "created_by")
+    list_filter = ("program", "restock")
+    list_select_related = ("program", "redemption__asset", "created_by_user", "created_by_api_key")
+    search_fields = ("id__exact", "redemption__id__exact")
+    show_full_result_count = False
+    fields = (
+        "id",
+        "created_at",
+        "program",
+        "redemption",
+        "amount_display",
+        "quantity",
+        "restock",
+        "stock_returned",
+        "reason",
+        "created_by",
+        "journal_entry",
+        "idempotency_key",
+    )
+    readonly_fields = fields
+
+    @admin.display(description="amount")
+    def amount_display(self, obj: Reversal) -> str:
+        return amount(obj.amount, obj.redemption.asset.scale)
+
+    @admin.display(description="by")
+    def created_by(self, obj: Reversal) -> str:
+        return _author(obj)
