@@ -17,9 +17,10 @@ from decimal import Decimal
 
 from django.db import IntegrityError, transaction
 from django.db.models import F
+from django.db.models.functions import Round
 from django.utils import timezone
 
-from ledger.models import MAX_AMOUNT, Account, Asset, JournalEntry, JournalLine
+from ledger.models import AMOUNT_DECIMAL_PLACES, MAX_AMOUNT, Account, Asset, JournalEntry, JournalLine
 from ledger.money import fits_scale
 from loyalty.errors import LedgerInvariantViolation
 
@@ -126,8 +127,12 @@ def journal_entry_post(
             deltas[line.account.id] += _signed_for_wallet(line)
     now = timezone.now()
     for account_id in sorted(deltas):
+        # ROUND is a no-op on PostgreSQL (NUMERIC). SQLite keeps decimals as
+        # binary floats: without it 0.30 - 0.10 - 0.20 is -2.8e-17 there and the
+        # CHECK (balance >= 0) refuses a legitimate redemption of the last cents.
+        new_balance = Round(F("balance") + deltas[account_id], AMOUNT_DECIMAL_PLACES)
         try:
-            Account.objects.filter(id=account_id).update(balance=F("balance") + deltas[account_id], updated_at=now)
+            Account.objects.filter(id=account_id).update(balance=new_balance, updated_at=now)
         except IntegrityError as exc:  # CHECK balance >= 0
             raise LedgerInvariantViolation("A wallet balance would go below zero.") from exc
     for line in lines:

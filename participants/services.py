@@ -7,13 +7,13 @@ from decimal import Decimal
 
 from django.db import IntegrityError, transaction
 
-from ledger.locks import wallet_lock_or_create
+from ledger.locks import wallet_create_and_lock, wallet_lock_if_enrolled
 from ledger.models import Account, Asset, JournalEntry
 from ledger.selectors import program_account_id
 from ledger.money import amount_check_scale
 from ledger.services import CREDIT, DEBIT, Line, journal_entry_post
 from loyalty.db import in_transaction
-from loyalty.errors import ParticipantNotEnrolled, ProgramNotActive, ValidationFailed
+from loyalty.errors import NotFound, ParticipantNotEnrolled, ProgramNotActive
 from loyalty.idempotency import idempotency_claim, request_fingerprint
 from loyalty.models import IdempotencyRecord, Program
 from loyalty.services import Created
@@ -59,12 +59,13 @@ def accrual_create(
     program's issuance account, in one balanced journal entry.
 
     Locks: the participant's wallet (created on first use). Raises
-    ``ValidationFailed`` (scale), ``IdempotencyKeyReused``,
-    ``ProgramNotActive``, ``ParticipantNotEnrolled``. An identical earlier
-    request with the same key returns its accrual with ``created`` False.
+    ``NotFound`` (asset of another program), ``ValidationFailed`` (scale),
+    ``IdempotencyKeyReused``, ``ProgramNotActive``, ``ParticipantNotEnrolled``.
+    An identical earlier request with the same key returns its accrual with
+    ``created`` False.
     """
     if asset.program_id != program.id:
-        raise ValidationFailed.on("asset_id", "The asset does not belong to the program.")
+        raise NotFound("Unknown asset.")
     amount_check_scale(amount=amount, scale=asset.scale, field="amount")
     description = DEFAULT_ACCRUAL_DESCRIPTION if description is None else description
     fingerprint = request_fingerprint(
@@ -72,7 +73,6 @@ def accrual_create(
         path_ids={"participant_id": participant.id},
         body={"program_id": program.id, "asset_id": asset.id, "amount": amount, "description": description},
     )
-    enrolled = Enrollment.objects.filter(participant_id=participant.id, program_id=program.id).exists()
 
     def work() -> Created:
         accrual_id = uuid.uuid4()
@@ -88,10 +88,11 @@ def accrual_create(
                 return Created(Accrual.objects.select_related("asset").get(id=existing), False)
         if not program.is_active:
             raise ProgramNotActive()
-        if not enrolled:
-            raise ParticipantNotEnrolled()
-
-        wallet = wallet_lock_or_create(participant_id=participant.id, asset=asset)
+        wallet = wallet_lock_if_enrolled(participant_id=participant.id, asset=asset)
+        if wallet is None:  # first movement of this asset, or not enrolled
+            if not Enrollment.objects.filter(participant_id=participant.id, program_id=program.id).exists():
+                raise ParticipantNotEnrolled()
+            wallet = wallet_create_and_lock(participant_id=participant.id, asset=asset)
         issuance = Account(
             id=program_account_id(asset_id=asset.id, type=Account.Type.ISSUANCE),
             program_id=program.id,

@@ -20,6 +20,11 @@ and the service re-reads the reward under the lock to name the error.
 
 Accruals lock only the wallet (2); operator edits of a reward only the
 reward (4); reversals take 1, 2, 3, 4.
+
+A ``select_for_update()`` that joins (``select_related``) names
+``of=("self",)``: PostgreSQL would otherwise lock the joined rows too, such
+as the asset that every movement KEY SHAREs through its foreign keys, and
+transactions that keep the order above would still deadlock on it.
 """
 
 from __future__ import annotations
@@ -32,7 +37,9 @@ from rewards.models import ParticipantRewardCount, Redemption
 
 
 def redemption_lock(*, redemption_id: uuid.UUID) -> Redemption:
-    return Redemption.objects.select_for_update().select_related("asset").get(id=redemption_id)
+    # of=("self",): without it PostgreSQL also locks the joined asset row FOR UPDATE,
+    # which every movement of the asset KEY SHAREs (foreign keys): deadlocks.
+    return Redemption.objects.select_for_update(of=("self",)).select_related("asset").get(id=redemption_id)
 
 
 def participant_count_add(

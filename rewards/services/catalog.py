@@ -115,7 +115,8 @@ def reward_update(*, reward: Reward, **changes) -> Reward:
     if "status" in changes and changes["status"] not in (ACTIVE, INACTIVE):
         raise ValidationFailed.on("status", "Must be ACTIVE or INACTIVE (OUT_OF_STOCK is set by the system).")
     with transaction.atomic():
-        locked = Reward.objects.select_for_update().select_related("asset").get(id=reward.id)
+        # of=("self",): lock the reward row only, never the joined asset (see rewards/locks.py).
+        locked = Reward.objects.select_for_update(of=("self",)).select_related("asset").get(id=reward.id)
         wanted = changes.pop("status", INACTIVE if locked.status == INACTIVE else ACTIVE)
         for field, value in changes.items():
             setattr(locked, field, value)

@@ -19,7 +19,7 @@ from django.db import transaction
 from django.db.models import Case, F, Q, Value, When
 from django.utils import timezone
 
-from ledger.locks import wallet_lock
+from ledger.locks import wallet_lock_if_enrolled
 from ledger.models import MAX_AMOUNT, Account, Asset, JournalEntry
 from ledger.money import amount_check_scale, format_amount
 from ledger.selectors import program_account_id
@@ -153,9 +153,28 @@ def _claim(program: Program, idempotency_key: str | None, fingerprint: str, rede
     return Redemption.objects.select_related("asset").get(id=existing)
 
 
-def _is_enrolled(participant: Participant, program: Program) -> bool:
-    # Enrolments are never removed, so reading this before the transaction is safe.
-    return Enrollment.objects.filter(participant_id=participant.id, program_id=program.id).exists()
+def _wallet_lock(participant: Participant, program: Program, asset: Asset) -> Account | None:
+    """Lock the participant's wallet (None if it has none); ``ParticipantNotEnrolled`` if not enrolled."""
+    wallet = wallet_lock_if_enrolled(participant_id=participant.id, asset=asset)
+    if wallet is None and not Enrollment.objects.filter(participant_id=participant.id, program_id=program.id).exists():
+        raise ParticipantNotEnrolled()
+    return wallet
+
+
+def _first_failure(reward: Reward, error: Exception, *, now: datetime, units: int, amount: Decimal | None) -> Exception:
+    """
+    The error to raise when the participant's limit or balance refuses a
+    redemption. ``reward`` was read before the transaction: a reward rule that
+    fails on the latest committed row comes first in the contract's order, and
+    a price or limit that changed since means deciding again (``_StaleReward``).
+    Runs only on this failure path.
+    """
+    fresh = Reward.objects.get(id=reward.id)
+    fresh.asset = reward.asset
+    _check_reward_rules(fresh, now=now, units=units, amount=amount)
+    if (fresh.unit_cost, fresh.max_per_participant) != (reward.unit_cost, reward.max_per_participant):
+        return _StaleReward()
+    return error
 
 
 def _run(work, *, dry_run: bool):
@@ -216,8 +235,6 @@ def redemption_create_catalog(
             "description": description,
         },
     )
-    enrolled = _is_enrolled(participant, program)
-
     for _ in range(MAX_STALE_RETRIES):
         units = quantity if reward.type == Reward.Type.UNIT_BASED else 1
         cost = reward.unit_cost * quantity if reward.type == Reward.Type.UNIT_BASED else amount
@@ -233,24 +250,32 @@ def redemption_create_catalog(
                 return Created(earlier, False)
             if not program.is_active:
                 raise ProgramNotActive()
-            if not enrolled:
-                raise ParticipantNotEnrolled()
-            _check_reward_rules(reward, now=now, units=units, amount=amount)
             asset = reward.asset
-            wallet = wallet_lock(participant_id=participant.id, asset=asset)
+            wallet = _wallet_lock(participant, program, asset)
+            _check_reward_rules(reward, now=now, units=units, amount=amount)
             if dry_run:
                 held = ParticipantRewardCount.objects.filter(reward_id=reward.id, participant_id=participant.id).values_list(
                     "count", flat=True
                 ).first() or 0
-                if reward.max_per_participant is not None and held + units > reward.max_per_participant:
-                    raise ParticipantLimitExceeded()
-            elif not participant_count_add(
-                reward_id=reward.id, participant_id=participant.id, units=units, limit=reward.max_per_participant
-            ):
-                raise ParticipantLimitExceeded(
-                    f"The participant may hold at most {reward.max_per_participant} of {reward.name!r}."
+                within_limit = reward.max_per_participant is None or held + units <= reward.max_per_participant
+            else:
+                within_limit = participant_count_add(
+                    reward_id=reward.id, participant_id=participant.id, units=units, limit=reward.max_per_participant
                 )
-            _check_balance(wallet, cost, asset.scale)
+            if not within_limit:
+                raise _first_failure(
+                    reward,
+                    ParticipantLimitExceeded(
+                        f"The participant may hold at most {reward.max_per_participant} of {reward.name!r}."
+                    ),
+                    now=now,
+                    units=units,
+                    amount=amount,
+                )
+            try:
+                _check_balance(wallet, cost, asset.scale)
+            except InsufficientBalance as exc:
+                raise _first_failure(reward, exc, now=now, units=units, amount=amount) from None
 
             redemption = Redemption(
                 id=None if dry_run else redemption_id,
@@ -275,7 +300,7 @@ def redemption_create_catalog(
             )
             redemption.save(force_insert=True)
             if not _reward_take(reward, units=units, amount=amount, now=now):
-                locked = Reward.objects.select_for_update().select_related("asset").get(id=reward.id)
+                locked = Reward.objects.select_for_update(of=("self",)).select_related("asset").get(id=reward.id)
                 _check_reward_rules(locked, now=now, units=units, amount=amount)
                 raise _StaleReward()
             return Created(redemption, True)
@@ -315,7 +340,6 @@ def redemption_create_direct(
         path_ids={"participant_id": participant.id},
         body={"program_id": program.id, "asset_id": asset.id, "amount": amount, "description": text},
     )
-    enrolled = _is_enrolled(participant, program)
 
     def work() -> Created:
         redemption_id = uuid.uuid4()
@@ -324,9 +348,7 @@ def redemption_create_direct(
             return Created(earlier, False)
         if not program.is_active:
             raise ProgramNotActive()
-        if not enrolled:
-            raise ParticipantNotEnrolled()
-        wallet = wallet_lock(participant_id=participant.id, asset=asset)
+        wallet = _wallet_lock(participant, program, asset)
         _check_balance(wallet, amount, asset.scale)
         redemption = Redemption(
             id=redemption_id,

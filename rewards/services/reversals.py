@@ -47,6 +47,8 @@ def _check_shape(redemption: Redemption, quantity: int | None, amount: Decimal |
         raise ValidationFailed.on("restock", "Only catalog redemptions have stock to return.")
     if quantity is not None and quantity < 1:
         raise ValidationFailed.on("quantity", "Must be at least 1.")
+    if amount is not None and amount <= 0:
+        raise ValidationFailed.on("amount", "Must be greater than zero.")
     if amount is not None:
         amount_check_scale(amount=amount, scale=redemption.asset.scale)
 

@@ -1,0 +1,172 @@
+"""
+The number of SQL statements one movement issues, pinned.
+
+Counted: the SQL statements CaptureQueriesContext records, minus the
+transaction's own BEGIN and COMMIT (Django 4.2+ records those too; each test
+asserts there is exactly one of each: one transaction, no retry). The
+services run their own durable transaction, so the tests are transactional
+(no SAVEPOINT from a test wrapper). The program accounts' ids are cached per
+process (``ledger.selectors.program_account_id``); funding a wallet first
+warms that cache, as any earlier request of the asset does in production.
+The caller passes the reward with its asset (``select_related``), as the API
+does.
+"""
+
+from decimal import Decimal
+
+import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
+
+from ledger.tests.factories import fund
+from participants.tests.factories import ParticipantFactory
+from participants.services import accrual_create
+from rewards.models import Redemption, Reward
+from rewards.services import redemption_create_catalog, redemption_create_direct, reversal_create
+from rewards.tests.factories import RewardFactory
+
+pytestmark = [pytest.mark.postgres, pytest.mark.django_db(transaction=True)]
+
+
+TRANSACTION_CONTROL = ("BEGIN", "COMMIT")
+
+
+class Statements(CaptureQueriesContext):
+    """CaptureQueriesContext that counts statements other than BEGIN and COMMIT."""
+
+    def __init__(self):
+        super().__init__(connection)
+
+    @property
+    def sql(self) -> list[str]:
+        return [q["sql"] for q in self.captured_queries if q["sql"] not in TRANSACTION_CONTROL]
+
+    @property
+    def transaction_control(self) -> list[str]:
+        return [q["sql"] for q in self.captured_queries if q["sql"] in TRANSACTION_CONTROL]
+
+    def __len__(self) -> int:
+        return len(self.sql)
+
+    def listing(self) -> str:
+        return "\n".join(f"{i + 1}. {sql[:160]}" for i, sql in enumerate(self.sql))
+
+
+def assert_count(context: Statements, expected: int, what: str) -> None:
+    assert context.transaction_control == ["BEGIN", "COMMIT"], context.transaction_control
+    assert len(context) == expected, (
+        f"expected {expected} SQL statements ({what}; BEGIN/COMMIT not counted), got:\n{context.listing()}"
+    )
+
+
+@pytest.fixture
+def funded(participant, asset):
+    fund(participant, asset, "1000.00")
+    return participant
+
+
+@pytest.fixture
+def reward(asset):
+    created = RewardFactory(asset=asset, unit_cost=Decimal("10.00"), max_total=100, max_per_participant=50)
+    return Reward.objects.select_related("asset").get(id=created.id)
+
+
+CATALOG = (
+    "wallet SELECT ... FOR UPDATE with the enrolment as EXISTS, per-participant count upsert, "
+    "INSERT entry, INSERT lines, UPDATE wallet balance, INSERT redemption, guarded UPDATE reward"
+)
+
+
+def test_a_catalog_redemption_issues_7_statements(program, funded, reward):
+    # when
+    with Statements() as context:
+        redemption_create_catalog(program=program, participant=funded, reward=reward, quantity=2)
+
+    # then
+    assert_count(context, 7, CATALOG)
+
+
+def test_a_catalog_redemption_with_an_idempotency_key_issues_8_statements(program, funded, reward):
+    # when
+    with Statements() as context:
+        redemption_create_catalog(program=program, participant=funded, reward=reward, idempotency_key="k-1")
+
+    # then
+    assert_count(context, 8, f"the key's INSERT ... ON CONFLICT DO NOTHING, then {CATALOG}")
+
+
+def test_an_idempotent_repeat_of_a_catalog_redemption_issues_3_statements(program, funded, reward):
+    # given
+    redemption_create_catalog(program=program, participant=funded, reward=reward, idempotency_key="k-1")
+
+    # when
+    with Statements() as context:
+        redemption_create_catalog(program=program, participant=funded, reward=reward, idempotency_key="k-1")
+
+    # then
+    assert_count(
+        context, 3, "the key's INSERT ... ON CONFLICT DO NOTHING, SELECT the key's record, SELECT the redemption"
+    )
+
+
+def test_a_direct_redemption_issues_5_statements(program, funded, asset):
+    # when
+    with Statements() as context:
+        redemption_create_direct(program=program, participant=funded, asset=asset, amount=Decimal("25.00"))
+
+    # then
+    assert_count(
+        context,
+        5,
+        "wallet SELECT ... FOR UPDATE with the enrolment as EXISTS, INSERT entry, INSERT lines, "
+        "UPDATE wallet balance, INSERT redemption",
+    )
+
+
+def test_an_accrual_to_an_existing_wallet_issues_5_statements(program, funded, asset):
+    # when
+    with Statements() as context:
+        accrual_create(program=program, participant=funded, asset=asset, amount=Decimal("25.00"))
+
+    # then
+    assert_count(
+        context,
+        5,
+        "wallet SELECT ... FOR UPDATE with the enrolment as EXISTS, INSERT entry, INSERT lines, "
+        "UPDATE wallet balance, INSERT accrual",
+    )
+
+
+def test_a_first_accrual_that_creates_the_wallet_issues_8_statements(program, participant, asset):
+    # given: another participant's accrual has cached the asset's program account ids
+    fund(ParticipantFactory(programs=[program]), asset, "1.00")
+
+    # when
+    with Statements() as context:
+        accrual_create(program=program, participant=participant, asset=asset, amount=Decimal("25.00"))
+
+    # then
+    assert_count(
+        context,
+        8,
+        "wallet SELECT ... FOR UPDATE finds none, SELECT the enrolment, INSERT wallet ON CONFLICT DO NOTHING, "
+        "wallet SELECT ... FOR UPDATE, INSERT entry, INSERT lines, UPDATE wallet balance, INSERT accrual",
+    )
+
+
+def test_a_unit_reversal_issues_9_statements(program, funded, reward):
+    # given
+    redemption = redemption_create_catalog(program=program, participant=funded, reward=reward, quantity=2).record
+    redemption = Redemption.objects.select_related("asset").get(id=redemption.id)
+
+    # when
+    with Statements() as context:
+        reversal_create(redemption=redemption, quantity=1)
+
+    # then
+    assert_count(
+        context,
+        9,
+        "redemption SELECT ... FOR UPDATE, wallet SELECT ... FOR UPDATE, UPDATE participant count, INSERT entry, "
+        "INSERT lines, UPDATE wallet balance, UPDATE redemption, INSERT reversal, UPDATE reward",
+    )
