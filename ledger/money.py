@@ -18,12 +18,23 @@ def quantum(scale: int) -> Decimal:
 
 
 def fits_scale(amount: Decimal, scale: int) -> bool:
+    """True if the value is representable at ``scale`` places (``150.0000`` fits scale 2)."""
     return amount == amount.quantize(quantum(scale), rounding=ROUND_DOWN)
 
 
+def written_places(amount: Decimal) -> int:
+    """Decimal places as written: ``Decimal("5.0")`` has one, ``Decimal("5")`` none."""
+    exponent = amount.as_tuple().exponent
+    return -exponent if isinstance(exponent, int) and exponent < 0 else 0
+
+
 def amount_check_scale(*, amount: Decimal, scale: int, field: str = "amount") -> None:
-    """Raise a 400 on ``field`` if ``amount`` has more decimal places than ``scale``."""
-    if not fits_scale(amount, scale):
+    """
+    Raise a 400 on ``field`` if an input ``amount`` is written with more decimal
+    places than ``scale`` (the contract's rule: ``"5.0"`` is refused at scale 0,
+    even though it equals 5).
+    """
+    if written_places(amount) > scale:
         raise ValidationFailed.on(field, f"At most {scale} decimal places are allowed for this asset.")
 
 

@@ -304,7 +304,7 @@ def test_an_invalid_body_is_400_and_changes_nothing(client_for, participant, ass
     assert db_state() == before
 
 
-@pytest.mark.parametrize("scale, amount", [(2, "1.001"), (2, "0.005"), (0, "1.5"), (0, "0.1")])
+@pytest.mark.parametrize("scale, amount", [(2, "1.001"), (2, "0.005"), (0, "1.5"), (0, "0.1"), (0, "5.0"), (2, "50.000")])
 def test_more_decimals_than_the_assets_scale_is_400_and_changes_nothing(
     client_for, participant, program, scale, amount
 ):

@@ -44,7 +44,16 @@ def reward_status_for(*, wanted: str, max_total: int | None, redeemed_count: int
     return ACTIVE
 
 
-def _validate(reward: Reward, asset: Asset) -> None:
+AMOUNT_FIELDS = ("unit_cost", "min_amount", "max_amount")
+COUNT_FIELDS = ("max_total", "max_per_participant")
+
+
+def _validate(reward: Reward, asset: Asset, *, given: set[str]) -> None:
+    """
+    Check the reward's combination of fields. ``given`` names the fields the
+    caller set now: their scale is checked as written (stored values carry
+    four places and were checked when they were set).
+    """
     errors: dict[str, list[str]] = {}
 
     def add(field, message):
@@ -62,14 +71,20 @@ def _validate(reward: Reward, asset: Asset) -> None:
             add("unit_cost", "Must be null for an AMOUNT_BASED reward.")
         if reward.min_amount is not None and reward.max_amount is not None and reward.min_amount > reward.max_amount:
             add("min_amount", "Must be less than or equal to max_amount.")
-    for field in ("unit_cost", "min_amount", "max_amount"):
+    for field in AMOUNT_FIELDS:
         value: Decimal | None = getattr(reward, field)
-        if value is not None:
+        if value is not None and value <= 0:
+            add(field, "Must be greater than zero.")
+        elif value is not None and field in given:
             try:
                 amount_check_scale(amount=value, scale=asset.scale, field=field)
             except ValidationFailed as exc:
                 for message in exc.fields[field]:
                     add(field, message)
+    for field in COUNT_FIELDS:
+        value = getattr(reward, field)
+        if value is not None and value < 1:
+            add(field, "Must be null (unlimited) or at least 1.")
     start: datetime | None = reward.available_from
     end: datetime | None = reward.available_until
     if start is not None and end is not None and not start < end:
@@ -93,7 +108,7 @@ def reward_create(*, program: Program, asset: Asset, type: str, name: str, statu
     if unknown:  # pragma: no cover - the API's input serializer names the fields
         raise TypeError(f"Unknown reward fields: {sorted(unknown)}")
     reward = Reward(program=program, asset=asset, type=type, name=name, **fields)
-    _validate(reward, asset)
+    _validate(reward, asset, given=set(fields))
     reward.status = reward_status_for(wanted=status, max_total=reward.max_total, redeemed_count=0)
     reward.save(force_insert=True)
     return reward
@@ -120,7 +135,7 @@ def reward_update(*, reward: Reward, **changes) -> Reward:
         wanted = changes.pop("status", INACTIVE if locked.status == INACTIVE else ACTIVE)
         for field, value in changes.items():
             setattr(locked, field, value)
-        _validate(locked, locked.asset)
+        _validate(locked, locked.asset, given=set(changes))
         locked.status = reward_status_for(wanted=wanted, max_total=locked.max_total, redeemed_count=locked.redeemed_count)
         locked.save()
     return locked

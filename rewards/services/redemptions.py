@@ -48,6 +48,10 @@ DEFAULT_DIRECT_DESCRIPTION = "Redemption"
 MAX_STALE_RETRIES = 3
 
 
+def default_description(reward: Reward) -> str:
+    return f"Redeemed: {reward.name}"
+
+
 class _StaleReward(Exception):
     """The reward changed (price or limit) between the read and the guarded update: run again."""
 
@@ -232,7 +236,8 @@ def redemption_create_catalog(
             "reward_id": reward.id,
             "quantity": quantity,
             "amount": amount,
-            "description": description,
+            # Omitting the description equals sending its default.
+            "description": None if description == default_description(reward) else description,
         },
     )
     for _ in range(MAX_STALE_RETRIES):
@@ -240,7 +245,7 @@ def redemption_create_catalog(
         cost = reward.unit_cost * quantity if reward.type == Reward.Type.UNIT_BASED else amount
         if cost > MAX_AMOUNT:
             raise ValidationFailed.on("quantity", "The total cost is larger than the largest accepted amount.")
-        text = description if description is not None else f"Redeemed: {reward.name}"
+        text = description if description is not None else default_description(reward)
 
         def work(reward=reward, units=units, cost=cost, text=text) -> Created:
             now = timezone.now()

@@ -190,3 +190,33 @@ def test_creating_a_reward_with_stock_and_inactive_keeps_it_inactive(asset):
 
     # then
     assert (reward.status, reward.redeemed_count) == (INACTIVE, 0)
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize(
+    ("field", "value"),
+    [("unit_cost", Decimal("0")), ("unit_cost", Decimal("-1.00")), ("max_total", 0), ("max_per_participant", 0)],
+)
+def test_creating_a_reward_with_a_non_positive_cost_or_limit_is_a_validation_error(asset, field, value):
+    # given
+    fields = {"unit_cost": Decimal("10.00"), field: value}
+
+    # when
+    with pytest.raises(ValidationFailed) as error:
+        reward_create(program=asset.program, asset=asset, type="UNIT_BASED", name="Mug", **fields)
+
+    # then
+    assert field in error.value.fields
+    assert not Reward.objects.exists()
+
+
+@pytest.mark.django_db
+def test_a_unit_cost_written_with_more_places_than_the_scale_is_refused_even_if_equal_in_value(asset):
+    # given: scale 2
+    with pytest.raises(ValidationFailed) as error:
+        # when
+        reward_create(program=asset.program, asset=asset, type="UNIT_BASED", name="Mug", unit_cost=Decimal("10.000"))
+
+    # then
+    assert "unit_cost" in error.value.fields
+    assert not Reward.objects.exists()

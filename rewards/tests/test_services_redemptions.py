@@ -932,3 +932,24 @@ def test_redemptions_of_decimal_amounts_can_empty_a_wallet_exactly(program, part
     assert wallet_balance(participant, asset) == Decimal("0")
     assert Redemption.objects.filter(participant=participant).count() == 2
     assert_ledger_consistent()
+
+
+@pytest.mark.django_db
+def test_a_repeat_that_sends_the_default_description_explicitly_is_the_same_request(program, asset, participant):
+    # given
+    from ledger.tests.factories import fund
+    from rewards.services import redemption_create_catalog
+    from rewards.tests.factories import RewardFactory
+
+    fund(participant, asset, "100.00")
+    reward = RewardFactory(asset=asset, name="Mug", unit_cost=Decimal("10.00"))
+    first = redemption_create_catalog(program=program, participant=participant, reward=reward, idempotency_key="k")
+
+    # when
+    repeat = redemption_create_catalog(
+        program=program, participant=participant, reward=reward, description="Redeemed: Mug", idempotency_key="k"
+    )
+
+    # then
+    assert not repeat.created
+    assert repeat.record.id == first.record.id
