@@ -11,12 +11,12 @@ from drf_spectacular.utils import extend_schema
 from rest_framework import serializers
 from rest_framework.response import Response
 
-from ledger.models import Asset, JournalEntry, JournalLine
+from ledger.models import Account, Asset, JournalEntry, JournalLine
 from ledger.services import asset_create
 from loyalty.api.base import ApiViewSet
 from loyalty.api.fields import StrictCharField, StrictInputSerializer, StrictIntegerField, StrictUUIDField
 from loyalty.api.pagination import LedgerCursorPagination
-from loyalty.api.schema import BODY_ERRORS, error_responses, path_uuid
+from loyalty.api.schema import BODY_ERRORS, error_responses, list_error_responses, path_uuid
 from loyalty.api.scoping import get_visible, parse_path_uuid, program_get_visible
 from loyalty.api.serializers import FilterSerializer, ScaledAmountField
 from loyalty.errors import ValidationFailed
@@ -57,8 +57,9 @@ class AssetViewSet(ApiViewSet):
     @extend_schema(
         operation_id="assets_list",
         summary="List assets",
+        description="Newest first; only the assets of programs the key may see.",
         parameters=[AssetFilterSerializer],
-        responses={HTTPStatus.OK: AssetSerializer(many=True), **error_responses(HTTPStatus.BAD_REQUEST)},
+        responses={HTTPStatus.OK: AssetSerializer(many=True), **list_error_responses()},
     )
     def list(self, request):
         filters = self.parse_query(AssetFilterSerializer)
@@ -87,6 +88,7 @@ class AssetViewSet(ApiViewSet):
     @extend_schema(
         operation_id="assets_retrieve",
         summary="Get an asset",
+        description="An asset of a program the key may not see is 404.",
         parameters=[path_uuid("asset_id", "The asset's id.")],
         responses={HTTPStatus.OK: AssetSerializer, **error_responses(HTTPStatus.NOT_FOUND)},
     )
@@ -100,21 +102,19 @@ class AssetViewSet(ApiViewSet):
 
 class JournalLineSerializer(serializers.Serializer):
     account_id = serializers.UUIDField(read_only=True)
-    account_type = serializers.CharField(
-        source="account.type", read_only=True, help_text="WALLET, ISSUANCE or REDEMPTIONS."
-    )
+    account_type = serializers.ChoiceField(choices=Account.Type.choices, source="account.type", read_only=True)
     participant_id = serializers.UUIDField(
         source="account.participant_id", read_only=True, allow_null=True, help_text="Null on program accounts."
     )
     asset_id = serializers.UUIDField(read_only=True)
-    direction = serializers.CharField(read_only=True, help_text="DEBIT or CREDIT.")
+    direction = serializers.ChoiceField(choices=JournalLine.Direction.choices, read_only=True)
     amount = ScaledAmountField()
 
 
 class JournalEntrySerializer(serializers.Serializer):
     id = serializers.UUIDField(read_only=True)
     program_id = serializers.UUIDField(read_only=True)
-    kind = serializers.CharField(read_only=True, help_text="ACCRUAL, REDEMPTION, REVERSAL or ADJUSTMENT.")
+    kind = serializers.ChoiceField(choices=JournalEntry.Kind.choices, read_only=True)
     description = serializers.CharField(read_only=True)
     reverses_entry_id = serializers.UUIDField(source="reverses_id", read_only=True, allow_null=True)
     created_at = serializers.DateTimeField(read_only=True)
@@ -139,8 +139,13 @@ class JournalEntryViewSet(ApiViewSet):
     @extend_schema(
         operation_id="journal_entries_list",
         summary="List journal entries (cursor-paginated, newest first)",
+        description="Only the entries of programs the key may see. Every entry has at least two lines and, per "
+        "asset, its debits equal its credits.",
         parameters=[JournalEntryFilterSerializer],
-        responses={HTTPStatus.OK: JournalEntrySerializer(many=True), **error_responses(HTTPStatus.BAD_REQUEST)},
+        responses={
+            HTTPStatus.OK: JournalEntrySerializer(many=True),
+            **list_error_responses(),
+        },
     )
     def list(self, request):
         filters = self.parse_query(JournalEntryFilterSerializer)
@@ -158,6 +163,8 @@ class JournalEntryViewSet(ApiViewSet):
     @extend_schema(
         operation_id="journal_entries_retrieve",
         summary="Get a journal entry with its lines",
+        description="Entries and lines are immutable; a reversal's entry points at the entry it reverses "
+        "(`reverses_entry_id`).",
         parameters=[path_uuid("entry_id", "The journal entry's id.")],
         responses={HTTPStatus.OK: JournalEntrySerializer, **error_responses(HTTPStatus.NOT_FOUND)},
     )

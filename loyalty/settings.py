@@ -153,7 +153,7 @@ REST_FRAMEWORK = {
     "DEFAULT_PERMISSION_CLASSES": ["loyalty.auth.HasApiKey"],
     "DEFAULT_THROTTLE_CLASSES": ["loyalty.auth.ApiKeyRateThrottle"],
     "DEFAULT_THROTTLE_RATES": {"api_key": API_RATE_LIMIT},
-    "DEFAULT_PARSER_CLASSES": ["rest_framework.parsers.JSONParser"],
+    "DEFAULT_PARSER_CLASSES": ["loyalty.api.parsers.StrictJSONParser"],
     "DEFAULT_RENDERER_CLASSES": ["rest_framework.renderers.JSONRenderer"],
     "DEFAULT_PAGINATION_CLASS": "loyalty.api.pagination.NewestFirstPagination",
     "EXCEPTION_HANDLER": "loyalty.api.errors.exception_handler",
@@ -166,8 +166,10 @@ REST_FRAMEWORK = {
 
 SPECTACULAR_SETTINGS = {
     "TITLE": "Loyalty API",
-    "DESCRIPTION": "Points programs: participants, accruals, reward catalog, redemptions and reversals.",
     "VERSION": "1.0.0",
+    # The description (conventions, check order, error codes), /healthz and the Retry-After headers
+    # are added by loyalty.api.schema.postprocess_schema.
+    # The schema and the docs are public: no key, and served from the installed packages (no CDN).
     "SERVE_INCLUDE_SCHEMA": False,
     "SERVE_PERMISSIONS": ["rest_framework.permissions.AllowAny"],
     "SERVE_AUTHENTICATION": [],
@@ -175,10 +177,29 @@ SPECTACULAR_SETTINGS = {
     "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
     "REDOC_DIST": "SIDECAR",
     "COMPONENT_SPLIT_REQUEST": True,
+    "ENUM_GENERATE_CHOICE_DESCRIPTION": False,
     "ENUM_NAME_OVERRIDES": {
         "ProgramStatusEnum": "loyalty.models.Program.Status",
+        "RewardTypeEnum": "rewards.models.Reward.Type",
         "RewardStatusEnum": "rewards.models.Reward.Status",
+        "RedemptionStatusEnum": "rewards.models.Redemption.Status",
+        "JournalEntryKindEnum": "ledger.models.JournalEntry.Kind",
+        "AccountTypeEnum": "ledger.models.Account.Type",
+        "LineDirectionEnum": "ledger.models.JournalLine.Direction",
     },
+    "POSTPROCESSING_HOOKS": [
+        "drf_spectacular.hooks.postprocess_schema_enums",
+        "loyalty.api.schema.postprocess_schema",
+    ],
+    "TAGS": [
+        {"name": "programs", "description": "Loyalty programs (creating one needs an all-programs key)."},
+        {"name": "assets", "description": "What a program counts in (POINTS, ...); fixed once created."},
+        {"name": "participants", "description": "Participants, their enrolments, balances and accruals."},
+        {"name": "rewards", "description": "The reward catalog."},
+        {"name": "redemptions", "description": "Catalog and direct redemptions, and their reversals."},
+        {"name": "journal-entries", "description": "The ledger: balanced, immutable journal entries."},
+        {"name": "service", "description": "Public service endpoints."},
+    ],
 }
 
 # --- Security (production) --------------------------------------------------------

@@ -14,17 +14,39 @@ from rest_framework.response import Response
 from ledger.models import Asset
 from loyalty.api.base import ApiView, ApiViewSet
 from loyalty.api.fields import DecimalStringField, StrictCharField, StrictInputSerializer, StrictUUIDField
-from loyalty.api.schema import BODY_ERRORS, IDEMPOTENCY_KEY_HEADER, error_responses, path_uuid
+from loyalty.api.schema import (
+    BODY_ERRORS,
+    IDEMPOTENCY_KEY_HEADER,
+    BusinessRules,
+    error_responses,
+    list_error_responses,
+    path_uuid,
+)
 from loyalty.api.scoping import get_visible, parse_path_uuid, participant_get_visible, program_get_visible
 from loyalty.api.serializers import FilterSerializer, ScaledAmountField
-from loyalty.errors import NotFound
+from loyalty.errors import ErrorCode, NotFound
 from loyalty.idempotency import MAX_KEY_LENGTH, resolve_idempotency_key
 from participants import selectors
 from participants.services import DEFAULT_ACCRUAL_DESCRIPTION, accrual_create, participant_enrol
 
 PARTICIPANT_ID = path_uuid("participant_id", "The participant's id.")
+ACCRUAL_RULES = BusinessRules(
+    "AccrualRuleError",
+    ErrorCode.PROGRAM_NOT_ACTIVE,
+    ErrorCode.PARTICIPANT_NOT_ENROLLED,
+    example=(ErrorCode.PROGRAM_NOT_ACTIVE, "The program is not active."),
+)
 
 
+@extend_schema_field(
+    {
+        "anyOf": [
+            {"type": "string", "format": "email", "maxLength": 254},
+            {"type": "string", "enum": [""]},
+        ],
+        "description": 'An e-mail address, or "" for none.',
+    }
+)
 class StrictEmailField(StrictCharField, serializers.EmailField):
     pass
 
@@ -75,8 +97,12 @@ class ParticipantViewSet(ApiViewSet):
     @extend_schema(
         operation_id="participants_list",
         summary="List participants enrolled in the key's programs",
+        description="Newest first; `program_ids` lists only the programs the key may see.",
         parameters=[ParticipantFilterSerializer],
-        responses={HTTPStatus.OK: ParticipantSerializer(many=True), **error_responses(HTTPStatus.BAD_REQUEST)},
+        responses={
+            HTTPStatus.OK: ParticipantSerializer(many=True),
+            **list_error_responses(),
+        },
     )
     def list(self, request):
         filters = self.parse_query(ParticipantFilterSerializer)
@@ -114,6 +140,7 @@ class ParticipantViewSet(ApiViewSet):
     @extend_schema(
         operation_id="participants_retrieve",
         summary="Get a participant",
+        description="A participant enrolled in no program the key may see is 404.",
         parameters=[PARTICIPANT_ID],
         responses={HTTPStatus.OK: ParticipantSerializer, **error_responses(HTTPStatus.NOT_FOUND)},
     )
@@ -147,7 +174,7 @@ class ParticipantBalancesView(ApiView):
         parameters=[PARTICIPANT_ID, BalanceFilterSerializer],
         responses={
             HTTPStatus.OK: BalanceSerializer(many=True),
-            **error_responses(HTTPStatus.BAD_REQUEST, HTTPStatus.NOT_FOUND),
+            **list_error_responses(path_ids=True),
         },
     )
     def get(self, request, participant_id):
@@ -198,15 +225,7 @@ class ParticipantAccrualsView(ApiView):
         responses={
             HTTPStatus.CREATED: OpenApiResponse(AccrualSerializer, description="Accrued."),
             HTTPStatus.OK: OpenApiResponse(AccrualSerializer, description="Idempotent repeat: the original accrual."),
-            **error_responses(
-                *BODY_ERRORS,
-                HTTPStatus.NOT_FOUND,
-                HTTPStatus.CONFLICT,
-                HTTPStatus.UNPROCESSABLE_ENTITY,
-                descriptions={
-                    HTTPStatus.UNPROCESSABLE_ENTITY: "`program_not_active` or `participant_not_enrolled`."
-                },
-            ),
+            **error_responses(*BODY_ERRORS, HTTPStatus.NOT_FOUND, HTTPStatus.CONFLICT, rules=ACCRUAL_RULES),
         },
     )
     def post(self, request, participant_id):

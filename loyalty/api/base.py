@@ -10,13 +10,26 @@ malformed JSON (400) still comes after the key.
 from __future__ import annotations
 
 from rest_framework import exceptions, generics, viewsets
+from rest_framework.negotiation import DefaultContentNegotiation
 
 from loyalty.auth import KeyScope
+
+
+class JsonOnlyNegotiation(DefaultContentNegotiation):
+    """
+    JSON out, whatever ``Accept`` or ``?format=`` ask for. The contract has no
+    406 and checks the key first; DRF would answer ``Accept: text/html`` with
+    406 before authenticating, and ``?format=xml`` with 404.
+    """
+
+    def select_renderer(self, request, renderers, format_suffix=None):
+        return renderers[0], renderers[0].media_type
 
 
 class ApiViewMixin:
     # OPTIONS is not part of the contract: answer 405 rather than describe serializers.
     metadata_class = None
+    content_negotiation_class = JsonOnlyNegotiation
 
     def initial(self, request, *args, **kwargs):
         self.check_media_type(request)

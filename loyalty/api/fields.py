@@ -13,6 +13,7 @@ import re
 import uuid
 from decimal import Decimal, InvalidOperation
 
+from drf_spectacular.extensions import OpenApiSerializerFieldExtension
 from rest_framework import serializers
 
 from ledger.models import MAX_AMOUNT
@@ -22,6 +23,31 @@ from ledger.money import format_amount  # noqa: F401 - re-exported for serialize
 # whitespace, hex, or trailing dot.
 DECIMAL_STRING_RE = re.compile(r"^(0|[1-9][0-9]{0,11})(\.[0-9]{1,4})?$")
 DECIMAL_STRING_PATTERN = DECIMAL_STRING_RE.pattern
+
+# The same values without zero: what a DecimalStringField accepts unless allow_zero (an OpenAPI
+# pattern cannot compare numbers, so "positive" is spelled out: no zero after the point either).
+POSITIVE_DECIMAL_STRING_PATTERN = (
+    r"^([1-9][0-9]{0,11}(\.[0-9]{1,4})?|0\.([1-9][0-9]{0,3}|0[1-9][0-9]{0,2}|00[1-9][0-9]?|000[1-9]))$"
+)
+
+
+class DecimalStringFieldSchema(OpenApiSerializerFieldExtension):
+    """The OpenAPI schema of every DecimalStringField (its help_text, if any, replaces the description)."""
+
+    target_class = "loyalty.api.fields.DecimalStringField"
+    match_subclasses = True
+
+    def map_serializer_field(self, auto_schema, direction):
+        allow_zero = self.target.allow_zero
+        return {
+            "type": "string",
+            "pattern": DECIMAL_STRING_PATTERN if allow_zero else POSITIVE_DECIMAL_STRING_PATTERN,
+            "maxLength": 17,
+            "example": "500.00",
+            "description": f"A {'non-negative' if allow_zero else 'positive'} decimal string (no sign, exponent or "
+            "spaces) with at most 12 integer digits and at most the asset's scale in decimal places. A JSON "
+            "number is 400.",
+        }
 
 
 class StrictCharField(serializers.CharField):
@@ -83,7 +109,7 @@ class DecimalStringField(serializers.Field):
     def to_internal_value(self, data):
         if not isinstance(data, str):
             self.fail("type")
-        if not DECIMAL_STRING_RE.match(data):
+        if not DECIMAL_STRING_RE.fullmatch(data):  # match() would let a trailing newline through
             self.fail("invalid")
         try:
             value = Decimal(data)

@@ -10,7 +10,7 @@ from rest_framework.response import Response
 
 from loyalty.api.base import ApiViewSet
 from loyalty.api.fields import StrictCharField, StrictInputSerializer
-from loyalty.api.schema import BODY_ERRORS, error_responses, path_uuid
+from loyalty.api.schema import BODY_ERRORS, error_responses, list_error_responses, path_uuid
 from loyalty.api.scoping import parse_path_uuid, program_get_visible
 from loyalty.auth import KeyScope
 from loyalty.models import Program
@@ -63,7 +63,8 @@ class ProgramViewSet(ApiViewSet):
     @extend_schema(
         operation_id="programs_list",
         summary="List the programs the key may see",
-        responses={HTTPStatus.OK: ProgramSerializer(many=True), **error_responses()},
+        description="Newest first.",
+        responses={HTTPStatus.OK: ProgramSerializer(many=True), **list_error_responses()},
     )
     def list(self, request):
         queryset = self.scope.filter_programs(Program.objects.order_by("-created_at", "-id"), "id")
@@ -72,6 +73,7 @@ class ProgramViewSet(ApiViewSet):
     @extend_schema(
         operation_id="programs_create",
         summary="Create a program (needs an all-programs key)",
+        description="A key scoped to some programs is 403 `permission_denied`. `status` defaults to `ACTIVE`.",
         request=ProgramCreateSerializer,
         responses={
             HTTPStatus.CREATED: ProgramSerializer,
@@ -86,6 +88,7 @@ class ProgramViewSet(ApiViewSet):
     @extend_schema(
         operation_id="programs_retrieve",
         summary="Get a program",
+        description="A program the key may not see is 404.",
         parameters=[PROGRAM_ID],
         responses={HTTPStatus.OK: ProgramSerializer, **error_responses(HTTPStatus.NOT_FOUND)},
     )

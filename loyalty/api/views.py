@@ -3,6 +3,7 @@
 from django.db import connection
 from django.http import JsonResponse
 from django.shortcuts import render
+from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_GET
 
 
@@ -11,6 +12,7 @@ def landing(request):
     return render(request, "landing.html")
 
 
+@csrf_exempt  # no session or form: a POST must get the 405, not the CSRF middleware's 403 page
 @require_GET
 def healthz(request):
     """``{"status": "ok", "database": "ok"}``, or 503 when the database is unreachable."""

@@ -9,7 +9,7 @@ from rest_framework.response import Response
 
 from ledger.models import Asset
 from loyalty.api.base import ApiViewSet
-from loyalty.api.schema import BODY_ERRORS, error_responses, path_uuid
+from loyalty.api.schema import BODY_ERRORS, error_responses, list_error_responses, path_uuid
 from loyalty.api.scoping import get_visible, parse_path_uuid, program_get_visible
 from rewards.api import schema
 from rewards.api.serializers import RewardCreateSerializer, RewardFilterSerializer, RewardSerializer, RewardUpdateSerializer
@@ -30,8 +30,9 @@ class RewardViewSet(ApiViewSet):
     @extend_schema(
         operation_id="rewards_list",
         summary="List the catalog of the key's programs",
+        description="Newest first.",
         parameters=[RewardFilterSerializer],
-        responses={HTTPStatus.OK: RewardSerializer(many=True), **error_responses(HTTPStatus.BAD_REQUEST)},
+        responses={HTTPStatus.OK: RewardSerializer(many=True), **list_error_responses()},
     )
     def list(self, request):
         filters = self.parse_query(RewardFilterSerializer)
@@ -40,6 +41,11 @@ class RewardViewSet(ApiViewSet):
     @extend_schema(
         operation_id="rewards_create",
         summary="Create a reward",
+        description=(
+            "UNIT_BASED needs `unit_cost`; AMOUNT_BASED has no `unit_cost` and optional `min_amount` <= "
+            "`max_amount`. Amounts have at most the asset's scale places and `available_from` < "
+            "`available_until`: any violation is 400 on its field. The asset must belong to the program (else 404)."
+        ),
         request=RewardCreateSerializer,
         responses={
             HTTPStatus.CREATED: RewardSerializer,
@@ -57,6 +63,7 @@ class RewardViewSet(ApiViewSet):
     @extend_schema(
         operation_id="rewards_retrieve",
         summary="Get a reward",
+        description="A reward of a program the key may not see is 404.",
         parameters=[REWARD_ID],
         responses={HTTPStatus.OK: RewardSerializer, **error_responses(HTTPStatus.NOT_FOUND)},
         examples=[schema.REWARD_EXAMPLE],

@@ -13,14 +13,15 @@ from __future__ import annotations
 
 from http import HTTPStatus
 
-from drf_spectacular.utils import extend_schema
+from drf_spectacular.utils import OpenApiResponse, extend_schema
 from rest_framework.response import Response
 
 from ledger.models import Asset
 from loyalty.api.base import ApiViewSet
 from loyalty.api.pagination import LedgerCursorPagination
-from loyalty.api.schema import BODY_ERRORS, IDEMPOTENCY_KEY_HEADER, error_responses, path_uuid
+from loyalty.api.schema import BODY_ERRORS, IDEMPOTENCY_KEY_HEADER, error_responses, list_error_responses, path_uuid
 from loyalty.api.scoping import get_visible, parse_path_uuid, participant_get_visible, program_get_visible
+from loyalty.logging import annotate_request
 from rewards.api import schema
 from rewards.api.common import idempotency_key_of, query_flag
 from rewards.api.serializers import (
@@ -37,16 +38,7 @@ from rewards.services import redemption_create_catalog, redemption_create_direct
 PARTICIPANT_ID = path_uuid("participant_id", "The participant's id.")
 REDEMPTION_ID = path_uuid("redemption_id", "The redemption's id.")
 
-MOVEMENT_ERRORS = (*BODY_ERRORS, HTTPStatus.NOT_FOUND, HTTPStatus.CONFLICT, HTTPStatus.UNPROCESSABLE_ENTITY)
-CATALOG_422 = (
-    "The first rule that fails, in this order: `program_not_active`, `participant_not_enrolled`, "
-    "`reward_not_active`, `reward_not_available`, `amount_out_of_range`, `reward_out_of_stock`, "
-    "`participant_limit_exceeded`, `insufficient_balance`."
-)
-DIRECT_422 = (
-    "The first rule that fails, in this order: `program_not_active`, `participant_not_enrolled`, "
-    "`insufficient_balance`."
-)
+MOVEMENT_ERRORS = (*BODY_ERRORS, HTTPStatus.NOT_FOUND, HTTPStatus.CONFLICT)
 
 
 def _status(created: bool) -> HTTPStatus:
@@ -72,9 +64,13 @@ class ParticipantRedemptionViewSet(ApiViewSet):
         parameters=[PARTICIPANT_ID, schema.DRY_RUN, IDEMPOTENCY_KEY_HEADER],
         request=CatalogRedemptionCreateSerializer,
         responses={
-            HTTPStatus.CREATED: RedemptionSerializer,
-            HTTPStatus.OK: RedemptionSerializer,
-            **error_responses(*MOVEMENT_ERRORS, descriptions={HTTPStatus.UNPROCESSABLE_ENTITY: CATALOG_422}),
+            HTTPStatus.CREATED: OpenApiResponse(RedemptionSerializer, description="Redeemed."),
+            HTTPStatus.OK: OpenApiResponse(
+                RedemptionSerializer,
+                description="Idempotent repeat: the original redemption; or, for `?dry_run=true`, the redemption "
+                "that would be created.",
+            ),
+            **error_responses(*MOVEMENT_ERRORS, rules=schema.CATALOG_REDEMPTION_RULES),
         },
         examples=[schema.CATALOG_REQUEST_EXAMPLE, schema.REDEMPTION_EXAMPLE],
     )
@@ -89,6 +85,8 @@ class ParticipantRedemptionViewSet(ApiViewSet):
             program=program, participant=participant, reward=reward, idempotency_key=key, dry_run=dry_run, **data
         )
         status = HTTPStatus.OK if dry_run else _status(result.created)
+        if result.record.id is not None:  # a dry run creates nothing
+            annotate_request(request, redemption_id=str(result.record.id))
         return Response(RedemptionSerializer(result.record).data, status=status)
 
     @extend_schema(
@@ -98,9 +96,11 @@ class ParticipantRedemptionViewSet(ApiViewSet):
         parameters=[PARTICIPANT_ID, IDEMPOTENCY_KEY_HEADER],
         request=DirectRedemptionCreateSerializer,
         responses={
-            HTTPStatus.CREATED: RedemptionSerializer,
-            HTTPStatus.OK: RedemptionSerializer,
-            **error_responses(*MOVEMENT_ERRORS, descriptions={HTTPStatus.UNPROCESSABLE_ENTITY: DIRECT_422}),
+            HTTPStatus.CREATED: OpenApiResponse(RedemptionSerializer, description="Redeemed."),
+            HTTPStatus.OK: OpenApiResponse(
+                RedemptionSerializer, description="Idempotent repeat: the original redemption."
+            ),
+            **error_responses(*MOVEMENT_ERRORS, rules=schema.DIRECT_REDEMPTION_RULES),
         },
         examples=[schema.DIRECT_REQUEST_EXAMPLE, schema.REDEMPTION_EXAMPLE],
     )
@@ -113,6 +113,7 @@ class ParticipantRedemptionViewSet(ApiViewSet):
         result = redemption_create_direct(
             program=program, participant=participant, asset=asset, idempotency_key=key, **data
         )
+        annotate_request(request, redemption_id=str(result.record.id))
         return Response(RedemptionSerializer(result.record).data, status=_status(result.created))
 
     @extend_schema(
@@ -122,7 +123,7 @@ class ParticipantRedemptionViewSet(ApiViewSet):
         parameters=[PARTICIPANT_ID, ParticipantRedemptionFilterSerializer],
         responses={
             HTTPStatus.OK: RedemptionSerializer(many=True),
-            **error_responses(HTTPStatus.BAD_REQUEST, HTTPStatus.NOT_FOUND),
+            **list_error_responses(path_ids=True),
         },
     )
     def list(self, request, participant_id):
@@ -143,7 +144,10 @@ class RedemptionViewSet(ApiViewSet):
         summary="List redemptions",
         description="Newest first, cursor-paginated; only redemptions in programs the key may see.",
         parameters=[RedemptionFilterSerializer],
-        responses={HTTPStatus.OK: RedemptionSerializer(many=True), **error_responses(HTTPStatus.BAD_REQUEST)},
+        responses={
+            HTTPStatus.OK: RedemptionSerializer(many=True),
+            **list_error_responses(),
+        },
     )
     def list(self, request):
         filters = self.parse_query(RedemptionFilterSerializer)
@@ -152,6 +156,7 @@ class RedemptionViewSet(ApiViewSet):
     @extend_schema(
         operation_id="redemptions_retrieve",
         summary="Get a redemption",
+        description="`status`, `reversed_amount`, `reversed_quantity` and `updated_at` change with each reversal.",
         parameters=[REDEMPTION_ID],
         responses={HTTPStatus.OK: RedemptionSerializer, **error_responses(HTTPStatus.NOT_FOUND)},
         examples=[schema.REDEMPTION_EXAMPLE],

@@ -4,13 +4,14 @@ from __future__ import annotations
 
 from http import HTTPStatus
 
-from drf_spectacular.utils import extend_schema
+from drf_spectacular.utils import OpenApiResponse, extend_schema
 from rest_framework.response import Response
 
 from loyalty.api.base import ApiViewSet
 from loyalty.api.pagination import LedgerCursorPagination
-from loyalty.api.schema import BODY_ERRORS, IDEMPOTENCY_KEY_HEADER, error_responses, path_uuid
+from loyalty.api.schema import BODY_ERRORS, IDEMPOTENCY_KEY_HEADER, error_responses, list_error_responses, path_uuid
 from loyalty.api.scoping import parse_path_uuid
+from loyalty.logging import annotate_request
 from rewards.api import schema
 from rewards.api.common import idempotency_key_of
 from rewards.api.serializers import ReversalCreateSerializer, ReversalSerializer
@@ -20,10 +21,6 @@ from rewards.services import reversal_create
 
 REDEMPTION_ID = path_uuid("redemption_id", "The redemption's id.")
 
-REVERSAL_422 = (
-    "`redemption_fully_reversed`: nothing is left to reverse; "
-    "`reversal_exceeds_remaining`: more is asked than is left to reverse."
-)
 
 
 @extend_schema(tags=["redemptions"])
@@ -46,20 +43,15 @@ class ReversalViewSet(ApiViewSet):
         parameters=[REDEMPTION_ID, IDEMPOTENCY_KEY_HEADER],
         request=ReversalCreateSerializer,
         responses={
-            HTTPStatus.CREATED: ReversalSerializer,
-            HTTPStatus.OK: ReversalSerializer,
-            **error_responses(
-                *BODY_ERRORS,
-                HTTPStatus.NOT_FOUND,
-                HTTPStatus.CONFLICT,
-                HTTPStatus.UNPROCESSABLE_ENTITY,
-                descriptions={HTTPStatus.UNPROCESSABLE_ENTITY: REVERSAL_422},
-            ),
+            HTTPStatus.CREATED: OpenApiResponse(ReversalSerializer, description="Reversed."),
+            HTTPStatus.OK: OpenApiResponse(ReversalSerializer, description="Idempotent repeat: the original reversal."),
+            **error_responses(*BODY_ERRORS, HTTPStatus.NOT_FOUND, HTTPStatus.CONFLICT, rules=schema.REVERSAL_RULES),
         },
         examples=[schema.REVERSAL_REQUEST_EXAMPLE, schema.REVERSAL_EXAMPLE],
     )
     def create(self, request, redemption_id):
         redemption = self.get_redemption()
+        annotate_request(request, redemption_id=str(redemption.id))
         data = self.parse_body(ReversalCreateSerializer)
         key = idempotency_key_of(request, data)
         result = reversal_create(redemption=redemption, idempotency_key=key, api_key=self.scope.api_key, **data)
@@ -71,7 +63,7 @@ class ReversalViewSet(ApiViewSet):
         summary="List a redemption's reversals",
         description="Newest first, cursor-paginated.",
         parameters=[REDEMPTION_ID],
-        responses={HTTPStatus.OK: ReversalSerializer(many=True), **error_responses(HTTPStatus.NOT_FOUND)},
+        responses={HTTPStatus.OK: ReversalSerializer(many=True), **list_error_responses(path_ids=True)},
     )
     def list(self, request, redemption_id):
         return self.paginated(reversal_list(redemption=self.get_redemption()), ReversalSerializer)

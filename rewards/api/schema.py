@@ -1,4 +1,4 @@
-"""OpenAPI pieces of the rewards API: the dry-run parameter and the contract's examples.
+"""OpenAPI pieces of the rewards API: the dry-run parameter, the 422 rules and the contract's examples.
 
 Error responses, path ids and the ``Idempotency-Key`` header come from ``loyalty.api.schema``.
 """
@@ -7,6 +7,9 @@ from __future__ import annotations
 
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiExample, OpenApiParameter
+
+from loyalty.api.schema import BusinessRules
+from loyalty.errors import ErrorCode
 
 DRY_RUN = OpenApiParameter(
     "dry_run",
@@ -130,4 +133,36 @@ REWARD_EXAMPLE = OpenApiExample(
         "updated_at": "2024-01-15T10:30:00Z",
     },
     response_only=True,
+)
+
+# --- 422: the rules each movement checks, in the contract's order -----------------------------
+
+INSUFFICIENT_BALANCE_EXAMPLE = (ErrorCode.INSUFFICIENT_BALANCE, "Balance 120.00 is less than the cost 1000.00.")
+
+CATALOG_REDEMPTION_RULES = BusinessRules(
+    "CatalogRedemptionRuleError",
+    ErrorCode.PROGRAM_NOT_ACTIVE,
+    ErrorCode.PARTICIPANT_NOT_ENROLLED,
+    ErrorCode.REWARD_NOT_ACTIVE,
+    ErrorCode.REWARD_NOT_AVAILABLE,
+    ErrorCode.AMOUNT_OUT_OF_RANGE,
+    ErrorCode.REWARD_OUT_OF_STOCK,
+    ErrorCode.PARTICIPANT_LIMIT_EXCEEDED,
+    ErrorCode.INSUFFICIENT_BALANCE,
+    example=INSUFFICIENT_BALANCE_EXAMPLE,
+)
+
+DIRECT_REDEMPTION_RULES = BusinessRules(
+    "DirectRedemptionRuleError",
+    ErrorCode.PROGRAM_NOT_ACTIVE,
+    ErrorCode.PARTICIPANT_NOT_ENROLLED,
+    ErrorCode.INSUFFICIENT_BALANCE,
+    example=INSUFFICIENT_BALANCE_EXAMPLE,
+)
+
+REVERSAL_RULES = BusinessRules(
+    "ReversalRuleError",
+    ErrorCode.REDEMPTION_FULLY_REVERSED,
+    ErrorCode.REVERSAL_EXCEEDS_REMAINING,
+    example=(ErrorCode.REVERSAL_EXCEEDS_REMAINING, "3 unit(s) asked, 1 left to reverse."),
 )

@@ -14,7 +14,6 @@ from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
 from loyalty.api.fields import (
-    DECIMAL_STRING_PATTERN,
     DecimalStringField,
     StrictBooleanField,
     StrictCharField,
@@ -29,17 +28,19 @@ MAX_COUNT = 2_147_483_647  # the database's integer column
 MAX_QUANTITY = 10_000
 MAX_TEXT = 500
 
-AMOUNT_INPUT_SCHEMA = {
-    "type": "string",
-    "pattern": DECIMAL_STRING_PATTERN,
-    "example": "500.00",
-    "description": "Positive decimal string with at most the asset's scale decimal places.",
-}
+@extend_schema_field(
+    {"type": "string", "enum": [Reward.Status.ACTIVE.value, Reward.Status.INACTIVE.value]},
+    component_name="RewardSettableStatusEnum",
+)
+class SettableStatusField(serializers.ChoiceField):
+    """
+    A reward's status in a write body. The schema offers ACTIVE and INACTIVE;
+    OUT_OF_STOCK passes the shape check so that the service refuses it with
+    its own message (400 on ``status``).
+    """
 
-
-@extend_schema_field(AMOUNT_INPUT_SCHEMA)
-class AmountInputField(DecimalStringField):
-    """A positive decimal string; its scale is checked by the service against the asset."""
+    def __init__(self, **kwargs):
+        super().__init__(choices=Reward.Status.choices, **kwargs)
 
 
 def idempotency_key_field() -> StrictCharField:
@@ -63,13 +64,12 @@ class RewardCreateSerializer(StrictInputSerializer):
     name = StrictCharField(max_length=200)
     description = StrictCharField(required=False, allow_blank=True, default="")
     type = serializers.ChoiceField(choices=Reward.Type.choices, help_text="Fixed after creation.")
-    unit_cost = AmountInputField(
+    unit_cost = DecimalStringField(
         required=False, allow_null=True, help_text="UNIT_BASED: required, > 0. AMOUNT_BASED: must be null."
     )
-    min_amount = AmountInputField(required=False, allow_null=True, help_text="AMOUNT_BASED only.")
-    max_amount = AmountInputField(required=False, allow_null=True, help_text="AMOUNT_BASED only; >= min_amount.")
-    status = serializers.ChoiceField(
-        choices=Reward.Status.choices,
+    min_amount = DecimalStringField(required=False, allow_null=True, help_text="AMOUNT_BASED only.")
+    max_amount = DecimalStringField(required=False, allow_null=True, help_text="AMOUNT_BASED only; >= min_amount.")
+    status = SettableStatusField(
         required=False,
         default=Reward.Status.ACTIVE,
         help_text="ACTIVE or INACTIVE; OUT_OF_STOCK is set by the system only (400).",
@@ -90,11 +90,10 @@ class RewardUpdateSerializer(StrictInputSerializer):
     name = StrictCharField(required=False, max_length=200)
     description = StrictCharField(required=False, allow_blank=True)
     type = serializers.ChoiceField(choices=Reward.Type.choices, required=False, help_text="Cannot change (400).")
-    unit_cost = AmountInputField(required=False, allow_null=True)
-    min_amount = AmountInputField(required=False, allow_null=True)
-    max_amount = AmountInputField(required=False, allow_null=True)
-    status = serializers.ChoiceField(
-        choices=Reward.Status.choices,
+    unit_cost = DecimalStringField(required=False, allow_null=True)
+    min_amount = DecimalStringField(required=False, allow_null=True)
+    max_amount = DecimalStringField(required=False, allow_null=True)
+    status = SettableStatusField(
         required=False,
         help_text="ACTIVE or INACTIVE. Asking for ACTIVE with no stock left keeps OUT_OF_STOCK.",
     )
@@ -144,7 +143,7 @@ class CatalogRedemptionCreateSerializer(StrictInputSerializer):
         max_value=MAX_QUANTITY,
         help_text="UNIT_BASED only (400 for AMOUNT_BASED); default 1.",
     )
-    amount = AmountInputField(required=False, help_text="AMOUNT_BASED only, required there (400 for UNIT_BASED).")
+    amount = DecimalStringField(required=False, help_text="AMOUNT_BASED only, required there (400 for UNIT_BASED).")
     description = StrictCharField(
         required=False, max_length=MAX_TEXT, help_text='Default "Redeemed: <reward name>".'
     )
@@ -154,7 +153,7 @@ class CatalogRedemptionCreateSerializer(StrictInputSerializer):
 class DirectRedemptionCreateSerializer(StrictInputSerializer):
     program_id = StrictUUIDField()
     asset_id = StrictUUIDField(help_text="An asset of that program.")
-    amount = AmountInputField()
+    amount = DecimalStringField()
     description = StrictCharField(required=False, max_length=MAX_TEXT, help_text='Default "Redemption".')
     idempotency_key = idempotency_key_field()
 
@@ -202,7 +201,7 @@ class ReversalCreateSerializer(StrictInputSerializer):
     quantity = StrictIntegerField(
         required=False, min_value=1, max_value=MAX_QUANTITY, help_text="UNIT_BASED redemptions only."
     )
-    amount = AmountInputField(required=False, help_text="AMOUNT_BASED and direct redemptions only.")
+    amount = DecimalStringField(required=False, help_text="AMOUNT_BASED and direct redemptions only.")
     reason = StrictCharField(required=False, allow_blank=True, max_length=MAX_TEXT, default="")
     restock = StrictBooleanField(
         required=False,
