@@ -21,7 +21,7 @@ from django.db.models.functions import Round
 from django.utils import timezone
 
 from ledger.models import AMOUNT_DECIMAL_PLACES, MAX_AMOUNT, Account, Asset, JournalEntry, JournalLine
-from ledger.money import fits_scale
+from loyalty.money import fits_scale
 from loyalty.errors import LedgerInvariantViolation
 
 DEBIT = JournalLine.Direction.DEBIT

@@ -19,13 +19,6 @@ class ProgramAdmin(admin.ModelAdmin):
     readonly_fields = ("id", "created_at", "updated_at")
     fields = ("id", "name", "status", "created_at", "updated_at")
 
-    def get_urls(self):
-        # The operators' dashboards read every app, so they live at the top of
-        # the import chain (rewards); the program admin only mounts them.
-        from rewards.dashboard_views import ProgramDashboards
-
-        return [*ProgramDashboards(self).get_urls(), *super().get_urls()]
-
     def save_model(self, request, obj, form, change):
         if change:
             changes = {field: form.cleaned_data[field] for field in form.changed_data if field in ("name", "status")}

@@ -11,7 +11,7 @@ from __future__ import annotations
 from django.contrib import admin
 from django.db import models
 
-from ledger.money import format_amount
+from loyalty.money import format_amount
 
 
 class ReadOnlyAdmin(admin.ModelAdmin):

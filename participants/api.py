@@ -22,7 +22,7 @@ from loyalty.api.schema import (
     list_error_responses,
     path_uuid,
 )
-from loyalty.api.scoping import get_visible, parse_path_uuid, participant_get_visible, program_get_visible
+from loyalty.api.scoping import get_visible, parse_path_uuid, program_get_visible
 from loyalty.api.serializers import FilterSerializer, ScaledAmountField
 from loyalty.errors import ErrorCode, NotFound
 from loyalty.idempotency import MAX_KEY_LENGTH, resolve_idempotency_key
@@ -178,7 +178,7 @@ class ParticipantBalancesView(ApiView):
         },
     )
     def get(self, request, participant_id):
-        participant = participant_get_visible(self.scope, parse_path_uuid(participant_id))
+        participant = selectors.participant_get_visible(self.scope, parse_path_uuid(participant_id))
         filters = self.parse_query(BalanceFilterSerializer)
         queryset = selectors.participant_balances_list(
             participant_id=participant.id, visible_program_ids=self.visible_program_ids, **filters
@@ -229,7 +229,7 @@ class ParticipantAccrualsView(ApiView):
         },
     )
     def post(self, request, participant_id):
-        participant = participant_get_visible(self.scope, parse_path_uuid(participant_id))
+        participant = selectors.participant_get_visible(self.scope, parse_path_uuid(participant_id))
         data = self.parse_body(AccrualCreateSerializer)
         idempotency_key = resolve_idempotency_key(
             body_key=data.get("idempotency_key"), header_key=request.headers.get("Idempotency-Key")

@@ -15,6 +15,7 @@ from django.db.models import DecimalField, Exists, OuterRef, Prefetch, QuerySet,
 from django.db.models.functions import Coalesce
 
 from ledger.models import AMOUNT_DECIMAL_PLACES, Account, Asset
+from loyalty.errors import NotFound
 from participants.models import Enrollment, Participant
 
 
@@ -59,6 +60,20 @@ def participant_get(
 ) -> Participant | None:
     """A participant enrolled in a visible program (with ``visible_enrollments``), or None."""
     return participant_list(visible_program_ids=visible_program_ids).filter(id=participant_id).first()
+
+
+def participant_get_visible(scope, participant_id: uuid.UUID) -> Participant:
+    """
+    The participant of a path, visible when it is enrolled in a program the
+    key may see; ``NotFound`` otherwise (as if it did not exist).
+    """
+    queryset = Participant.objects.filter(id=participant_id)
+    if not scope.all_programs:
+        queryset = queryset.filter(_enrolled(program_ids=scope.program_ids))
+    participant = queryset.first()
+    if participant is None:
+        raise NotFound("Unknown participant.")
+    return participant
 
 
 def participant_balances_list(

@@ -10,7 +10,7 @@ from django.db import IntegrityError, transaction
 from ledger.locks import wallet_create_and_lock, wallet_lock_if_enrolled
 from ledger.models import Account, Asset, JournalEntry
 from ledger.selectors import program_account_id
-from ledger.money import amount_check_scale
+from loyalty.money import amount_check_scale
 from ledger.services import CREDIT, DEBIT, Line, journal_entry_post
 from loyalty.db import in_transaction
 from loyalty.errors import NotFound, ParticipantNotEnrolled, ProgramNotActive

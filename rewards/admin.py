@@ -14,10 +14,13 @@ from django.template.response import TemplateResponse
 from django.urls import path, reverse
 from django.utils import formats
 
+from loyalty.admin import ProgramAdmin
 from loyalty.admin_base import ReadOnlyAdmin, ReadOnlyInline, adopt, amount
 from loyalty.errors import DomainError
+from loyalty.models import Program
 from rewards.admin_forms import ReversalAdminForm, RewardAdminForm
 from rewards.models import Redemption, Reversal, Reward
+from rewards.dashboard_views import ProgramDashboards
 from rewards.services import reversal_create, reward_set_active
 
 REVERSE_PERMISSION = "rewards.add_reversal"
@@ -308,3 +311,15 @@ class ReversalAdmin(ReadOnlyAdmin):
     @admin.display(description="by")
     def created_by(self, obj: Reversal) -> str:
         return _author(obj)
+
+
+# The operators' dashboards read every app, so they live at the top of the
+# import chain (rewards): the program admin is extended here, so that the core
+# never imports rewards.
+admin.site.unregister(Program)
+
+
+@admin.register(Program)
+class ProgramWithDashboardsAdmin(ProgramAdmin):
+    def get_urls(self):
+        return [*ProgramDashboards(self).get_urls(), *super().get_urls()]

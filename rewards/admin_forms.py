@@ -10,7 +10,7 @@ from decimal import Decimal
 
 from django import forms
 
-from ledger.money import format_amount
+from loyalty.money import format_amount
 from loyalty.errors import DomainError, NotFound, ReversalExceedsRemaining
 from rewards.models import Redemption, Reward
 from rewards.services import reward_create, reward_update

@@ -20,7 +20,7 @@ from django.template.response import TemplateResponse
 from django.urls import path, reverse
 from django.utils import timezone
 
-from ledger.money import format_amount, quantum
+from loyalty.money import format_amount, quantum
 from loyalty.models import Program
 from rewards.dashboard import ProgramDashboard, program_dashboard_get
 from rewards.dashboard_chart import BarChart, bar_chart

@@ -5,7 +5,7 @@ from __future__ import annotations
 import json
 from datetime import UTC, datetime
 
-from ledger.money import format_amount
+from loyalty.money import format_amount
 from ledger.reconciliation.books import BookTotal, TrialBalanceRow, book_totals
 from ledger.reconciliation.runner import CheckResult, Report
 

@@ -16,8 +16,7 @@ from decimal import Decimal, InvalidOperation
 from drf_spectacular.extensions import OpenApiSerializerFieldExtension
 from rest_framework import serializers
 
-from ledger.models import MAX_AMOUNT
-from ledger.money import format_amount  # noqa: F401 - re-exported for serializers
+from loyalty.money import MAX_INPUT_AMOUNT
 
 # Plain positive decimal: digits, optional fraction. No sign, exponent,
 # whitespace, hex, or trailing dot.
@@ -115,7 +114,7 @@ class DecimalStringField(serializers.Field):
             value = Decimal(data)
         except InvalidOperation:  # pragma: no cover - the pattern already excludes it
             self.fail("invalid")
-        if value > MAX_AMOUNT:
+        if value > MAX_INPUT_AMOUNT:
             self.fail("max")
         if value <= 0 and not self.allow_zero:
             self.fail("positive")

@@ -36,16 +36,3 @@ def get_visible(queryset, scope: KeyScope, *, program_field: str = "program_id",
 
 def program_get_visible(scope: KeyScope, program_id) -> Program:
     return get_visible(Program.objects.all(), scope, program_field="id", what="program", id=program_id)
-
-
-def participant_get_visible(scope: KeyScope, participant_id):
-    """A participant is visible when it is enrolled in a program the key may see."""
-    from participants.models import Participant
-
-    queryset = Participant.objects.filter(id=participant_id)
-    if not scope.all_programs:
-        queryset = queryset.filter(enrollments__program_id__in=scope.program_ids).distinct()
-    participant = queryset.first()
-    if participant is None:
-        raise NotFound("Unknown participant.")
-    return participant

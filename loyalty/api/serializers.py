@@ -6,7 +6,7 @@ from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 from rest_framework.fields import get_attribute
 
-from ledger.money import format_amount
+from loyalty.money import format_amount
 
 AMOUNT_SCHEMA = {
     "type": "string",

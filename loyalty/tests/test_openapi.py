@@ -323,7 +323,7 @@ def test_amounts_in_request_bodies_are_decimal_strings_with_the_positive_amount_
 @pytest.mark.parametrize(
     "value",
     [
-        "1000.00", "0.5", "0.0001", "7", "999999999999.99", "999999999999.9999",
+        "1000.00", "0.5", "0.0001", "7", "999999999999.99", "999999999999.9",
         "0", "0.00", "0.0000", "00.5", "1e3", "-1.00", "+1", " 1.00", "1.", ".5", "1.00000",
         "1000000000000", "1,00", "\u0661", "NaN", "Infinity", "0x10", "", "1.00\n",
     ],
@@ -342,6 +342,16 @@ def test_the_amount_pattern_accepts_exactly_what_the_amount_field_accepts(value)
 
     # then
     assert bool(re.search(ecma_pattern, value)) is accepted
+
+
+@pytest.mark.parametrize("value", ["999999999999.991", "999999999999.9999"])
+def test_an_amount_above_the_contracts_largest_is_refused_though_the_pattern_cannot_say_so(value):
+    # given: the largest accepted amount is 999999999999.99 (a regular expression cannot bound a value)
+    field = DecimalStringField()
+
+    # when / then
+    with pytest.raises(ValidationError, match="at most 999999999999.99"):
+        field.run_validation(value)
 
 
 @pytest.mark.parametrize(

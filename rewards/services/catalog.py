@@ -8,7 +8,7 @@ from decimal import Decimal
 from django.db import transaction
 
 from ledger.models import Asset
-from ledger.money import amount_check_scale
+from loyalty.money import amount_check_scale
 from loyalty.errors import NotFound, ValidationFailed
 from loyalty.models import Program
 from rewards.models import Reward

@@ -16,7 +16,7 @@ from django.utils import timezone
 
 from ledger.locks import wallet_lock
 from ledger.models import Account, JournalEntry
-from ledger.money import amount_check_scale, format_amount
+from loyalty.money import amount_check_scale, format_amount
 from ledger.selectors import program_account_id
 from ledger.services import CREDIT, DEBIT, Line, journal_entry_post
 from loyalty.db import in_transaction

@@ -1,6 +1,9 @@
 """
 Money helpers: the one place that rounds or formats an amount.
 
+It lives in the core (not in ``ledger``) so that every app, the API layer
+included, can use it without importing against the dependency direction.
+
 Amounts are ``Decimal`` end to end. Nothing is ever rounded silently: an
 amount with more decimal places than its asset's scale is refused, and
 :func:`format_amount` renders exactly ``scale`` places for the API.
@@ -11,6 +14,9 @@ from __future__ import annotations
 from decimal import ROUND_DOWN, Decimal
 
 from loyalty.errors import ValidationFailed
+
+# The largest amount the API accepts (12 integer digits; the contract's limit).
+MAX_INPUT_AMOUNT = Decimal("999999999999.99")
 
 
 def quantum(scale: int) -> Decimal:
