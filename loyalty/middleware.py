@@ -17,6 +17,8 @@ class BodySizeLimitMiddleware:
         try:
             length = int(request.META.get("CONTENT_LENGTH") or 0)
         except ValueError:
+            length = -1
+        if length < 0:
             return error_response(400, ErrorCode.VALIDATION_ERROR, "Invalid Content-Length header.")
         if length > limit:
             return error_response(

@@ -1,0 +1,383 @@
+"""
+Tenant isolation, endpoint by endpoint: a key scoped to program A sees
+nothing of program B and can create nothing in it.
+
+``CASES`` holds, for every route and method of the API, the requests a
+curious or malicious holder of A's key would try against B: B's objects in
+the path (404, exactly as if they did not exist), B's ids in the body (404),
+B's ids as list filters (an empty list), and plain lists (no identifier of B
+anywhere in the response). A participant enrolled in both programs checks
+that shared objects show only their A side. Writes assert that nothing
+changed. ``test_the_matrix_covers_every_route_and_method`` keeps the matrix
+complete as the URLconf grows. Revoked keys get 401 everywhere, at once.
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Callable
+from dataclasses import dataclass
+from decimal import Decimal
+from http import HTTPStatus
+
+import pytest
+from django.core.management import call_command
+from django.urls import URLPattern, URLResolver, get_resolver
+
+from ledger.models import Account, JournalEntry
+from ledger.tests.factories import AssetFactory, fund
+from loyalty.services import api_key_revoke
+from loyalty.tests.factories import ProgramFactory
+from loyalty.tests.helpers import assert_error
+from participants.tests.factories import ParticipantFactory
+from rewards.services import redemption_create_catalog, reversal_create
+from rewards.tests.factories import RewardFactory
+from tests.ledger_checks import world_snapshot
+from tests.test_hardening_input import everything
+
+
+class Tenants:
+    """Programs A and B, each with an asset, a participant, a reward, a redemption; one participant in both."""
+
+    def __init__(self, program_a):
+        self.a, self.b = program_a, ProgramFactory(name="Program B")
+        self.asset_a, self.asset_b = AssetFactory(program=self.a), AssetFactory(program=self.b)
+        self.pa = ParticipantFactory(programs=[self.a])
+        self.pb = ParticipantFactory(programs=[self.b], external_id="b-only-member")
+        self.shared = ParticipantFactory(programs=[self.a, self.b])
+        for participant, asset in [(self.pa, self.asset_a), (self.pb, self.asset_b),
+                                   (self.shared, self.asset_a), (self.shared, self.asset_b)]:
+            fund(participant, asset, "100.00")
+        self.reward_a = RewardFactory(asset=self.asset_a, unit_cost=Decimal("10.00"))
+        self.reward_b = RewardFactory(asset=self.asset_b, unit_cost=Decimal("10.00"))
+        self.redemption_a = redemption_create_catalog(
+            program=self.a, participant=self.pa, reward=self.reward_a, quantity=2
+        ).record
+        self.redemption_b = redemption_create_catalog(
+            program=self.b, participant=self.pb, reward=self.reward_b, quantity=2
+        ).record
+        redemption_create_catalog(program=self.a, participant=self.shared, reward=self.reward_a, quantity=1)
+        self.shared_redemption_b = redemption_create_catalog(
+            program=self.b, participant=self.shared, reward=self.reward_b, quantity=1
+        ).record
+        self.reversal_b = reversal_create(redemption=self.redemption_b, quantity=1).record
+        self.entry_b = self.redemption_b.journal_entry
+
+    def b_identifiers(self) -> set[str]:
+        """Every id (and the external id) that would betray program B's data."""
+        ids = {self.b.id, self.asset_b.id, self.pb.id, self.reward_b.id, self.redemption_b.id,
+               self.shared_redemption_b.id, self.reversal_b.id}
+        ids |= set(JournalEntry.objects.filter(program=self.b).values_list("id", flat=True))
+        ids |= set(Account.objects.filter(program=self.b).values_list("id", flat=True))
+        return {str(value) for value in ids} | {self.pb.external_id}
+
+
+@dataclass
+class Case:
+    route: str  # the URL pattern under /api/v1/
+    method: str
+    path: Callable[[Tenants], str]
+    expect: str  # "404", "403", "empty" (an empty list, or 404) or "hides" (no identifier of B)
+    body: Callable[[Tenants], dict] | None = None
+
+
+def _a(t):  # body fields naming program A and its asset
+    return {"program_id": str(t.a.id), "asset_id": str(t.asset_a.id)}
+
+
+def _b(t):
+    return {"program_id": str(t.b.id), "asset_id": str(t.asset_b.id)}
+
+
+CASES: dict[str, Case] = {
+    # programs
+    "list programs": Case("programs", "GET", lambda t: "/api/v1/programs", "hides"),
+    "create a program": Case("programs", "POST", lambda t: "/api/v1/programs", "403", lambda t: {"name": "Mine"}),
+    "get program B": Case("programs/<str:program_id>", "GET", lambda t: f"/api/v1/programs/{t.b.id}", "404"),
+    "deactivate program B": Case(
+        "programs/<str:program_id>", "PATCH", lambda t: f"/api/v1/programs/{t.b.id}", "404",
+        lambda t: {"status": "INACTIVE"},
+    ),
+    # assets
+    "list assets": Case("assets", "GET", lambda t: "/api/v1/assets", "hides"),
+    "list assets of program B": Case("assets", "GET", lambda t: f"/api/v1/assets?program_id={t.b.id}", "empty"),
+    "create an asset in B": Case(
+        "assets", "POST", lambda t: "/api/v1/assets", "404",
+        lambda t: {"program_id": str(t.b.id), "code": "STOLEN", "name": "Stolen"},
+    ),
+    "get asset B": Case("assets/<str:asset_id>", "GET", lambda t: f"/api/v1/assets/{t.asset_b.id}", "404"),
+    # journal entries
+    "list journal entries": Case("journal-entries", "GET", lambda t: "/api/v1/journal-entries", "hides"),
+    "list journal entries of B": Case(
+        "journal-entries", "GET", lambda t: f"/api/v1/journal-entries?program_id={t.b.id}", "empty"
+    ),
+    "list journal entries of B's participant": Case(
+        "journal-entries", "GET", lambda t: f"/api/v1/journal-entries?participant_id={t.pb.id}", "empty"
+    ),
+    "list journal entries of the shared participant": Case(
+        "journal-entries", "GET", lambda t: f"/api/v1/journal-entries?participant_id={t.shared.id}", "hides"
+    ),
+    "get a journal entry of B": Case(
+        "journal-entries/<str:entry_id>", "GET", lambda t: f"/api/v1/journal-entries/{t.entry_b.id}", "404"
+    ),
+    # participants
+    "list participants": Case("participants", "GET", lambda t: "/api/v1/participants", "hides"),
+    "list participants of B": Case(
+        "participants", "GET", lambda t: f"/api/v1/participants?program_id={t.b.id}", "empty"
+    ),
+    "find B's participant by external id": Case(
+        "participants", "GET", lambda t: f"/api/v1/participants?external_id={t.pb.external_id}", "empty"
+    ),
+    "enrol a participant in B": Case(
+        "participants", "POST", lambda t: "/api/v1/participants", "404",
+        lambda t: {"program_id": str(t.b.id), "external_id": "new-in-b"},
+    ),
+    "get B's participant": Case(
+        "participants/<str:participant_id>", "GET", lambda t: f"/api/v1/participants/{t.pb.id}", "404"
+    ),
+    "get the shared participant": Case(
+        "participants/<str:participant_id>", "GET", lambda t: f"/api/v1/participants/{t.shared.id}", "hides"
+    ),
+    "balances of B's participant": Case(
+        "participants/<str:participant_id>/balances", "GET",
+        lambda t: f"/api/v1/participants/{t.pb.id}/balances", "404",
+    ),
+    "balances of the shared participant": Case(
+        "participants/<str:participant_id>/balances", "GET",
+        lambda t: f"/api/v1/participants/{t.shared.id}/balances", "hides",
+    ),
+    "balances of the shared participant in B": Case(
+        "participants/<str:participant_id>/balances", "GET",
+        lambda t: f"/api/v1/participants/{t.shared.id}/balances?program_id={t.b.id}", "empty",
+    ),
+    # accruals
+    "accrue to B's participant": Case(
+        "participants/<str:participant_id>/accruals", "POST",
+        lambda t: f"/api/v1/participants/{t.pb.id}/accruals", "404", lambda t: {**_a(t), "amount": "5.00"},
+    ),
+    "accrue in B to the shared participant": Case(
+        "participants/<str:participant_id>/accruals", "POST",
+        lambda t: f"/api/v1/participants/{t.shared.id}/accruals", "404", lambda t: {**_b(t), "amount": "5.00"},
+    ),
+    "accrue B's asset in A": Case(
+        "participants/<str:participant_id>/accruals", "POST",
+        lambda t: f"/api/v1/participants/{t.shared.id}/accruals", "404",
+        lambda t: {**_a(t), "asset_id": str(t.asset_b.id), "amount": "5.00"},
+    ),
+    # rewards
+    "list rewards": Case("rewards", "GET", lambda t: "/api/v1/rewards", "hides"),
+    "list rewards of B": Case("rewards", "GET", lambda t: f"/api/v1/rewards?program_id={t.b.id}", "empty"),
+    "create a reward in B": Case(
+        "rewards", "POST", lambda t: "/api/v1/rewards", "404",
+        lambda t: {**_b(t), "name": "Stolen", "type": "UNIT_BASED", "unit_cost": "1.00"},
+    ),
+    "create a reward in A costing B's asset": Case(
+        "rewards", "POST", lambda t: "/api/v1/rewards", "404",
+        lambda t: {**_a(t), "asset_id": str(t.asset_b.id), "name": "Odd", "type": "UNIT_BASED", "unit_cost": "1.00"},
+    ),
+    "get reward B": Case("rewards/<str:reward_id>", "GET", lambda t: f"/api/v1/rewards/{t.reward_b.id}", "404"),
+    "change reward B": Case(
+        "rewards/<str:reward_id>", "PATCH", lambda t: f"/api/v1/rewards/{t.reward_b.id}", "404",
+        lambda t: {"status": "INACTIVE", "max_total": 1},
+    ),
+    # redemptions of a participant
+    "list redemptions of B's participant": Case(
+        "participants/<str:participant_id>/redemptions", "GET",
+        lambda t: f"/api/v1/participants/{t.pb.id}/redemptions", "404",
+    ),
+    "list redemptions of the shared participant": Case(
+        "participants/<str:participant_id>/redemptions", "GET",
+        lambda t: f"/api/v1/participants/{t.shared.id}/redemptions", "hides",
+    ),
+    "redeem directly from B's participant": Case(
+        "participants/<str:participant_id>/redemptions", "POST",
+        lambda t: f"/api/v1/participants/{t.pb.id}/redemptions", "404", lambda t: {**_a(t), "amount": "5.00"},
+    ),
+    "redeem directly in B from the shared participant": Case(
+        "participants/<str:participant_id>/redemptions", "POST",
+        lambda t: f"/api/v1/participants/{t.shared.id}/redemptions", "404", lambda t: {**_b(t), "amount": "5.00"},
+    ),
+    "redeem B's asset directly in A": Case(
+        "participants/<str:participant_id>/redemptions", "POST",
+        lambda t: f"/api/v1/participants/{t.shared.id}/redemptions", "404",
+        lambda t: {**_a(t), "asset_id": str(t.asset_b.id), "amount": "5.00"},
+    ),
+    "redeem from the catalog for B's participant": Case(
+        "participants/<str:participant_id>/redemptions/catalog", "POST",
+        lambda t: f"/api/v1/participants/{t.pb.id}/redemptions/catalog", "404",
+        lambda t: {"program_id": str(t.a.id), "reward_id": str(t.reward_a.id)},
+    ),
+    "redeem reward B in B for the shared participant": Case(
+        "participants/<str:participant_id>/redemptions/catalog", "POST",
+        lambda t: f"/api/v1/participants/{t.shared.id}/redemptions/catalog", "404",
+        lambda t: {"program_id": str(t.b.id), "reward_id": str(t.reward_b.id)},
+    ),
+    "redeem reward B in A": Case(
+        "participants/<str:participant_id>/redemptions/catalog", "POST",
+        lambda t: f"/api/v1/participants/{t.shared.id}/redemptions/catalog", "404",
+        lambda t: {"program_id": str(t.a.id), "reward_id": str(t.reward_b.id)},
+    ),
+    "dry-run reward B in A": Case(
+        "participants/<str:participant_id>/redemptions/catalog", "POST",
+        lambda t: f"/api/v1/participants/{t.shared.id}/redemptions/catalog?dry_run=true", "404",
+        lambda t: {"program_id": str(t.a.id), "reward_id": str(t.reward_b.id)},
+    ),
+    # redemptions
+    "list redemptions": Case("redemptions", "GET", lambda t: "/api/v1/redemptions", "hides"),
+    "list redemptions of B": Case("redemptions", "GET", lambda t: f"/api/v1/redemptions?program_id={t.b.id}", "empty"),
+    "list redemptions of B's participant by filter": Case(
+        "redemptions", "GET", lambda t: f"/api/v1/redemptions?participant_id={t.pb.id}", "empty"
+    ),
+    "list redemptions of reward B": Case(
+        "redemptions", "GET", lambda t: f"/api/v1/redemptions?reward_id={t.reward_b.id}", "empty"
+    ),
+    "list redemptions of the shared participant by filter": Case(
+        "redemptions", "GET", lambda t: f"/api/v1/redemptions?participant_id={t.shared.id}", "hides"
+    ),
+    "get redemption B": Case(
+        "redemptions/<str:redemption_id>", "GET", lambda t: f"/api/v1/redemptions/{t.redemption_b.id}", "404"
+    ),
+    "get the shared participant's redemption in B": Case(
+        "redemptions/<str:redemption_id>", "GET", lambda t: f"/api/v1/redemptions/{t.shared_redemption_b.id}", "404"
+    ),
+    # reversals
+    "list reversals of redemption B": Case(
+        "redemptions/<str:redemption_id>/reversals", "GET",
+        lambda t: f"/api/v1/redemptions/{t.redemption_b.id}/reversals", "404",
+    ),
+    "reverse redemption B": Case(
+        "redemptions/<str:redemption_id>/reversals", "POST",
+        lambda t: f"/api/v1/redemptions/{t.redemption_b.id}/reversals", "404", lambda t: {},
+    ),
+    "reverse one unit of the shared participant's redemption in B": Case(
+        "redemptions/<str:redemption_id>/reversals", "POST",
+        lambda t: f"/api/v1/redemptions/{t.shared_redemption_b.id}/reversals", "404",
+        lambda t: {"quantity": 1, "idempotency_key": "steal-1"},
+    ),
+}
+
+
+@pytest.fixture
+def tenants(program):
+    return Tenants(program)
+
+
+@pytest.fixture
+def key_a(make_client, tenants):
+    return make_client(programs=[tenants.a], name="program A only")
+
+
+def send(client, case: Case, tenants: Tenants):
+    path = case.path(tenants)
+    if case.method == "GET":
+        return client.get(path)
+    return getattr(client, case.method.lower())(path, case.body(tenants))
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("name", list(CASES))
+def test_a_key_scoped_to_program_a_sees_and_changes_nothing_of_program_b(key_a, tenants, name):
+    # given
+    case = CASES[name]
+    before = {**everything(), **world_snapshot()}
+
+    # when
+    response = send(key_a, case, tenants)
+
+    # then
+    if case.expect == "404":
+        assert_error(response, HTTPStatus.NOT_FOUND, "not_found")
+    elif case.expect == "403":
+        assert_error(response, HTTPStatus.FORBIDDEN, "permission_denied")
+    elif case.expect == "empty":
+        assert response.status_code in (HTTPStatus.OK, HTTPStatus.NOT_FOUND), response.content
+        if response.status_code == HTTPStatus.OK:
+            assert response.json()["results"] == []
+        else:
+            assert_error(response, HTTPStatus.NOT_FOUND, "not_found")
+    else:
+        assert response.status_code == HTTPStatus.OK, response.content
+        text = json.dumps(response.json())
+        assert response.json().get("results", [response.json()]), "a list that hides B must still show A"
+        leaked = sorted(identifier for identifier in tenants.b_identifiers() if identifier in text)
+        assert leaked == []
+    assert {**everything(), **world_snapshot()} == before
+
+
+@pytest.mark.django_db
+def test_the_shared_participant_shows_only_its_program_a_enrolment(key_a, tenants):
+    # when
+    response = key_a.get(f"/api/v1/participants/{tenants.shared.id}")
+
+    # then
+    assert response.status_code == HTTPStatus.OK
+    assert response.json()["program_ids"] == [str(tenants.a.id)]
+
+
+def api_routes() -> set[tuple[str, str]]:
+    """Every (route under /api/v1/, HTTP method) the URLconf serves, except the public schema and docs."""
+    routes: set[tuple[str, str]] = set()
+
+    def walk(patterns, prefix: str) -> None:
+        for pattern in patterns:
+            route = prefix + str(pattern.pattern)
+            if isinstance(pattern, URLResolver):
+                walk(pattern.url_patterns, route)
+                continue
+            assert isinstance(pattern, URLPattern)
+            if not route.startswith("api/v1/") or route in ("api/v1/schema", "api/v1/docs"):
+                continue
+            callback = pattern.callback
+            actions = getattr(callback, "actions", None)
+            if actions is not None:
+                methods = set(actions)
+            else:
+                methods = {m for m in ("get", "post", "put", "patch", "delete") if hasattr(callback.view_class, m)}
+            methods -= {"head", "options"}  # HEAD mirrors GET; OPTIONS is 405 everywhere
+            routes.update((route.removeprefix("api/v1/"), method.upper()) for method in methods)
+
+    walk(get_resolver().url_patterns, "")
+    return routes
+
+
+def test_the_matrix_covers_every_route_and_method():
+    # given
+    covered = {(case.route, case.method) for case in CASES.values()}
+
+    # then
+    assert api_routes() - covered == set()
+    assert covered - api_routes() == set()
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("name", list(CASES))
+def test_a_revoked_key_is_401_on_every_route_at_once(key_a, tenants, name):
+    # given
+    case = CASES[name]
+    assert key_a.get(f"/api/v1/programs/{tenants.a.id}").status_code == HTTPStatus.OK
+    api_key_revoke(prefix=key_a.api_key.prefix)
+    before = {**everything(), **world_snapshot()}
+
+    # when
+    response = send(key_a, case, tenants)
+
+    # then
+    assert_error(response, HTTPStatus.UNAUTHORIZED, "authentication_failed")
+    assert {**everything(), **world_snapshot()} == before
+
+
+@pytest.mark.django_db
+def test_a_key_revoked_by_the_command_is_refused_on_its_next_request(key_a, tenants):
+    # given
+    path = f"/api/v1/participants/{tenants.pa.id}/accruals"
+    body = {**_a(tenants), "amount": "1.00"}
+    assert key_a.post(path, body).status_code == HTTPStatus.CREATED
+    call_command("revoke_api_key", key_a.api_key.prefix, stdout=open("/dev/null", "w"))
+    before = {**everything(), **world_snapshot()}
+
+    # when
+    response = key_a.post(path, body)
+
+    # then
+    assert_error(response, HTTPStatus.UNAUTHORIZED, "authentication_failed")
+    assert {**everything(), **world_snapshot()} == before
