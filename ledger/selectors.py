@@ -78,3 +78,18 @@ def program_account_id(*, asset_id: uuid.UUID, type: str) -> uuid.UUID:
         if len(ids) == 2:
             _PROGRAM_ACCOUNT_IDS[asset_id] = ids
     return ids[type]
+
+
+def program_account_ref(*, program_id: uuid.UUID, asset_id: uuid.UUID, type: str) -> Account:
+    """
+    The program's ISSUANCE or REDEMPTIONS account of an asset, as a reference
+    for posting lines (no query once the id is cached; program accounts are
+    never locked nor carry a stored balance).
+    """
+    return Account(
+        id=program_account_id(asset_id=asset_id, type=type),
+        program_id=program_id,
+        asset_id=asset_id,
+        type=type,
+        balance=None,
+    )

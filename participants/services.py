@@ -9,7 +9,7 @@ from django.db import IntegrityError, transaction
 
 from ledger.locks import wallet_create_and_lock, wallet_lock_if_enrolled
 from ledger.models import Account, Asset, JournalEntry
-from ledger.selectors import program_account_id
+from ledger.selectors import program_account_ref
 from loyalty.money import amount_check_scale
 from ledger.services import CREDIT, DEBIT, Line, journal_entry_post
 from loyalty.db import in_transaction
@@ -93,12 +93,7 @@ def accrual_create(
             if not Enrollment.objects.filter(participant_id=participant.id, program_id=program.id).exists():
                 raise ParticipantNotEnrolled()
             wallet = wallet_create_and_lock(participant_id=participant.id, asset=asset)
-        issuance = Account(
-            id=program_account_id(asset_id=asset.id, type=Account.Type.ISSUANCE),
-            program_id=program.id,
-            asset_id=asset.id,
-            type=Account.Type.ISSUANCE,
-        )
+        issuance = program_account_ref(program_id=program.id, asset_id=asset.id, type=Account.Type.ISSUANCE)
         entry = journal_entry_post(
             program_id=program.id,
             kind=JournalEntry.Kind.ACCRUAL,

@@ -22,7 +22,7 @@ from django.utils import timezone
 from ledger.locks import wallet_lock_if_enrolled
 from ledger.models import MAX_AMOUNT, Account, Asset, JournalEntry
 from loyalty.money import amount_check_scale, format_amount
-from ledger.selectors import program_account_id
+from ledger.selectors import program_account_ref
 from ledger.services import CREDIT, DEBIT, Line, journal_entry_post
 from loyalty.db import in_transaction
 from loyalty.errors import (
@@ -126,11 +126,8 @@ def _reward_take(reward: Reward, *, units: int, amount: Decimal | None, now: dat
 
 
 def _post_redemption_entry(*, program: Program, asset: Asset, wallet: Account, cost: Decimal, description: str):
-    redemptions_account = Account(
-        id=program_account_id(asset_id=asset.id, type=Account.Type.REDEMPTIONS),
-        program_id=program.id,
-        asset_id=asset.id,
-        type=Account.Type.REDEMPTIONS,
+    redemptions_account = program_account_ref(
+        program_id=program.id, asset_id=asset.id, type=Account.Type.REDEMPTIONS
     )
     return journal_entry_post(
         program_id=program.id,

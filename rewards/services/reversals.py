@@ -17,7 +17,7 @@ from django.utils import timezone
 from ledger.locks import wallet_lock
 from ledger.models import Account, JournalEntry
 from loyalty.money import amount_check_scale, format_amount
-from ledger.selectors import program_account_id
+from ledger.selectors import program_account_ref
 from ledger.services import CREDIT, DEBIT, Line, journal_entry_post
 from loyalty.db import in_transaction
 from loyalty.errors import RedemptionFullyReversed, ReversalExceedsRemaining, ValidationFailed
@@ -135,11 +135,8 @@ def reversal_create(
             participant_count_release(
                 reward_id=locked.reward_id, participant_id=locked.participant_id, units=stock_returned
             )
-        redemptions_account = Account(
-            id=program_account_id(asset_id=locked.asset_id, type=Account.Type.REDEMPTIONS),
-            program_id=locked.program_id,
-            asset_id=locked.asset_id,
-            type=Account.Type.REDEMPTIONS,
+        redemptions_account = program_account_ref(
+            program_id=locked.program_id, asset_id=locked.asset_id, type=Account.Type.REDEMPTIONS
         )
         entry = journal_entry_post(
             program_id=locked.program_id,
