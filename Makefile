@@ -36,6 +36,11 @@ test-sqlite: install
 check: install
 	DATABASE_URL=$${DATABASE_URL:-$(PG_URL)} DEBUG=true $(BIN)/python manage.py check
 	DATABASE_URL=$${DATABASE_URL:-$(PG_URL)} DEBUG=true $(BIN)/python manage.py makemigrations --check --dry-run
+	DEBUG=true $(BIN)/python manage.py spectacular --validate --fail-on-warn --file /dev/null
+
+## make bench: redemption throughput next to the PL/pgSQL baseline on PostgreSQL (bench/README.md, ~13 min)
+bench: install
+	$(BIN)/python bench/run.py
 
 clean:
 	rm -rf $(VENV) db.sqlite3 db.sqlite3-wal db.sqlite3-shm .pytest_cache
