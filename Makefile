@@ -22,7 +22,7 @@ install: $(STAMP)
 run: install
 	DEBUG=true $(BIN)/python manage.py migrate --no-input
 	DEBUG=true $(BIN)/python manage.py collectstatic --no-input -v0
-	DEBUG=true $(BIN)/python manage.py seed_demo
+	DEBUG=true $(BIN)/python manage.py seed_demo --base-url http://$(HOST):$(PORT)
 	DEBUG=true $(BIN)/python manage.py runserver $(HOST):$(PORT)
 
 ## make test: set up and run the whole suite on PostgreSQL (DATABASE_URL, default $(PG_URL))
