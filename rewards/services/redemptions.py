@@ -35,6 +35,7 @@ from loyalty.errors import (
     RewardNotActive,
     RewardNotAvailable,
     RewardOutOfStock,
+    ServiceUnavailable,
     ValidationFailed,
 )
 from loyalty.idempotency import idempotency_claim, request_fingerprint
@@ -313,7 +314,8 @@ def redemption_create_catalog(
             reward = Reward.objects.select_related("asset").get(id=reward.id)
             if reward.type == Reward.Type.AMOUNT_BASED:
                 amount_check_scale(amount=amount, scale=reward.asset.scale)
-    raise RewardOutOfStock("The reward kept changing while redeeming it; retry.")  # pragma: no cover
+    # The reward's price or limit changed under us on every attempt: nothing was written.
+    raise ServiceUnavailable("The reward kept changing while redeeming it; nothing was changed. Retry.")  # pragma: no cover
 
 
 def redemption_create_direct(
