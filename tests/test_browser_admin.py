@@ -9,7 +9,6 @@ CI installs them (``apt-get install chromium chromium-driver``).
 
 from __future__ import annotations
 
-import os
 from decimal import Decimal
 
 import pytest
@@ -21,44 +20,9 @@ from loyalty.tests.factories import ProgramFactory
 from participants.tests.factories import ParticipantFactory
 from rewards.models import Redemption, Reversal
 from rewards.tests.factories import RewardFactory
+from tests.browser import WAIT_SECONDS
 
 pytestmark = pytest.mark.browser
-
-CHROMIUM = "/usr/bin/chromium"
-CHROMEDRIVER = "/usr/bin/chromedriver"
-CHROMIUM_ARGS = (
-    "--headless",
-    "--no-sandbox",
-    "--disable-gpu",
-    "--disable-quic",
-    "--no-first-run",
-    "--disable-background-networking",
-    "--disable-component-update",
-    "--disable-sync",
-    "--disable-dev-shm-usage",
-    "--window-size=1280,1024",
-)
-WAIT_SECONDS = 20
-
-
-@pytest.fixture
-def browser(monkeypatch):
-    missing = [path for path in (CHROMIUM, CHROMEDRIVER) if not os.path.exists(path)]
-    if missing:
-        pytest.skip(f"{', '.join(missing)} missing: apt-get install chromium chromium-driver")
-    webdriver = pytest.importorskip("selenium.webdriver", reason="selenium is not installed")
-    # Selenium Manager is not needed (both paths are given); keep it offline if it runs.
-    monkeypatch.setenv("SE_AVOID_STATS", "true")
-    monkeypatch.setenv("SE_OFFLINE", "true")
-    options = webdriver.ChromeOptions()
-    options.binary_location = CHROMIUM
-    for arg in CHROMIUM_ARGS:
-        options.add_argument(arg)
-    driver = webdriver.Chrome(service=webdriver.ChromeService(executable_path=CHROMEDRIVER), options=options)
-    driver.set_page_load_timeout(WAIT_SECONDS)
-    yield driver
-    driver.quit()
-
 
 @pytest.fixture
 def redemption(transactional_db):

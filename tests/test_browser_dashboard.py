@@ -8,7 +8,6 @@ console log (``goog:loggingPrefs``), read after every page.
 
 from __future__ import annotations
 
-import os
 from datetime import timedelta
 from decimal import Decimal
 
@@ -25,28 +24,9 @@ from participants.tests.factories import ParticipantFactory
 from rewards.models import Redemption, Reward
 from rewards.services import redemption_create_catalog, reversal_create
 from rewards.tests.factories import RewardFactory
-from tests.test_browser_admin import CHROMEDRIVER, CHROMIUM, CHROMIUM_ARGS, WAIT_SECONDS
+from tests.browser import WAIT_SECONDS
 
 pytestmark = pytest.mark.browser
-
-
-@pytest.fixture
-def browser(monkeypatch):
-    missing = [path for path in (CHROMIUM, CHROMEDRIVER) if not os.path.exists(path)]
-    if missing:
-        pytest.skip(f"{', '.join(missing)} missing: apt-get install chromium chromium-driver")
-    webdriver = pytest.importorskip("selenium.webdriver", reason="selenium is not installed")
-    monkeypatch.setenv("SE_AVOID_STATS", "true")
-    monkeypatch.setenv("SE_OFFLINE", "true")
-    options = webdriver.ChromeOptions()
-    options.binary_location = CHROMIUM
-    for arg in CHROMIUM_ARGS:
-        options.add_argument(arg)
-    options.set_capability("goog:loggingPrefs", {"browser": "ALL"})
-    driver = webdriver.Chrome(service=webdriver.ChromeService(executable_path=CHROMEDRIVER), options=options)
-    driver.set_page_load_timeout(WAIT_SECONDS)
-    yield driver
-    driver.quit()
 
 
 @pytest.fixture
