@@ -147,6 +147,10 @@ DATA_UPLOAD_MAX_MEMORY_SIZE = MAX_REQUEST_BODY_BYTES
 
 # --- API ------------------------------------------------------------------------
 API_RATE_LIMIT = env.str("API_RATE_LIMIT", default="6000/min")
+# The rate limit counts in this cache: the default is per process, so with
+# several gunicorn workers point CACHE_URL at a shared cache (e.g.
+# redis://127.0.0.1:6379/0, with the `redis` package) for an exact per-key rate.
+CACHES = {"default": env.cache_url("CACHE_URL", default="locmemcache://")}
 
 REST_FRAMEWORK = {
     "DEFAULT_AUTHENTICATION_CLASSES": ["loyalty.auth.ApiKeyAuthentication"],
