@@ -46,7 +46,7 @@ from rewards.locks import participant_count_add
 from rewards.models import ParticipantRewardCount, Redemption, Reward
 
 DEFAULT_DIRECT_DESCRIPTION = "Redemption"
-MAX_STALE_RETRIES = 3
+MAX_STALE_RETRIES = 5
 
 
 def default_description(reward: Reward) -> str:
@@ -303,9 +303,17 @@ def redemption_create_catalog(
             )
             redemption.save(force_insert=True)
             if not _reward_take(reward, units=units, amount=amount, now=now):
+                # The reward changed since it was read. Lock it (it is the last
+                # row in the lock order) and name the rule that now fails; if
+                # none fails and the price and limit are still the ones this
+                # redemption was decided on, take the units under the lock.
                 locked = Reward.objects.select_for_update(of=("self",)).select_related("asset").get(id=reward.id)
                 _check_reward_rules(locked, now=now, units=units, amount=amount)
-                raise _StaleReward()
+                decided_on = (reward.unit_cost, reward.max_per_participant)
+                if (locked.unit_cost, locked.max_per_participant) != decided_on or not _reward_take(
+                    locked, units=units, amount=amount, now=now
+                ):
+                    raise _StaleReward()
             return Created(redemption, True)
 
         try:
