@@ -953,3 +953,42 @@ def test_a_repeat_that_sends_the_default_description_explicitly_is_the_same_requ
     # then
     assert not repeat.created
     assert repeat.record.id == first.record.id
+
+
+@pytest.mark.django_db
+def test_a_guarded_update_that_misses_while_the_locked_reward_still_passes_takes_the_units_under_the_lock(
+    program, funded, asset, monkeypatch
+):
+    # given: the reward's guarded UPDATE misses once, as when a competing
+    # transaction changed the row and changed it back before the re-read
+    from rewards.services import redemptions
+
+    reward = RewardFactory(asset=asset, unit_cost=Decimal("10.00"), max_total=5)
+    real_take = redemptions._reward_take
+    calls = []
+
+    def miss_once(reward_arg, **kwargs):
+        calls.append(reward_arg.id)
+        return False if len(calls) == 1 else real_take(reward_arg, **kwargs)
+
+    class CountingStale(redemptions._StaleReward):
+        raised = 0
+
+        def __init__(self, *args):
+            type(self).raised += 1
+            super().__init__(*args)
+
+    monkeypatch.setattr(redemptions, "_reward_take", miss_once)
+    monkeypatch.setattr(redemptions, "_StaleReward", CountingStale)
+
+    # when
+    result = redemption_create_catalog(program=program, participant=funded, reward=reward, quantity=2)
+
+    # then: one attempt (no "decide again"), the units taken once, under the lock
+    assert result.created
+    assert len(calls) == 2
+    assert CountingStale.raised == 0
+    reward.refresh_from_db()
+    assert reward.redeemed_count == 2
+    assert Redemption.objects.count() == 1
+    assert_ledger_consistent()
