@@ -106,6 +106,23 @@ def idempotency_claim(
     return existing.resource_id
 
 
+def idempotency_replay(
+    *, program_id: uuid.UUID, key: str | None, fingerprint: str, kind: str, resource_id: uuid.UUID, load
+):
+    """
+    The movements' first step: claim ``key`` (if one was given) for the
+    record about to be created with ``resource_id``, and return
+    ``load(existing_id)`` when an identical earlier request already made it
+    (the caller answers 200 with it), or None when the caller proceeds.
+    """
+    if key is None:
+        return None
+    existing = idempotency_claim(
+        program_id=program_id, key=key, fingerprint=fingerprint, kind=kind, resource_id=resource_id
+    )
+    return None if existing is None else load(existing)
+
+
 def idempotency_lookup(*, program_id: uuid.UUID, key: str, fingerprint: str, kind: str) -> uuid.UUID | None:
     """Read-only check (no claim): the record id of an identical earlier request, or None."""
     existing = (

@@ -14,7 +14,7 @@ from loyalty.money import amount_check_scale
 from ledger.services import CREDIT, DEBIT, Line, journal_entry_post
 from loyalty.db import in_transaction
 from loyalty.errors import NotFound, ParticipantNotEnrolled, ProgramNotActive
-from loyalty.idempotency import idempotency_claim, request_fingerprint
+from loyalty.idempotency import idempotency_replay, request_fingerprint
 from loyalty.models import IdempotencyRecord, Program
 from loyalty.services import Created
 from participants.models import Accrual, Enrollment, Participant
@@ -76,16 +76,16 @@ def accrual_create(
 
     def work() -> Created:
         accrual_id = uuid.uuid4()
-        if idempotency_key is not None:
-            existing = idempotency_claim(
-                program_id=program.id,
-                key=idempotency_key,
-                fingerprint=fingerprint,
-                kind=IdempotencyRecord.Kind.ACCRUAL,
-                resource_id=accrual_id,
-            )
-            if existing is not None:
-                return Created(Accrual.objects.select_related("asset").get(id=existing), False)
+        earlier = idempotency_replay(
+            program_id=program.id,
+            key=idempotency_key,
+            fingerprint=fingerprint,
+            kind=IdempotencyRecord.Kind.ACCRUAL,
+            resource_id=accrual_id,
+            load=lambda id: Accrual.objects.select_related("asset").get(id=id),
+        )
+        if earlier is not None:
+            return Created(earlier, False)
         if not program.is_active:
             raise ProgramNotActive()
         wallet = wallet_lock_if_enrolled(participant_id=participant.id, asset=asset)

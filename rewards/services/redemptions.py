@@ -38,7 +38,7 @@ from loyalty.errors import (
     ServiceUnavailable,
     ValidationFailed,
 )
-from loyalty.idempotency import idempotency_claim, request_fingerprint
+from loyalty.idempotency import idempotency_replay, request_fingerprint
 from loyalty.models import IdempotencyRecord, Program
 from loyalty.services import Created
 from participants.models import Enrollment, Participant
@@ -140,19 +140,15 @@ def _post_redemption_entry(*, program: Program, asset: Asset, wallet: Account, c
 
 
 def _claim(program: Program, idempotency_key: str | None, fingerprint: str, redemption_id: uuid.UUID, dry_run: bool):
-    """Claim the key; return the earlier identical redemption if there is one."""
-    if idempotency_key is None or dry_run:
-        return None
-    existing = idempotency_claim(
+    """Claim the key (never on a dry run); return the earlier identical redemption if there is one."""
+    return idempotency_replay(
         program_id=program.id,
-        key=idempotency_key,
+        key=None if dry_run else idempotency_key,
         fingerprint=fingerprint,
         kind=IdempotencyRecord.Kind.REDEMPTION,
         resource_id=redemption_id,
+        load=lambda id: Redemption.objects.select_related("asset").get(id=id),
     )
-    if existing is None:
-        return None
-    return Redemption.objects.select_related("asset").get(id=existing)
 
 
 def _wallet_lock(participant: Participant, program: Program, asset: Asset) -> Account | None:

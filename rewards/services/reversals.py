@@ -21,7 +21,7 @@ from ledger.selectors import program_account_ref
 from ledger.services import CREDIT, DEBIT, Line, journal_entry_post
 from loyalty.db import in_transaction
 from loyalty.errors import RedemptionFullyReversed, ReversalExceedsRemaining, ValidationFailed
-from loyalty.idempotency import idempotency_claim, request_fingerprint
+from loyalty.idempotency import idempotency_replay, request_fingerprint
 from loyalty.models import ApiKey, IdempotencyRecord
 from loyalty.services import Created
 from rewards.locks import participant_count_release, redemption_lock
@@ -92,16 +92,16 @@ def reversal_create(
 
     def work() -> Created:
         reversal_id = uuid.uuid4()
-        if idempotency_key is not None:
-            existing = idempotency_claim(
-                program_id=redemption.program_id,
-                key=idempotency_key,
-                fingerprint=fingerprint,
-                kind=IdempotencyRecord.Kind.REVERSAL,
-                resource_id=reversal_id,
-            )
-            if existing is not None:
-                return Created(Reversal.objects.select_related("redemption__asset").get(id=existing), False)
+        earlier = idempotency_replay(
+            program_id=redemption.program_id,
+            key=idempotency_key,
+            fingerprint=fingerprint,
+            kind=IdempotencyRecord.Kind.REVERSAL,
+            resource_id=reversal_id,
+            load=lambda id: Reversal.objects.select_related("redemption__asset").get(id=id),
+        )
+        if earlier is not None:
+            return Created(earlier, False)
 
         locked = redemption_lock(redemption_id=redemption.id)
         scale = locked.asset.scale
