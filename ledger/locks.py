@@ -2,8 +2,8 @@
 Row locks on ledger accounts.
 
 The platform-wide lock order is documented in ``rewards/locks.py``; the
-wallet comes after the redemption and the reward, before the
-per-participant counter. Program accounts are never locked (their balance is
+wallet comes after the idempotency key and the redemption, before the
+per-participant counter and the reward. Program accounts are never locked (their balance is
 derived, see ``ledger.models``).
 """
 
@@ -12,9 +12,10 @@ from __future__ import annotations
 import uuid
 
 from django.apps import apps
-from django.db.models import Exists, OuterRef
+from django.db import connection
 
 from ledger.models import Account, Asset
+from loyalty import sql
 
 
 def wallet_lock(*, participant_id: uuid.UUID, asset: Asset) -> Account | None:
@@ -26,6 +27,32 @@ def wallet_lock(*, participant_id: uuid.UUID, asset: Asset) -> Account | None:
     )
 
 
+def wallet_lock_if_enrolled_sql(*, participant_id: uuid.UUID, asset: Asset, alias: str = "a") -> tuple[str, list]:
+    """
+    The locking ``SELECT`` of :func:`wallet_lock_if_enrolled` (every column of
+    the wallet, ``sql.select_list(Account, alias)``), for callers that run
+    it inside a larger statement.
+    """
+    # By app label, like the models' foreign keys: ledger does not import participants.
+    enrollment = apps.get_model("participants", "Enrollment")
+    c = lambda name: f"{alias}.{sql.column(Account, name)}"  # noqa: E731
+    e_participant = f"e.{sql.column(enrollment, 'participant_id')}"
+    e_program = f"e.{sql.column(enrollment, 'program_id')}"
+    lock = " FOR UPDATE" if connection.features.has_select_for_update else ""
+    return (
+        f"SELECT {sql.select_list(Account, alias)} FROM {sql.table(Account)} {alias} "
+        f"WHERE {c('type')} = %s AND {c('asset_id')} = %s AND {c('participant_id')} = %s "
+        f"AND EXISTS (SELECT 1 FROM {sql.table(enrollment)} e WHERE {e_participant} = {c('participant_id')} "
+        f"AND {e_program} = %s){lock}",
+        [
+            sql.prep(Account, "type", Account.Type.WALLET),
+            sql.prep(Account, "asset_id", asset.id),
+            sql.prep(Account, "participant_id", participant_id),
+            sql.prep(enrollment, "program_id", asset.program_id),
+        ],
+    )
+
+
 def wallet_lock_if_enrolled(*, participant_id: uuid.UUID, asset: Asset) -> Account | None:
     """
     Lock and return the participant's wallet for ``asset`` if the participant
@@ -34,14 +61,11 @@ def wallet_lock_if_enrolled(*, participant_id: uuid.UUID, asset: Asset) -> Accou
     *or* no enrolment: the caller tells the two apart with one more query, on
     that path only (a first movement, or a request that fails anyway).
     """
-    # By app label, like the models' foreign keys: ledger does not import participants.
-    enrollment = apps.get_model("participants", "Enrollment")
-    enrolled = enrollment.objects.filter(participant_id=OuterRef("participant_id"), program_id=asset.program_id)
-    return (
-        Account.objects.select_for_update()
-        .filter(Exists(enrolled), type=Account.Type.WALLET, asset_id=asset.id, participant_id=participant_id)
-        .first()
-    )
+    query, params = wallet_lock_if_enrolled_sql(participant_id=participant_id, asset=asset)
+    with connection.cursor() as cursor:
+        cursor.execute(query, params)
+        row = cursor.fetchone()
+    return None if row is None else sql.from_row(Account, row)
 
 
 def wallet_lock_or_create(*, participant_id: uuid.UUID, asset: Asset) -> Account:

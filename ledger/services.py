@@ -16,16 +16,16 @@ from dataclasses import dataclass
 from decimal import Decimal
 
 from django.db import IntegrityError, transaction
-from django.db.models import F
-from django.db.models.functions import Round
 from django.utils import timezone
 
 from ledger.models import AMOUNT_DECIMAL_PLACES, MAX_AMOUNT, Account, Asset, JournalEntry, JournalLine
+from loyalty import sql
 from loyalty.money import fits_scale
 from loyalty.errors import LedgerInvariantViolation
 
 DEBIT = JournalLine.Direction.DEBIT
 CREDIT = JournalLine.Direction.CREDIT
+WALLET_BALANCE_CHECK = "account_wallet_balance_non_negative"
 
 
 @dataclass(frozen=True)
@@ -107,39 +107,56 @@ def journal_entry_post(
         description=description,
         reverses_id=reverses_id,
     )
-    entry.save(force_insert=True)
-    JournalLine.objects.bulk_create(
-        [
-            JournalLine(
-                entry=entry,
-                account_id=line.account.id,
-                asset_id=line.account.asset_id,
-                direction=line.direction,
-                amount=line.amount,
-            )
-            for line in lines
-        ]
-    )
-
+    rows = [
+        JournalLine(
+            id=uuid.uuid4(),
+            entry=entry,
+            account_id=line.account.id,
+            asset_id=line.account.asset_id,
+            direction=line.direction,
+            amount=line.amount,
+        )
+        for line in lines
+    ]
     deltas: dict[uuid.UUID, Decimal] = defaultdict(Decimal)
     for line in lines:
         if line.account.type == Account.Type.WALLET:
             deltas[line.account.id] += _signed_for_wallet(line)
     now = timezone.now()
-    for account_id in sorted(deltas):
-        # ROUND is a no-op on PostgreSQL (NUMERIC). SQLite keeps decimals as
-        # binary floats: without it 0.30 - 0.10 - 0.20 is -2.8e-17 there and the
-        # CHECK (balance >= 0) refuses a legitimate redemption of the last cents.
-        new_balance = Round(F("balance") + deltas[account_id], AMOUNT_DECIMAL_PLACES)
-        try:
-            Account.objects.filter(id=account_id).update(balance=new_balance, updated_at=now)
-        except IntegrityError as exc:  # CHECK balance >= 0
+    updates = [_wallet_update(account_id, deltas[account_id], now) for account_id in sorted(deltas)]
+    # The entry, its lines and the first wallet's new balance: one round trip
+    # on PostgreSQL (sql.execute_together). Any further wallet is updated on
+    # its own, in primary-key order, so wallet row locks keep one order.
+    try:
+        sql.execute_together(sql.insert(entry), sql.insert(*rows), *updates[:1])
+        for update in updates[1:]:
+            sql.execute_together(update)
+    except IntegrityError as exc:
+        if WALLET_BALANCE_CHECK in str(exc):
             raise LedgerInvariantViolation("A wallet balance would go below zero.") from exc
+        raise
+    sql.mark_saved(entry, *rows)
     for line in lines:
         if line.account.id in deltas and line.account.balance is not None:
             line.account.balance += deltas.pop(line.account.id)
             line.account.updated_at = now
     return entry
+
+
+def _wallet_update(account_id: uuid.UUID, delta: Decimal, now) -> tuple[str, list]:
+    # ROUND is a no-op on PostgreSQL (NUMERIC). SQLite keeps decimals as binary
+    # floats: without it 0.30 - 0.10 - 0.20 is -2.8e-17 there and the
+    # CHECK (balance >= 0) refuses a legitimate redemption of the last cents.
+    balance = sql.column(Account, "balance")
+    return (
+        f"UPDATE {sql.table(Account)} SET {balance} = ROUND({balance} + %s, {AMOUNT_DECIMAL_PLACES}), "
+        f"{sql.column(Account, 'updated_at')} = %s WHERE {sql.column(Account, 'id')} = %s",
+        [
+            sql.prep(Account, "balance", delta),
+            sql.prep(Account, "updated_at", now),
+            sql.prep(Account, "id", account_id),
+        ],
+    )
 
 
 def asset_create(*, program_id: uuid.UUID, code: str, name: str, scale: int = 2) -> Asset:

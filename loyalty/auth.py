@@ -16,14 +16,19 @@ import secrets
 import string
 from dataclasses import dataclass
 
+from functools import lru_cache
+
+from django.db import connection
 from rest_framework import authentication, exceptions, permissions, throttling
 
+from loyalty import sql
 from loyalty.models import ApiKey
 
 KEY_PATTERN = re.compile(r"^lk_([a-z0-9]{8})_([A-Za-z0-9]{40})$")
 PREFIX_ALPHABET = string.ascii_lowercase + string.digits
 SECRET_ALPHABET = string.ascii_letters + string.digits
 SECRET_LENGTH = 40
+_HASH_COLUMN = [field.attname for field in ApiKey._meta.concrete_fields].index("key_hash")
 
 
 def hash_key(plain_key: str) -> str:
@@ -68,18 +73,31 @@ def authenticate_key(plain_key: str) -> KeyScope | None:
     match = KEY_PATTERN.match(plain_key or "")
     if not match:
         return None
-    rows = list(
-        ApiKey.objects.filter(prefix=match.group(1), revoked_at__isnull=True).values_list(
-            "id", "name", "key_hash", "all_programs", "programs__id"
-        )
-    )
-    if not rows or not hmac.compare_digest(rows[0][2], hash_key(plain_key)):
+    with connection.cursor() as cursor:
+        cursor.execute(_key_query(), [sql.prep(ApiKey, "prefix", match.group(1))])
+        rows = cursor.fetchall()
+    if not rows or not hmac.compare_digest(rows[0][_HASH_COLUMN], hash_key(plain_key)):
         return None
-    key_id, name, key_hash, all_programs, _ = rows[0]
-    api_key = ApiKey(id=key_id, name=name, prefix=match.group(1), key_hash=key_hash, all_programs=all_programs)
-    if all_programs:
+    api_key = sql.from_row(ApiKey, rows[0])
+    if api_key.all_programs:
         return KeyScope(api_key=api_key, program_ids=None)
-    return KeyScope(api_key=api_key, program_ids=frozenset(row[4] for row in rows if row[4] is not None))
+    program = ApiKey.programs.through._meta.get_field("program")
+    return KeyScope(
+        api_key=api_key, program_ids=frozenset(program.to_python(row[-1]) for row in rows if row[-1] is not None)
+    )
+
+
+@lru_cache(maxsize=None)
+def _key_query() -> str:
+    """The unrevoked key with this prefix, LEFT JOINed to its programs (one row per program)."""
+    through = ApiKey.programs.through
+    key_id = through._meta.get_field("apikey").column
+    program_id = through._meta.get_field("program").column
+    return (
+        f"SELECT {sql.select_list(ApiKey, 'k')}, kp.{sql.quote(program_id)} FROM {sql.table(ApiKey)} k "
+        f"LEFT JOIN {sql.table(through)} kp ON kp.{sql.quote(key_id)} = k.{sql.column(ApiKey, 'id')} "
+        f"WHERE k.{sql.column(ApiKey, 'prefix')} = %s AND k.{sql.column(ApiKey, 'revoked_at')} IS NULL"
+    )
 
 
 class ApiKeyAuthentication(authentication.BaseAuthentication):

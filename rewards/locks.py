@@ -33,6 +33,9 @@ import uuid
 
 from django.db import connection
 
+from ledger.locks import wallet_lock_if_enrolled, wallet_lock_if_enrolled_sql
+from ledger.models import Account, Asset
+from loyalty import sql
 from rewards.models import ParticipantRewardCount, Redemption
 
 
@@ -40,6 +43,37 @@ def redemption_lock(*, redemption_id: uuid.UUID) -> Redemption:
     # of=("self",): without it PostgreSQL also locks the joined asset row FOR UPDATE,
     # which every movement of the asset KEY SHAREs (foreign keys): deadlocks.
     return Redemption.objects.select_for_update(of=("self",)).select_related("asset").get(id=redemption_id)
+
+
+def _count_add_sql(
+    *, reward_id: uuid.UUID, participant_id: uuid.UUID, units: int, limit: int | None, source: str | None = None
+) -> tuple[str, list]:
+    """
+    The counter upsert: ``INSERT ... ON CONFLICT DO UPDATE ... WHERE count +
+    units <= limit RETURNING count`` (no row back when the limit refuses it).
+    With ``source`` (a ``WITH`` name) it inserts one row per row of
+    ``source`` instead of ``VALUES``: none when ``source`` is empty.
+    """
+    table = sql.table(ParticipantRewardCount)
+    count = sql.column(ParticipantRewardCount, "count")
+    params = [
+        sql.prep(ParticipantRewardCount, "reward_id", reward_id),
+        sql.prep(ParticipantRewardCount, "participant_id", participant_id),
+        units,
+    ]
+    rows = f"SELECT %s, %s, %s FROM {source}" if source else "VALUES (%s, %s, %s)"
+    guard = ""
+    if limit is not None:
+        guard = f"WHERE {table}.{count} + excluded.{count} <= %s"
+        params.append(limit)
+    reward_col = sql.column(ParticipantRewardCount, "reward_id")
+    participant_col = sql.column(ParticipantRewardCount, "participant_id")
+    return (
+        f"INSERT INTO {table} ({reward_col}, {participant_col}, {count}) {rows} "
+        f"ON CONFLICT ({reward_col}, {participant_col}) DO UPDATE SET {count} = {table}.{count} + excluded.{count} "
+        f"{guard} RETURNING {count}",
+        params,
+    )
 
 
 def participant_count_add(
@@ -52,24 +86,46 @@ def participant_count_add(
     """
     if limit is not None and units > limit:
         return False
-    table = connection.ops.quote_name(ParticipantRewardCount._meta.db_table)
-    fields = {f.attname: f for f in ParticipantRewardCount._meta.concrete_fields}
-    guard = f"WHERE {table}.count + excluded.count <= %s" if limit is not None else ""
-    params = [
-        fields["reward_id"].get_db_prep_value(reward_id, connection),
-        fields["participant_id"].get_db_prep_value(participant_id, connection),
-        units,
-    ]
-    if limit is not None:
-        params.append(limit)
+    query, params = _count_add_sql(reward_id=reward_id, participant_id=participant_id, units=units, limit=limit)
+    with connection.cursor() as cursor:
+        cursor.execute(query, params)
+        return cursor.fetchone() is not None
+
+
+def wallet_lock_and_count_add(
+    *, participant_id: uuid.UUID, asset: Asset, reward_id: uuid.UUID, units: int, limit: int | None
+) -> tuple[Account | None, bool | None]:
+    """
+    Steps 2 and 3 of the lock order: lock the participant's wallet (if the
+    participant is enrolled, see ``ledger.locks.wallet_lock_if_enrolled``),
+    then add ``units`` to their count of the reward (``participant_count_add``).
+
+    Returns ``(wallet, within_limit)``. When no wallet was locked (none yet,
+    or not enrolled) the count is not touched and ``within_limit`` is None.
+    On PostgreSQL this is one statement: the counter's upsert reads its row
+    from the locked wallet's ``WITH``, so the wallet is locked first.
+    """
+    if (limit is not None and units > limit) or not sql.is_postgresql():
+        wallet = wallet_lock_if_enrolled(participant_id=participant_id, asset=asset)
+        if wallet is None:
+            return None, None
+        return wallet, participant_count_add(
+            reward_id=reward_id, participant_id=participant_id, units=units, limit=limit
+        )
+    wallet_sql, wallet_params = wallet_lock_if_enrolled_sql(participant_id=participant_id, asset=asset)
+    count_sql, count_params = _count_add_sql(
+        reward_id=reward_id, participant_id=participant_id, units=units, limit=limit, source="w"
+    )
     with connection.cursor() as cursor:
         cursor.execute(
-            f"INSERT INTO {table} (reward_id, participant_id, count) VALUES (%s, %s, %s) "
-            f"ON CONFLICT (reward_id, participant_id) DO UPDATE SET count = {table}.count + excluded.count "
-            f"{guard} RETURNING count",
-            params,
+            f"WITH w AS ({wallet_sql}), c AS ({count_sql}) "
+            f"SELECT {sql.select_list(Account, 'w')}, (SELECT count(*) FROM c) FROM w",
+            wallet_params + count_params,
         )
-        return cursor.fetchone() is not None
+        row = cursor.fetchone()
+    if row is None:
+        return None, None
+    return sql.from_row(Account, row), row[-1] == 1
 
 
 def participant_count_release(*, reward_id: uuid.UUID, participant_id: uuid.UUID, units: int) -> None:

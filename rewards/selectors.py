@@ -10,10 +10,15 @@ from __future__ import annotations
 
 import uuid
 
+from django.db import connection
 from django.db.models import QuerySet
 
+from ledger.models import Asset
+from loyalty import sql
 from loyalty.api.scoping import get_visible
 from loyalty.auth import KeyScope
+from loyalty.errors import NotFound
+from loyalty.models import Program
 from rewards.models import Redemption, Reversal, Reward
 
 
@@ -33,6 +38,39 @@ def reward_list(
 def reward_get_visible(*, scope: KeyScope, reward_id: uuid.UUID) -> Reward:
     """The reward, or ``NotFound`` if it does not exist for this key."""
     return get_visible(Reward.objects.select_related("asset"), scope, what="reward", id=reward_id)
+
+
+def catalog_redemption_targets(*, scope: KeyScope, program_id: uuid.UUID, reward_id: uuid.UUID) -> tuple[Program, Reward]:
+    """
+    The program and the reward (with its asset) a catalog redemption names,
+    in one hand-written query (see ``loyalty.sql``): ``NotFound`` for a
+    program the key may not see, then for a reward that is not that program's.
+    """
+    reward_on = f"r.{sql.column(Reward, 'id')} = %s AND r.{sql.column(Reward, 'program_id')} = p.{sql.column(Program, 'id')}"
+    query = (
+        f"SELECT {sql.select_list(Program, 'p')}, {sql.select_list(Reward, 'r')}, {sql.select_list(Asset, 'a')} "
+        f"FROM {sql.table(Program)} p LEFT JOIN {sql.table(Reward)} r ON {reward_on} "
+        f"LEFT JOIN {sql.table(Asset)} a ON a.{sql.column(Asset, 'id')} = r.{sql.column(Reward, 'asset_id')} "
+        f"WHERE p.{sql.column(Program, 'id')} = %s"
+    )
+    params = [sql.prep(Reward, "id", reward_id), sql.prep(Program, "id", program_id)]
+    if not scope.all_programs:
+        if not scope.program_ids:
+            raise NotFound("Unknown program.")
+        programs, program_params = sql.in_list(Program, "id", sorted(scope.program_ids))
+        query += f" AND p.{sql.column(Program, 'id')} {programs}"
+        params += program_params
+    with connection.cursor() as cursor:
+        cursor.execute(query, params)
+        row = cursor.fetchone()
+    if row is None:
+        raise NotFound("Unknown program.")
+    program_width = sql.width(Program)
+    if row[program_width] is None:
+        raise NotFound("Unknown reward.")
+    reward = sql.from_row(Reward, row, program_width)
+    reward.asset = sql.from_row(Asset, row, program_width + sql.width(Reward))
+    return sql.from_row(Program, row), reward
 
 
 def redemption_list(

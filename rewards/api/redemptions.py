@@ -33,7 +33,7 @@ from rewards.api.serializers import (
 )
 from rewards.models import Redemption
 from participants.selectors import participant_get_visible
-from rewards.selectors import redemption_get_visible, redemption_list, reward_get_visible
+from rewards.selectors import catalog_redemption_targets, redemption_get_visible, redemption_list
 from rewards.services import redemption_create_catalog, redemption_create_direct
 
 PARTICIPANT_ID = path_uuid("participant_id", "The participant's id.")
@@ -80,8 +80,9 @@ class ParticipantRedemptionViewSet(ApiViewSet):
         dry_run = query_flag(request, "dry_run")
         data = self.parse_body(CatalogRedemptionCreateSerializer)
         key = idempotency_key_of(request, data)
-        program = program_get_visible(self.scope, data.pop("program_id"))
-        reward = reward_get_visible(scope=self.scope, reward_id=data.pop("reward_id"))
+        program, reward = catalog_redemption_targets(
+            scope=self.scope, program_id=data.pop("program_id"), reward_id=data.pop("reward_id")
+        )
         result = redemption_create_catalog(
             program=program, participant=participant, reward=reward, idempotency_key=key, dry_run=dry_run, **data
         )

@@ -16,7 +16,6 @@ from datetime import datetime
 from decimal import Decimal
 
 from django.db import transaction
-from django.db.models import Case, F, Q, Value, When
 from django.utils import timezone
 
 from ledger.locks import wallet_lock_if_enrolled
@@ -24,6 +23,7 @@ from ledger.models import MAX_AMOUNT, Account, Asset, JournalEntry
 from loyalty.money import amount_check_scale, format_amount
 from ledger.selectors import program_account_ref
 from ledger.services import CREDIT, DEBIT, Line, journal_entry_post
+from loyalty import sql
 from loyalty.db import in_transaction
 from loyalty.errors import (
     AmountOutOfRange,
@@ -42,7 +42,7 @@ from loyalty.idempotency import idempotency_replay, request_fingerprint
 from loyalty.models import IdempotencyRecord, Program
 from loyalty.services import Created
 from participants.models import Enrollment, Participant
-from rewards.locks import participant_count_add
+from rewards.locks import participant_count_add, wallet_lock_and_count_add
 from rewards.models import ParticipantRewardCount, Redemption, Reward
 
 DEFAULT_DIRECT_DESCRIPTION = "Redemption"
@@ -91,38 +91,47 @@ def _check_balance(wallet: Account | None, cost: Decimal, scale: int) -> None:
         )
 
 
-def _reward_take(reward: Reward, *, units: int, amount: Decimal | None, now: datetime) -> bool:
+def _reward_take_sql(reward: Reward, *, units: int, amount: Decimal | None, now: datetime) -> tuple[str, list]:
     """
-    Take ``units`` from the reward's stock with one guarded UPDATE (which
-    takes the reward's row lock, last). The WHERE re-checks, on the latest
-    committed row, every rule and price this redemption was decided on.
-    Returns False when it matched nothing.
+    The guarded UPDATE that takes ``units`` from the reward's stock (and takes
+    the reward's row lock, last), ``RETURNING`` its id. Its WHERE re-checks,
+    on the latest committed row, every rule and price this redemption was
+    decided on, so it matches nothing when the reward changed since it was
+    read; it flips the reward to OUT_OF_STOCK when the stock runs out.
     """
-    guard = (
-        Q(id=reward.id, status=Reward.Status.ACTIVE)
-        & (Q(available_from__isnull=True) | Q(available_from__lte=now))
-        & (Q(available_until__isnull=True) | Q(available_until__gt=now))
-        & (Q(max_total__isnull=True) | Q(max_total__gte=F("redeemed_count") + units))
+
+    def c(name: str) -> str:
+        return sql.column(Reward, name)
+
+    def p(name: str, value):
+        params.append(sql.prep(Reward, name, value))
+        return "%s"
+
+    params: list = []
+    sets = (
+        f"{c('redeemed_count')} = {c('redeemed_count')} + {p('redeemed_count', units)}, "
+        f"{c('status')} = CASE WHEN {c('max_total')} IS NOT NULL AND {c('max_total')} <= {c('redeemed_count')} + "
+        f"{p('redeemed_count', units)} THEN {p('status', Reward.Status.OUT_OF_STOCK)} ELSE {c('status')} END, "
+        f"{c('updated_at')} = {p('updated_at', now)}"
     )
-    guard &= Q(max_per_participant__isnull=True) if reward.max_per_participant is None else Q(
-        max_per_participant=reward.max_per_participant
-    )
+    guard = [
+        f"{c('id')} = {p('id', reward.id)}",
+        f"{c('status')} = {p('status', Reward.Status.ACTIVE)}",
+        f"({c('available_from')} IS NULL OR {c('available_from')} <= {p('available_from', now)})",
+        f"({c('available_until')} IS NULL OR {c('available_until')} > {p('available_until', now)})",
+        f"({c('max_total')} IS NULL OR {c('max_total')} >= {c('redeemed_count')} + {p('redeemed_count', units)})",
+        f"{c('max_per_participant')} IS NULL"
+        if reward.max_per_participant is None
+        else f"{c('max_per_participant')} = {p('max_per_participant', reward.max_per_participant)}",
+    ]
     if reward.type == Reward.Type.UNIT_BASED:
-        guard &= Q(unit_cost=reward.unit_cost)
+        guard.append(f"{c('unit_cost')} = {p('unit_cost', reward.unit_cost)}")
     else:
-        guard &= (Q(min_amount__isnull=True) | Q(min_amount__lte=amount)) & (
-            Q(max_amount__isnull=True) | Q(max_amount__gte=amount)
-        )
+        guard.append(f"({c('min_amount')} IS NULL OR {c('min_amount')} <= {p('min_amount', amount)})")
+        guard.append(f"({c('max_amount')} IS NULL OR {c('max_amount')} >= {p('max_amount', amount)})")
     return (
-        Reward.objects.filter(guard).update(
-            redeemed_count=F("redeemed_count") + units,
-            status=Case(
-                When(Q(max_total__isnull=False) & Q(max_total__lte=F("redeemed_count") + units), then=Value(Reward.Status.OUT_OF_STOCK)),
-                default=F("status"),
-            ),
-            updated_at=now,
-        )
-        == 1
+        f"UPDATE {sql.table(Reward)} SET {sets} WHERE {' AND '.join(guard)} RETURNING {c('id')}",
+        params,
     )
 
 
@@ -151,11 +160,16 @@ def _claim(program: Program, idempotency_key: str | None, fingerprint: str, rede
     )
 
 
+def _require_enrolment(participant: Participant, program: Program) -> None:
+    if not Enrollment.objects.filter(participant_id=participant.id, program_id=program.id).exists():
+        raise ParticipantNotEnrolled()
+
+
 def _wallet_lock(participant: Participant, program: Program, asset: Asset) -> Account | None:
     """Lock the participant's wallet (None if it has none); ``ParticipantNotEnrolled`` if not enrolled."""
     wallet = wallet_lock_if_enrolled(participant_id=participant.id, asset=asset)
-    if wallet is None and not Enrollment.objects.filter(participant_id=participant.id, program_id=program.id).exists():
-        raise ParticipantNotEnrolled()
+    if wallet is None:
+        _require_enrolment(participant, program)
     return wallet
 
 
@@ -250,14 +264,26 @@ def redemption_create_catalog(
             if not program.is_active:
                 raise ProgramNotActive()
             asset = reward.asset
-            wallet = _wallet_lock(participant, program, asset)
+            if dry_run:
+                wallet, within_limit = _wallet_lock(participant, program, asset), None
+            else:
+                # The wallet, then the counter: one round trip on PostgreSQL.
+                wallet, within_limit = wallet_lock_and_count_add(
+                    participant_id=participant.id,
+                    asset=asset,
+                    reward_id=reward.id,
+                    units=units,
+                    limit=reward.max_per_participant,
+                )
+                if wallet is None:
+                    _require_enrolment(participant, program)
             _check_reward_rules(reward, now=now, units=units, amount=amount)
             if dry_run:
                 held = ParticipantRewardCount.objects.filter(reward_id=reward.id, participant_id=participant.id).values_list(
                     "count", flat=True
                 ).first() or 0
                 within_limit = reward.max_per_participant is None or held + units <= reward.max_per_participant
-            else:
+            elif within_limit is None:  # no wallet yet: the counter was not touched
                 within_limit = participant_count_add(
                     reward_id=reward.id, participant_id=participant.id, units=units, limit=reward.max_per_participant
                 )
@@ -297,8 +323,13 @@ def redemption_create_catalog(
             redemption.journal_entry = _post_redemption_entry(
                 program=program, asset=asset, wallet=wallet, cost=cost, description=text
             )
-            redemption.save(force_insert=True)
-            if not _reward_take(reward, units=units, amount=amount, now=now):
+            # The redemption row and the reward's units, last: one round trip
+            # on PostgreSQL, so the reward's row lock is held only until COMMIT.
+            taken = sql.execute_together(
+                sql.insert(redemption), _reward_take_sql(reward, units=units, amount=amount, now=now)
+            )
+            sql.mark_saved(redemption)
+            if not taken:
                 # The reward changed since it was read. Lock it (it is the last
                 # row in the lock order) and name the rule that now fails; if
                 # none fails and the price and limit are still the ones this
@@ -306,8 +337,8 @@ def redemption_create_catalog(
                 locked = Reward.objects.select_for_update(of=("self",)).select_related("asset").get(id=reward.id)
                 _check_reward_rules(locked, now=now, units=units, amount=amount)
                 decided_on = (reward.unit_cost, reward.max_per_participant)
-                if (locked.unit_cost, locked.max_per_participant) != decided_on or not _reward_take(
-                    locked, units=units, amount=amount, now=now
+                if (locked.unit_cost, locked.max_per_participant) != decided_on or not sql.execute_together(
+                    _reward_take_sql(locked, units=units, amount=amount, now=now)
                 ):
                     raise _StaleReward()
             return Created(redemption, True)
