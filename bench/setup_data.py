@@ -28,7 +28,8 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "loyalty.settings")
 
-import django  # noqa: E402
+import django
+import psycopg  # noqa: E402
 
 django.setup()
 
@@ -116,7 +117,9 @@ def main(out_path: str) -> None:
         api_key, plain = api_key_create(name="bench (all programs)", all_programs=True)
     else:
         api_key, plain = api_key_create(name="bench", program_ids=[program.id])
-    with transaction.atomic(), connection.cursor() as cursor:
+    # One multi-statement script: a client-side-binding cursor (the app's
+    # connections bind server-side, which allows one statement per execute).
+    with transaction.atomic(), psycopg.ClientCursor(connection.connection) as cursor:
         cursor.execute(
             SETUP_SQL,
             {
