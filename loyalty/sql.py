@@ -24,14 +24,21 @@ from django.db import connection
 from django.db.models import Model
 
 
+@lru_cache(maxsize=None)
 def is_postgresql() -> bool:
     return connection.vendor == "postgresql"
 
 
+# Names, column lists and converters are cached per process: a process talks
+# to one database (DATABASES["default"]), so they never change under it.
+
+
+@lru_cache(maxsize=None)
 def quote(name: str) -> str:
     return connection.ops.quote_name(name)
 
 
+@lru_cache(maxsize=None)
 def table(model: type[Model]) -> str:
     return quote(model._meta.db_table)
 
@@ -48,6 +55,7 @@ def _field(model: type[Model], attname: str):
     raise LookupError(f"{model.__name__} has no column {attname!r}")
 
 
+@lru_cache(maxsize=None)
 def column(model: type[Model], attname: str) -> str:
     return quote(_field(model, attname).column)
 
@@ -70,7 +78,7 @@ def select_list(model: type[Model], alias: str) -> str:
 
 
 @lru_cache(maxsize=None)
-def _converters(model: type[Model], vendor: str):
+def _converters(model: type[Model]):
     result = []
     for field in _fields(model):
         col = field.get_col(model._meta.db_table)
@@ -87,7 +95,7 @@ def width(model: type[Model]) -> int:
 def from_row(model: type[Model], row, start: int = 0):
     """The ``model`` instance in ``row[start:start + width(model)]`` (a :func:`select_list`)."""
     values = []
-    for offset, (col, converters) in enumerate(_converters(model, connection.vendor)):
+    for offset, (col, converters) in enumerate(_converters(model)):
         value = row[start + offset]
         for converter in converters:
             value = converter(value, col, connection)
@@ -107,9 +115,15 @@ def insert(*instances: Model) -> tuple[str, list]:
     params = []
     for instance in instances:
         params.extend(field.get_db_prep_save(field.pre_save(instance, True), connection) for field in fields)
+    head, row = _insert_parts(model)
+    return head + ", ".join([row] * len(instances)), params
+
+
+@lru_cache(maxsize=None)
+def _insert_parts(model: type[Model]) -> tuple[str, str]:
+    fields = _fields(model)
     columns = ", ".join(quote(field.column) for field in fields)
-    row = "(" + ", ".join(["%s"] * len(fields)) + ")"
-    return f"INSERT INTO {table(model)} ({columns}) VALUES " + ", ".join([row] * len(instances)), params
+    return f"INSERT INTO {table(model)} ({columns}) VALUES ", "(" + ", ".join(["%s"] * len(fields)) + ")"
 
 
 def mark_saved(*instances: Model) -> None:
