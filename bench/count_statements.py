@@ -33,6 +33,7 @@ from django.db import close_old_connections, connection  # noqa: E402
 from django.test import Client  # noqa: E402
 from django.test.utils import CaptureQueriesContext  # noqa: E402
 from psycopg._connection_base import BaseConnection  # noqa: E402
+from sql_kind import statement_kind  # noqa: E402  (bench/sql_kind.py)
 
 _sent: list[str] = []  # every round trip, in order
 _orig_exec_command = BaseConnection._exec_command
@@ -54,21 +55,6 @@ def _counting_execute(self, query, *args, **kwargs):
 
 BaseConnection._exec_command = _counting_exec_command
 psycopg.Cursor.execute = _counting_execute
-
-
-def _kind(sql: str) -> str:
-    head = sql.lstrip().split(None, 3)
-    word = head[0].upper() if head else "?"
-    if word in {"INSERT", "UPDATE", "DELETE"} and len(head) > 2:
-        table = head[2] if word != "UPDATE" else head[1]
-        return f"{word} {table.strip(chr(34))}"
-    if word == "SELECT":
-        marker = ' FROM "'
-        at = sql.find(marker)
-        table = sql[at + len(marker):].split('"', 1)[0] if at >= 0 else "?"
-        lock = " FOR UPDATE" if "FOR UPDATE" in sql else ""
-        return f"SELECT {table}{lock}"
-    return sql.strip()[:60]
 
 
 def main(ids_path: str, out_path: str) -> None:
@@ -96,7 +82,7 @@ def main(ids_path: str, out_path: str) -> None:
                  f"{response.content[:300]!r}")
     sent = list(_sent)
     health = [s for s in sent if s.strip().upper() == "SELECT 1"]
-    statements = [_kind(s) for s in sent if s.strip().upper() != "SELECT 1"]
+    statements = [statement_kind(s) for s in sent if s.strip().upper() != "SELECT 1"]
     result = {
         "status": [warm.status_code, response.status_code],
         "statements": statements,

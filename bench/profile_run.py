@@ -27,6 +27,7 @@ import threading
 import time
 from pathlib import Path
 
+from sql_kind import statement_kind  # bench/sql_kind.py
 from run import (  # bench/run.py
     RESULTS,
     VENV_BIN,
@@ -42,24 +43,16 @@ from run import (  # bench/run.py
 )
 
 PG_LOG = Path("/var/log/postgresql/postgresql-15-main.log")
-DURATION_LINE = re.compile(r"\[(\d+)\] \S+@(\S+) LOG:\s+duration: ([\d.]+) ms\s+statement: (.*)")
+# "statement: ..." (simple protocol) or "parse|bind|execute <name>: ..." (extended protocol: the
+# app binds server-side; each statement's parse/bind/execute times add up, its execute counts it).
+DURATION_LINE = re.compile(
+    r"\[(\d+)\] \S+@(\S+) LOG:\s+duration: ([\d.]+) ms\s+(statement|parse|bind|execute)[^:]*: (.*)"
+)
 LITERALS = re.compile(r"'(?:[^']|'')*'(::\w+)?|\b\d+(\.\d+)?\b")
 
 
 def _normalize(sql: str) -> str:
-    sql = LITERALS.sub("?", sql.strip())
-    words = sql.split()
-    head = words[0].upper() if words else "?"
-    if head in ("INSERT", "DELETE") and len(words) > 2:
-        return f"{head} {words[2].strip(chr(34))}"
-    if head == "UPDATE" and len(words) > 1:
-        return f"UPDATE {words[1].strip(chr(34))}"
-    if head == "SELECT":
-        match = re.search(r' FROM "?(\w+)"?', sql)
-        if not match:
-            return sql[:40]
-        return f"SELECT {match.group(1)}" + (" FOR UPDATE" if "FOR UPDATE" in sql else "")
-    return sql[:60]
+    return statement_kind(LITERALS.sub("?", sql))
 
 
 def server_statement_times(cfg: Config, ids_lua: Path, tmp: Path) -> dict:
@@ -86,8 +79,8 @@ def server_statement_times(cfg: Config, ids_lua: Path, tmp: Path) -> dict:
     for match in DURATION_LINE.finditer(text):
         if match.group(2) != cfg.db_name:
             continue
-        key = _normalize(match.group(4))
-        totals[key][0] += 1
+        key = _normalize(match.group(5))
+        totals[key][0] += match.group(4) in ("statement", "execute")
         totals[key][1] += float(match.group(3))
     requests = run["ok"] or 1
     statements = sorted(
