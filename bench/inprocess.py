@@ -1,0 +1,124 @@
+#!/usr/bin/env python3
+"""
+CPU per catalog redemption without an HTTP server: the whole Django stack
+(middleware, DRF, auth, view, service) called in this process through its
+WSGI handler, one request after another on one database connection.
+
+The HTTP runs of ``make bench`` share two cores between gunicorn, wrk and
+PostgreSQL, and two 8 s runs of the same code can differ by 10-20%. This
+measures the two costs that decide throughput, with much less noise: the
+Python CPU of this process and the CPU of its PostgreSQL backend (from
+/proc), per redemption. Use it to compare two versions of the hot path, or
+two settings (``DB_SERVER_SIDE_BINDING=false``, ``DB_PREPARE_THRESHOLD=0``).
+
+    .venv/bin/python bench/inprocess.py [REDEMPTIONS]     # default 2000
+
+Needs the bench database of an earlier ``make bench`` (BENCH_DATABASE_URL,
+default postgres://postgres@127.0.0.1:5432/loyalty_bench) on this machine.
+Each run adds REDEMPTIONS redemptions to it.
+"""
+
+from __future__ import annotations
+
+import io
+import json
+import os
+import random
+import sys
+import time
+import uuid
+import warnings
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
+os.environ["DATABASE_URL"] = os.environ.get("BENCH_DATABASE_URL", "postgres://postgres@127.0.0.1:5432/loyalty_bench")
+os.environ.update(
+    DJANGO_SETTINGS_MODULE="loyalty.settings",
+    DEBUG="false",
+    SECRET_KEY="bench-inprocess-" + "x" * 40,
+    ALLOWED_HOSTS="testserver",
+    LOG_LEVEL="WARNING",
+    DB_CONN_MAX_AGE="600",
+    API_RATE_LIMIT="100000000/min",
+    SECURE_SSL_REDIRECT="false",
+)
+
+import django  # noqa: E402
+
+warnings.filterwarnings("ignore", message="No directory at")  # WhiteNoise: no collectstatic here
+
+django.setup()
+
+from django.core.handlers.wsgi import WSGIHandler  # noqa: E402
+from django.db import connection  # noqa: E402
+
+from loyalty.models import Program  # noqa: E402
+from loyalty.services import api_key_create  # noqa: E402
+
+WARM_UP = 100
+
+
+def backend_cpu_seconds() -> float:
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT pg_backend_pid()")
+        pid = cursor.fetchone()[0]
+    fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+    return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
+
+
+def main(count: int) -> None:
+    program = Program.objects.get(name="Bench program")
+    _, plain_key = api_key_create(name="bench inprocess", program_ids=[program.id])
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT id FROM bench_participant WHERE idx > 0")
+        participants = [row[0] for row in cursor.fetchall()]
+        cursor.execute("SELECT id FROM bench_reward WHERE idx > 0")
+        rewards = [row[0] for row in cursor.fetchall()]
+    app = WSGIHandler()
+
+    def redeem() -> None:
+        body = json.dumps(
+            {
+                "program_id": str(program.id),
+                "reward_id": str(random.choice(rewards)),
+                "idempotency_key": uuid.uuid4().hex,
+            }
+        ).encode()
+        environ = {
+            "REQUEST_METHOD": "POST",
+            "PATH_INFO": f"/api/v1/participants/{random.choice(participants)}/redemptions/catalog",
+            "QUERY_STRING": "",
+            "SERVER_NAME": "testserver",
+            "SERVER_PORT": "80",
+            "HTTP_HOST": "testserver",
+            "wsgi.url_scheme": "http",
+            "wsgi.input": io.BytesIO(body),
+            "wsgi.errors": sys.stderr,
+            "CONTENT_TYPE": "application/json",
+            "CONTENT_LENGTH": str(len(body)),
+            "HTTP_X_API_KEY": plain_key,
+        }
+        statuses = []
+        b"".join(app(environ, lambda status, headers: statuses.append(status)))
+        if not statuses[0].startswith("201"):
+            raise SystemExit(f"redemption answered {statuses[0]}")
+
+    for _ in range(WARM_UP):  # caches, prepared statements
+        redeem()
+    pg_before, cpu_before, wall_before = backend_cpu_seconds(), time.process_time(), time.perf_counter()
+    for _ in range(count):
+        redeem()
+    wall, cpu = time.perf_counter() - wall_before, time.process_time() - cpu_before
+    pg = backend_cpu_seconds() - pg_before
+    options = connection.settings_dict["OPTIONS"]
+    print(
+        f"{count} redemptions (server_side_binding={options.get('server_side_binding')}, "
+        f"prepare_threshold={options.get('prepare_threshold')}): per redemption "
+        f"wall {1000 * wall / count:.2f} ms, Python CPU {1000 * cpu / count:.2f} ms, "
+        f"PostgreSQL CPU {1000 * pg / count:.2f} ms"
+    )
+
+
+if __name__ == "__main__":
+    main(int(sys.argv[1]) if len(sys.argv) > 1 else 2000)
