@@ -1,0 +1,122 @@
+"""The hand-written SQL helpers of the hot path (loyalty/sql.py), on both databases."""
+
+from decimal import Decimal
+
+import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
+
+from loyalty import sql
+from loyalty.models import Program
+from rewards.models import Reward
+from rewards.tests.factories import RewardFactory
+
+pytestmark = pytest.mark.django_db
+
+
+def _select_reward(reward_id) -> tuple:
+    with connection.cursor() as cursor:
+        cursor.execute(
+            f"SELECT {sql.select_list(Reward, 'r')} FROM {sql.table(Reward)} r "
+            f"WHERE r.{sql.column(Reward, 'id')} = %s",
+            [sql.prep(Reward, "id", reward_id)],
+        )
+        return cursor.fetchone()
+
+
+def test_a_row_read_by_hand_becomes_the_same_instance_the_orm_reads(asset):
+    # given
+    reward = RewardFactory(asset=asset, unit_cost=Decimal("12.50"), max_total=7)
+
+    # when
+    by_hand = sql.from_row(Reward, _select_reward(reward.id))
+
+    # then: every field equal, with the ORM's Python types (UUID, Decimal, aware datetime)
+    by_orm = Reward.objects.get(id=reward.id)
+    for field in Reward._meta.concrete_fields:
+        assert getattr(by_hand, field.attname) == getattr(by_orm, field.attname), field.attname
+        assert type(getattr(by_hand, field.attname)) is type(getattr(by_orm, field.attname)), field.attname
+    assert not by_hand._state.adding
+
+
+def test_an_insert_by_hand_fills_auto_now_add_and_reads_back_through_the_orm():
+    # given
+    program = Program(name="Hand-written")
+
+    # when
+    sql.execute_together(sql.insert(program))
+    sql.mark_saved(program)
+
+    # then
+    stored = Program.objects.get(id=program.id)
+    assert stored.name == "Hand-written"
+    assert program.created_at is not None
+    assert stored.created_at == program.created_at
+    assert not program._state.adding
+
+
+def test_several_inserts_of_one_model_go_in_one_statement():
+    # given
+    programs = [Program(name=f"P{i}") for i in range(3)]
+
+    # when
+    with CaptureQueriesContext(connection) as context:
+        sql.execute_together(sql.insert(*programs))
+
+    # then
+    assert len(context.captured_queries) == 1
+    assert set(Program.objects.values_list("name", flat=True)) >= {"P0", "P1", "P2"}
+
+
+def test_writes_executed_together_all_happen_and_return_the_last_ones_rows(asset):
+    # given
+    reward = RewardFactory(asset=asset, unit_cost=Decimal("1.00"))
+    program = Program(name="Together")
+    update = (
+        f"UPDATE {sql.table(Reward)} SET {sql.column(Reward, 'redeemed_count')} = 3 "
+        f"WHERE {sql.column(Reward, 'id')} = %s RETURNING {sql.column(Reward, 'redeemed_count')}",
+        [sql.prep(Reward, "id", reward.id)],
+    )
+
+    # when
+    rows = sql.execute_together(sql.insert(program), update)
+
+    # then
+    assert rows == [(3,)]
+    assert Program.objects.filter(id=program.id).exists()
+    reward.refresh_from_db()
+    assert reward.redeemed_count == 3
+
+
+@pytest.mark.postgres
+def test_on_postgresql_writes_executed_together_take_one_round_trip(asset):
+    # given
+    reward = RewardFactory(asset=asset, unit_cost=Decimal("1.00"))
+    update = (
+        f"UPDATE {sql.table(Reward)} SET {sql.column(Reward, 'redeemed_count')} = 1 WHERE {sql.column(Reward, 'id')} = %s",
+        [sql.prep(Reward, "id", reward.id)],
+    )
+
+    # when
+    with CaptureQueriesContext(connection) as context:
+        sql.execute_together(sql.insert(Program(name="A")), sql.insert(Program(name="B")), update)
+
+    # then
+    assert len(context.captured_queries) == 1
+    assert context.captured_queries[0]["sql"].startswith("WITH s0 AS (INSERT")
+    assert Program.objects.filter(name__in=["A", "B"]).count() == 2
+
+
+def test_an_in_list_prepares_each_value_for_its_column(program):
+    # when
+    clause, params = sql.in_list(Program, "id", [program.id])
+
+    # then
+    with connection.cursor() as cursor:
+        cursor.execute(f"SELECT count(*) FROM {sql.table(Program)} WHERE {sql.column(Program, 'id')} {clause}", params)
+        assert cursor.fetchone()[0] == 1
+
+
+def test_an_unknown_column_is_refused():
+    with pytest.raises(LookupError):
+        sql.column(Program, "no_such_column")
