@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import os
+
 SCENARIO_TITLES = {
     "uniform": "uniform",
     "hot_reward": "hot reward",
@@ -207,7 +209,9 @@ def render_markdown(report: dict) -> str:
         f"- {m.get('postgresql')}, settings as found: "
         + ", ".join(f"{k}={v}" for k, v in sorted(m.get("postgresql_settings", {}).items())),
         f"- Python {m.get('python')}; gunicorn {g['workers']} `{g['worker_class']}` workers x {g['threads']} thread(s), "
-        f"persistent DB connections (DB_CONN_MAX_AGE=600), DEBUG off, LOG_LEVEL=WARNING",
+        f"persistent DB connections (DB_CONN_MAX_AGE=600), "
+        f"DB_SERVER_SIDE_BINDING={os.environ.get('DB_SERVER_SIDE_BINDING', 'true (default)')}, "
+        f"DB_PREPARE_THRESHOLD={os.environ.get('DB_PREPARE_THRESHOLD', '5 (default)')}, DEBUG off, LOG_LEVEL=WARNING",
         f"- load generator: {report['tools'].get('wrk')} (1 thread, Lua script), baseline: {report['tools'].get('pgbench')}",
         f"- API key scoped to {c['api_key_scope']} (as integrators' keys are); git commit {m.get('git_commit')}",
         f"- background load before the run (other work on the machine): "
