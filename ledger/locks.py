@@ -62,9 +62,7 @@ def wallet_lock_if_enrolled(*, participant_id: uuid.UUID, asset: Asset) -> Accou
     that path only (a first movement, or a request that fails anyway).
     """
     query, params = wallet_lock_if_enrolled_sql(participant_id=participant_id, asset=asset)
-    with connection.cursor() as cursor:
-        cursor.execute(query, params)
-        row = cursor.fetchone()
+    row = sql.fetchone(query, params)
     return None if row is None else sql.from_row(Account, row)
 
 

@@ -133,6 +133,13 @@ def mark_saved(*instances: Model) -> None:
         instance._state.db = connection.alias
 
 
+def fetchone(query: str, params: list):
+    """Execute one statement and return its first row (None if it has none)."""
+    with connection.cursor() as cursor:
+        cursor.execute(query, params)
+        return cursor.fetchone()
+
+
 def execute_together(*statements: tuple[str, list]) -> list[tuple]:
     """
     Execute ``statements`` (``(sql, params)`` pairs) and return the rows of

@@ -11,7 +11,6 @@ import uuid
 from collections.abc import Collection
 from decimal import Decimal
 
-from django.db import connection
 from django.db.models import DecimalField, Exists, OuterRef, Prefetch, QuerySet, Subquery, Value
 from django.db.models.functions import Coalesce
 
@@ -85,9 +84,7 @@ def participant_get_visible(scope, participant_id: uuid.UUID) -> Participant:
             f"AND e.{sql.column(Enrollment, 'program_id')} {programs})"
         )
         params += program_params
-    with connection.cursor() as cursor:
-        cursor.execute(query, params)
-        row = cursor.fetchone()
+    row = sql.fetchone(query, params)
     if row is None:
         raise NotFound("Unknown participant.")
     return sql.from_row(Participant, row)

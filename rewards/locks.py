@@ -31,7 +31,6 @@ from __future__ import annotations
 
 import uuid
 
-from django.db import connection
 
 from ledger.locks import wallet_lock_if_enrolled, wallet_lock_if_enrolled_sql
 from ledger.models import Account, Asset
@@ -87,9 +86,7 @@ def participant_count_add(
     if limit is not None and units > limit:
         return False
     query, params = _count_add_sql(reward_id=reward_id, participant_id=participant_id, units=units, limit=limit)
-    with connection.cursor() as cursor:
-        cursor.execute(query, params)
-        return cursor.fetchone() is not None
+    return sql.fetchone(query, params) is not None
 
 
 def wallet_lock_and_count_add(
@@ -116,13 +113,11 @@ def wallet_lock_and_count_add(
     count_sql, count_params = _count_add_sql(
         reward_id=reward_id, participant_id=participant_id, units=units, limit=limit, source="w"
     )
-    with connection.cursor() as cursor:
-        cursor.execute(
-            f"WITH w AS ({wallet_sql}), c AS ({count_sql}) "
-            f"SELECT {sql.select_list(Account, 'w')}, (SELECT count(*) FROM c) FROM w",
-            wallet_params + count_params,
-        )
-        row = cursor.fetchone()
+    row = sql.fetchone(
+        f"WITH w AS ({wallet_sql}), c AS ({count_sql}) "
+        f"SELECT {sql.select_list(Account, 'w')}, (SELECT count(*) FROM c) FROM w",
+        wallet_params + count_params,
+    )
     if row is None:
         return None, None
     return sql.from_row(Account, row), row[-1] == 1

@@ -10,7 +10,6 @@ from __future__ import annotations
 
 import uuid
 
-from django.db import connection
 from django.db.models import QuerySet
 
 from ledger.models import Asset
@@ -60,9 +59,7 @@ def catalog_redemption_targets(*, scope: KeyScope, program_id: uuid.UUID, reward
         programs, program_params = sql.in_list(Program, "id", sorted(scope.program_ids))
         query += f" AND p.{sql.column(Program, 'id')} {programs}"
         params += program_params
-    with connection.cursor() as cursor:
-        cursor.execute(query, params)
-        row = cursor.fetchone()
+    row = sql.fetchone(query, params)
     if row is None:
         raise NotFound("Unknown program.")
     program_width = sql.width(Program)
