@@ -3,8 +3,8 @@ Row locks on ledger accounts.
 
 The platform-wide lock order is documented in ``rewards/locks.py``; the
 wallet comes after the idempotency key and the redemption, before the
-per-participant counter and the reward. Program accounts are never locked (their balance is
-derived, see ``ledger.models``).
+per-participant counter and the reward. Program accounts are never locked
+(their balance is derived, see ``ledger.models``).
 """
 
 from __future__ import annotations

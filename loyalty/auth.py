@@ -15,10 +15,8 @@ import re
 import secrets
 import string
 from dataclasses import dataclass
-
 from functools import lru_cache
 
-from django.db import connection
 from rest_framework import authentication, exceptions, permissions, throttling
 
 from loyalty import sql
@@ -73,9 +71,7 @@ def authenticate_key(plain_key: str) -> KeyScope | None:
     match = KEY_PATTERN.match(plain_key or "")
     if not match:
         return None
-    with connection.cursor() as cursor:
-        cursor.execute(_key_query(), [sql.prep(ApiKey, "prefix", match.group(1))])
-        rows = cursor.fetchall()
+    rows = sql.fetchall(_key_query(), [sql.prep(ApiKey, "prefix", match.group(1))])
     if not rows or not hmac.compare_digest(rows[0][_HASH_COLUMN], hash_key(plain_key)):
         return None
     api_key = sql.from_row(ApiKey, rows[0])

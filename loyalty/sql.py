@@ -140,6 +140,13 @@ def fetchone(query: str, params: list):
         return cursor.fetchone()
 
 
+def fetchall(query: str, params: list) -> list[tuple]:
+    """Execute one statement and return all its rows."""
+    with connection.cursor() as cursor:
+        cursor.execute(query, params)
+        return cursor.fetchall()
+
+
 def execute_together(*statements: tuple[str, list]) -> list[tuple]:
     """
     Execute ``statements`` (``(sql, params)`` pairs) and return the rows of

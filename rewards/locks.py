@@ -31,7 +31,6 @@ from __future__ import annotations
 
 import uuid
 
-
 from ledger.locks import wallet_lock_if_enrolled, wallet_lock_if_enrolled_sql
 from ledger.models import Account, Asset
 from loyalty import sql
