@@ -15,13 +15,15 @@ from tests.faults.harness import FIGURES, FaultDatabase, Server, free_port
 
 
 @pytest.fixture(scope="module")
-def fault_database():
+def fault_database(django_db_setup):
+    # After django_db_setup, NAME is the test database's (test_loyalty_<name>, with pytest-xdist's
+    # suffix): the harness's database is named after it, so parallel runs never share one.
     default = settings.DATABASES["default"]
     if default["ENGINE"] != "django.db.backends.postgresql":
         pytest.skip("the fault harness needs PostgreSQL")
     database = FaultDatabase(
         host=default.get("HOST"), port=default.get("PORT"), user=default.get("USER") or "postgres",
-        password=default.get("PASSWORD"), name=os.environ.get("FAULTS_DATABASE_NAME", "loyalty_faults"),
+        password=default.get("PASSWORD"), name=os.environ.get("FAULTS_DATABASE_NAME", f"{default['NAME']}_faults"),
     )
     database.recreate()
     database.seed_data = database.migrate_and_seed()
