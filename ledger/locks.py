@@ -66,14 +66,6 @@ def wallet_lock_if_enrolled(*, participant_id: uuid.UUID, asset: Asset) -> Accou
     return None if row is None else sql.from_row(Account, row)
 
 
-def wallet_lock_or_create(*, participant_id: uuid.UUID, asset: Asset) -> Account:
-    """Lock the participant's wallet for ``asset``, creating it (balance 0) on first use."""
-    wallet = wallet_lock(participant_id=participant_id, asset=asset)
-    if wallet is not None:
-        return wallet
-    return wallet_create_and_lock(participant_id=participant_id, asset=asset)
-
-
 def wallet_create_and_lock(*, participant_id: uuid.UUID, asset: Asset) -> Account:
     """Create the participant's wallet for ``asset`` (balance 0) unless it exists, and lock it."""
     # ON CONFLICT DO NOTHING: a concurrent first movement may create it too.

@@ -45,11 +45,6 @@ class Asset(models.Model):
     def __str__(self) -> str:
         return self.code
 
-    @property
-    def quantum(self) -> Decimal:
-        return Decimal(1).scaleb(-self.scale)
-
-
 class Account(models.Model):
     class Type(models.TextChoices):
         WALLET = "WALLET"

@@ -7,17 +7,12 @@ from decimal import Decimal
 
 from django.db.models import Case, DecimalField, F, Sum, When
 
-from ledger.models import Account, Asset, JournalLine
+from ledger.models import Account, JournalLine
 
 
 def program_account_get(*, asset_id: uuid.UUID, type: str) -> Account:
     """The program's ISSUANCE or REDEMPTIONS account of an asset (created with the asset)."""
     return Account.objects.get(asset_id=asset_id, type=type, participant__isnull=True)
-
-
-def program_accounts_for(asset: Asset) -> dict[str, Account]:
-    accounts = Account.objects.filter(asset_id=asset.id, participant__isnull=True)
-    return {account.type: account for account in accounts}
 
 
 def _signed_sum_expression(normal: str):

@@ -51,9 +51,6 @@ class KeyScope:
     def all_programs(self) -> bool:
         return self.program_ids is None
 
-    def can_see(self, program_id) -> bool:
-        return self.program_ids is None or program_id in self.program_ids
-
     def filter_programs(self, queryset, field: str = "program_id"):
         """Restrict a queryset to the programs the key may see."""
         if self.program_ids is None:

@@ -121,19 +121,3 @@ def idempotency_replay(
         program_id=program_id, key=key, fingerprint=fingerprint, kind=kind, resource_id=resource_id
     )
     return None if existing is None else load(existing)
-
-
-def idempotency_lookup(*, program_id: uuid.UUID, key: str, fingerprint: str, kind: str) -> uuid.UUID | None:
-    """Read-only check (no claim): the record id of an identical earlier request, or None."""
-    existing = (
-        IdempotencyRecord.objects.only("fingerprint", "kind", "resource_id")
-        .filter(program_id=program_id, key=key)
-        .first()
-    )
-    if existing is None:
-        return None
-    if existing.fingerprint != fingerprint or existing.kind != kind:
-        raise IdempotencyKeyReused(
-            "The idempotency key was used before with a different request; nothing was changed."
-        )
-    return existing.resource_id

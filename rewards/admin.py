@@ -141,15 +141,7 @@ class ReversalInline(ReadOnlyInline):
 
     @admin.display(description="by")
     def created_by(self, obj: Reversal) -> str:
-        return _author(obj)
-
-
-def _author(reversal: Reversal) -> str:
-    if reversal.created_by_user_id is not None:
-        return f"user {reversal.created_by_user.get_username()}"
-    if reversal.created_by_api_key_id is not None:
-        return f"API key {reversal.created_by_api_key}"
-    return "—"
+        return obj.author
 
 
 @admin.register(Redemption)
@@ -310,7 +302,7 @@ class ReversalAdmin(ReadOnlyAdmin):
 
     @admin.display(description="by")
     def created_by(self, obj: Reversal) -> str:
-        return _author(obj)
+        return obj.author
 
 
 # The operators' dashboards read every app, so they live at the top of the

@@ -24,7 +24,6 @@ from loyalty.money import format_amount, quantum
 from loyalty.models import Program
 from rewards.dashboard import ProgramDashboard, program_dashboard_get
 from rewards.dashboard_chart import BarChart, bar_chart
-from rewards.models import Reversal
 
 OPERATOR_GROUP = importlib.import_module("loyalty.migrations.0002_operator_group").GROUP_NAME
 INDEX_URL_NAME = "loyalty_program_dashboards"
@@ -44,14 +43,6 @@ def dashboards_allowed(user) -> bool:
 
 def program_dashboard_url(program_id) -> str:
     return reverse(f"admin:{PROGRAM_URL_NAME}", args=[program_id])
-
-
-def author(reversal: Reversal) -> str:
-    if reversal.created_by_user_id is not None:
-        return f"user {reversal.created_by_user.get_username()}"
-    if reversal.created_by_api_key_id is not None:
-        return f"API key {reversal.created_by_api_key}"
-    return "—"
 
 
 class ProgramDashboards:
@@ -188,7 +179,7 @@ def _presentation(dashboard: ProgramDashboard) -> dict:
             "asset": reversal.redemption.asset.code,
             "quantity": reversal.quantity,
             "reason": reversal.reason,
-            "author": author(reversal),
+            "author": reversal.author,
         }
         for reversal in dashboard.recent_reversals
     ]

@@ -190,3 +190,12 @@ class Reversal(models.Model):
 
     def __str__(self) -> str:
         return f"Reversal {self.amount} of {self.redemption_id}"
+
+    @property
+    def author(self) -> str:
+        """Who recorded the reversal, for people (select ``created_by_user`` and ``created_by_api_key``)."""
+        if self.created_by_user_id is not None:
+            return f"user {self.created_by_user.get_username()}"
+        if self.created_by_api_key_id is not None:
+            return f"API key {self.created_by_api_key}"
+        return "—"
