@@ -33,9 +33,11 @@ test: install
 test-sqlite: install
 	env -u DATABASE_URL $(BIN)/python -m pytest $(PYTEST_ARGS)
 
+## make check: lint (ruff, pyproject.toml), Django's checks, migrations match the models, the OpenAPI schema validates
 # makemigrations --check runs on the embedded database, which always exists (the PostgreSQL
 # one may not yet, and Django would warn that it cannot check the migration history).
 check: install
+	$(BIN)/ruff check .
 	DATABASE_URL=$${DATABASE_URL:-$(PG_URL)} DEBUG=true $(BIN)/python manage.py check
 	env -u DATABASE_URL DEBUG=true $(BIN)/python manage.py makemigrations --check --dry-run
 	DEBUG=true $(BIN)/python manage.py spectacular --validate --fail-on-warn --file /dev/null

@@ -8,6 +8,9 @@ from rest_framework.test import APIClient
 
 from loyalty.services import api_key_create
 
+# The admin tests' fixtures (operator_user, operator_client, superuser, superuser_client).
+pytest_plugins = ["loyalty.tests.admin_helpers"]
+
 ON_POSTGRES = settings.DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql"
 
 

@@ -27,12 +27,11 @@ import threading
 import time
 from pathlib import Path
 
-from sql_kind import statement_kind  # bench/sql_kind.py
 from run import (  # bench/run.py
+    PRIORITY,
     RESULTS,
     VENV_BIN,
     BenchFailure,
-    PRIORITY,
     Config,
     Server,
     db_connect,
@@ -41,6 +40,7 @@ from run import (  # bench/run.py
     run_http,
     vacuum_hot_tables,
 )
+from sql_kind import statement_kind  # bench/sql_kind.py
 
 PG_LOG = Path("/var/log/postgresql/postgresql-15-main.log")
 # "statement: ..." (simple protocol) or "parse|bind|execute <name>: ..." (extended protocol: the
@@ -224,7 +224,7 @@ def profile(cfg: Config) -> int:
     pyspy = VENV_BIN / "py-spy"
     if not pyspy.exists():
         raise BenchFailure("py-spy is missing: .venv/bin/pip install py-spy==0.4.1")
-    timestamp = dt.datetime.now(dt.timezone.utc).strftime("%Y%m%dT%H%M%SZ")
+    timestamp = dt.datetime.now(dt.UTC).strftime("%Y%m%dT%H%M%SZ")
     duration = max(cfg.duration, 10)
     clients = 32
     result: dict = {"timestamp": timestamp, "config": cfg.as_dict()}

@@ -158,10 +158,10 @@ HEADERS = ["scenario", "clients", "HTTP req/s", "HTTP p50/p95/p99 ms", "HTTP err
 def render_table(report: dict) -> str:
     table = rows(report)
     widths = [max(len(h), *(len(r[i]) for r in table)) if table else len(h) for i, h in enumerate(HEADERS)]
-    lines = ["  ".join(h.ljust(w) for h, w in zip(HEADERS, widths))]
+    lines = ["  ".join(h.ljust(w) for h, w in zip(HEADERS, widths, strict=True))]
     lines.append("  ".join("-" * w for w in widths))
     for r in table:
-        lines.append("  ".join(c.ljust(w) for c, w in zip(r, widths)))
+        lines.append("  ".join(c.ljust(w) for c, w in zip(r, widths, strict=True)))
     lines.append(f"* = other work on the machine used more than {NOISY_CORES} cores during that run (noisy)")
     h = find(report, "http", "healthz", 32)
     if h:

@@ -382,7 +382,7 @@ def cpu_snapshot(app_pids: set[int]) -> dict:
     idle = values[3] + values[4]
     stats = _proc_stats()
     postgres = 0
-    for pid, (comm, ppid, own, children) in stats.items():
+    for comm, ppid, own, children in stats.values():
         if comm == "postgres":
             postgres += own
             if stats.get(ppid, ("",))[0] != "postgres":  # the postmaster: add its reaped backends
@@ -457,7 +457,7 @@ class Priority:
         if self.nice is not None:
             self._autogroup_nice(pid, self.nice)
 
-    def start(self, cfg: "Config") -> None:
+    def start(self, cfg: Config) -> None:
         if self.nice is None:
             return
         import threading
@@ -805,7 +805,7 @@ def count_statements(cfg: Config, ids_path: Path, tmp: Path) -> dict:
 
 def bench(cfg: Config) -> int:
     tools = ensure_tools()
-    timestamp = dt.datetime.now(dt.timezone.utc).strftime("%Y%m%dT%H%M%SZ")
+    timestamp = dt.datetime.now(dt.UTC).strftime("%Y%m%dT%H%M%SZ")
     RESULTS.mkdir(exist_ok=True)
     report: dict = {"timestamp": timestamp, "config": cfg.as_dict(), "tools": tools, "runs": [], "reconcile": []}
     report["background_cores_before"] = wait_for_quiet(cfg)

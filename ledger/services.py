@@ -20,8 +20,8 @@ from django.utils import timezone
 
 from ledger.models import AMOUNT_DECIMAL_PLACES, MAX_AMOUNT, Account, Asset, JournalEntry, JournalLine
 from loyalty import sql
-from loyalty.money import fits_scale
 from loyalty.errors import LedgerInvariantViolation
+from loyalty.money import fits_scale
 
 DEBIT = JournalLine.Direction.DEBIT
 CREDIT = JournalLine.Direction.CREDIT

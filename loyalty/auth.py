@@ -15,7 +15,7 @@ import re
 import secrets
 import string
 from dataclasses import dataclass
-from functools import lru_cache
+from functools import cache
 
 from rest_framework import authentication, exceptions, permissions, throttling
 
@@ -80,7 +80,7 @@ def authenticate_key(plain_key: str) -> KeyScope | None:
     )
 
 
-@lru_cache(maxsize=None)
+@cache
 def _key_query() -> str:
     """The unrevoked key with this prefix, LEFT JOINed to its programs (one row per program)."""
     through = ApiKey.programs.through

@@ -9,11 +9,11 @@ that maps them (and DRF's own exceptions) to the contract's error shape::
 
 from __future__ import annotations
 
-from enum import Enum
+from enum import StrEnum
 from http import HTTPStatus
 
 
-class ErrorCode(str, Enum):
+class ErrorCode(StrEnum):
     VALIDATION_ERROR = "validation_error"
     AUTHENTICATION_FAILED = "authentication_failed"
     PERMISSION_DENIED = "permission_denied"
@@ -56,7 +56,7 @@ class ValidationFailed(DomainError):
     default_message = "The request is not valid."
 
     @classmethod
-    def on(cls, field: str, message: str) -> "ValidationFailed":
+    def on(cls, field: str, message: str) -> ValidationFailed:
         return cls(f"{field}: {message}", fields={field: [message]})
 
 

@@ -18,13 +18,13 @@ checks :func:`is_postgresql` first.
 
 from __future__ import annotations
 
-from functools import lru_cache
+from functools import cache
 
 from django.db import connection
 from django.db.models import Model
 
 
-@lru_cache(maxsize=None)
+@cache
 def is_postgresql() -> bool:
     return connection.vendor == "postgresql"
 
@@ -33,12 +33,12 @@ def is_postgresql() -> bool:
 # to one database (DATABASES["default"]), so they never change under it.
 
 
-@lru_cache(maxsize=None)
+@cache
 def quote(name: str) -> str:
     return connection.ops.quote_name(name)
 
 
-@lru_cache(maxsize=None)
+@cache
 def table(model: type[Model]) -> str:
     return quote(model._meta.db_table)
 
@@ -47,7 +47,7 @@ def _fields(model: type[Model]):
     return model._meta.concrete_fields
 
 
-@lru_cache(maxsize=None)
+@cache
 def _field(model: type[Model], attname: str):
     for field in _fields(model):
         if field.attname == attname:
@@ -55,7 +55,7 @@ def _field(model: type[Model], attname: str):
     raise LookupError(f"{model.__name__} has no column {attname!r}")
 
 
-@lru_cache(maxsize=None)
+@cache
 def column(model: type[Model], attname: str) -> str:
     return quote(_field(model, attname).column)
 
@@ -71,13 +71,13 @@ def in_list(model: type[Model], attname: str, values) -> tuple[str, list]:
     return "IN (" + ", ".join(["%s"] * len(params)) + ")", params
 
 
-@lru_cache(maxsize=None)
+@cache
 def select_list(model: type[Model], alias: str) -> str:
     """Every concrete column of ``model`` as ``alias.col, ...``, in ``_meta`` order."""
     return ", ".join(f"{alias}.{quote(field.column)}" for field in _fields(model))
 
 
-@lru_cache(maxsize=None)
+@cache
 def _converters(model: type[Model]):
     result = []
     for field in _fields(model):
@@ -119,7 +119,7 @@ def insert(*instances: Model) -> tuple[str, list]:
     return head + ", ".join([row] * len(instances)), params
 
 
-@lru_cache(maxsize=None)
+@cache
 def _insert_parts(model: type[Model]) -> tuple[str, str]:
     fields = _fields(model)
     columns = ", ".join(quote(field.column) for field in fields)

@@ -10,12 +10,12 @@ from django.db import IntegrityError, transaction
 from ledger.locks import wallet_create_and_lock, wallet_lock_if_enrolled
 from ledger.models import Account, Asset, JournalEntry
 from ledger.selectors import program_account_ref
-from loyalty.money import amount_check_scale
 from ledger.services import CREDIT, DEBIT, Line, journal_entry_post
 from loyalty.db import in_transaction
 from loyalty.errors import NotFound, ParticipantNotEnrolled, ProgramNotActive
 from loyalty.idempotency import idempotency_replay, request_fingerprint
 from loyalty.models import IdempotencyRecord, Program
+from loyalty.money import amount_check_scale
 from loyalty.services import Created
 from participants.models import Accrual, Enrollment, Participant
 

@@ -19,8 +19,8 @@ from loyalty.admin_base import ReadOnlyAdmin, ReadOnlyInline, adopt, amount
 from loyalty.errors import DomainError
 from loyalty.models import Program
 from rewards.admin_forms import ReversalAdminForm, RewardAdminForm
-from rewards.models import Redemption, Reversal, Reward
 from rewards.dashboard_views import ProgramDashboards
+from rewards.models import Redemption, Reversal, Reward
 from rewards.services import reversal_create, reward_set_active
 
 REVERSE_PERMISSION = "rewards.add_reversal"
@@ -211,12 +211,12 @@ class RedemptionAdmin(ReadOnlyAdmin):
         return request.user.has_perm(REVERSE_PERMISSION)
 
     def get_urls(self):
-        info = self.opts.app_label, self.opts.model_name
+        app_label, model_name = self.opts.app_label, self.opts.model_name
         return [
             path(
                 "<path:object_id>/reverse/",
                 self.admin_site.admin_view(self.reverse_view),
-                name="%s_%s_reverse" % info,
+                name=f"{app_label}_{model_name}_reverse",
             ),
             *super().get_urls(),
         ]

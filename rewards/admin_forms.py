@@ -10,8 +10,8 @@ from decimal import Decimal
 
 from django import forms
 
-from loyalty.money import format_amount
 from loyalty.errors import DomainError, NotFound, ReversalExceedsRemaining
+from loyalty.money import format_amount
 from rewards.models import Redemption, Reward
 from rewards.services import reward_create, reward_update
 from rewards.services.catalog import UPDATABLE_FIELDS

@@ -20,8 +20,8 @@ from django.template.response import TemplateResponse
 from django.urls import path, reverse
 from django.utils import timezone
 
-from loyalty.money import format_amount, quantum
 from loyalty.models import Program
+from loyalty.money import format_amount, quantum
 from rewards.dashboard import ProgramDashboard, program_dashboard_get
 from rewards.dashboard_chart import BarChart, bar_chart
 

@@ -99,7 +99,7 @@ def test_the_readme_walkthrough_runs_as_written(live_server):
 
     # when / then: each command answers as the README says
     answers = []
-    for command, (step, status, capture) in zip(curls, EXPECTED_STEPS):
+    for command, (step, status, capture) in zip(curls, EXPECTED_STEPS, strict=True):
         code, body = run_curl(command, variables, live_server.url)
         assert code == status, f"{step}: {code} {body}"
         answers.append(body)

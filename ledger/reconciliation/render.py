@@ -4,10 +4,11 @@ from __future__ import annotations
 
 import json
 from datetime import UTC, datetime
+from functools import partial
 
-from loyalty.money import format_amount
 from ledger.reconciliation.books import BookTotal, TrialBalanceRow, book_totals
 from ledger.reconciliation.runner import CheckResult, Report
+from loyalty.money import format_amount
 
 
 def iso_utc(value: datetime) -> str:
@@ -16,12 +17,12 @@ def iso_utc(value: datetime) -> str:
 
 def table(headers: list[str], rows: list[list[str]], right: set[int]) -> list[str]:
     """Align ``rows`` under ``headers``; columns in ``right`` are right-aligned (numbers)."""
-    widths = [max(len(str(cell)) for cell in column) for column in zip(headers, *rows)]
+    widths = [max(len(str(cell)) for cell in column) for column in zip(headers, *rows, strict=True)]
 
     def line(cells):
         return "  ".join(
             str(cell).rjust(width) if index in right else str(cell).ljust(width)
-            for index, (cell, width) in enumerate(zip(cells, widths))
+            for index, (cell, width) in enumerate(zip(cells, widths, strict=True))
         ).rstrip()
 
     return [line(headers), line(["-" * width for width in widths])] + [line(row) for row in rows]
@@ -40,7 +41,7 @@ def check_line(index: int, total: int, result: CheckResult) -> str:
 def _totals_table(totals: tuple[BookTotal, ...] | list[BookTotal]) -> list[str]:
     rows = []
     for total in totals:
-        amount = lambda value: format_amount(value, total.scale)  # noqa: E731
+        amount = partial(format_amount, scale=total.scale)
         rows.append(
             [
                 total.program_name,
@@ -146,7 +147,7 @@ def trial_balance_text(rows: list[TrialBalanceRow], *, as_of: datetime | None, p
     lines += table(["Program", "Asset", "Account type", "Accounts", "Debits", "Credits", "Balance"], body, right={3, 4, 5, 6})
     lines += ["", "Per program and asset: issuance = wallets + redemptions, debits = credits"]
     for total in book_totals(rows):
-        amount = lambda value: format_amount(value, total.scale)  # noqa: E731
+        amount = partial(format_amount, scale=total.scale)
         verdict = "balanced" if total.balanced else "NOT BALANCED"
         lines.append(
             f"  {total.program_name} / {total.asset_code}: issuance {amount(total.issuance)} = wallets "

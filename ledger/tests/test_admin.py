@@ -6,15 +6,7 @@ import pytest
 
 from ledger.models import Account, Asset, JournalEntry, JournalLine
 from ledger.tests.factories import fund
-from loyalty.tests.admin_helpers import (  # noqa: F401 - fixtures
-    admin_url,
-    count_queries,
-    operator_client,
-    operator_user,
-    redeem,
-    superuser,
-    superuser_client,
-)
+from loyalty.tests.admin_helpers import admin_url, count_queries, redeem
 from loyalty.tests.factories import ProgramFactory
 from participants.tests.factories import ParticipantFactory
 from rewards.services import reversal_create

@@ -1,4 +1,4 @@
-"""Fixtures and helpers of the admin tests (import the fixtures into a test module to use them)."""
+"""Fixtures and helpers of the admin tests (the root conftest.py loads the fixtures as a plugin)."""
 
 from __future__ import annotations
 

@@ -10,14 +10,7 @@ from django.urls import Resolver404, resolve
 from loyalty.auth import authenticate_key, hash_key
 from loyalty.models import ApiKey, IdempotencyRecord, Program
 from loyalty.services import api_key_create
-from loyalty.tests.admin_helpers import (  # noqa: F401 - fixtures
-    OPERATOR_PASSWORD,
-    admin_url,
-    operator_client,
-    operator_user,
-    superuser,
-    superuser_client,
-)
+from loyalty.tests.admin_helpers import OPERATOR_PASSWORD, admin_url
 from loyalty.tests.factories import ProgramFactory
 
 pytestmark = pytest.mark.django_db

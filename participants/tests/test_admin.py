@@ -6,14 +6,7 @@ import pytest
 
 from ledger.models import Account
 from ledger.tests.factories import AssetFactory, fund
-from loyalty.tests.admin_helpers import (  # noqa: F401 - fixtures
-    admin_url,
-    changelist_ids,
-    operator_client,
-    operator_user,
-    superuser,
-    superuser_client,
-)
+from loyalty.tests.admin_helpers import admin_url, changelist_ids
 from loyalty.tests.factories import ProgramFactory
 from participants.models import Enrollment, Participant
 from participants.tests.factories import ParticipantFactory

@@ -20,8 +20,8 @@ from loyalty.models import IdempotencyRecord, Program
 from loyalty.services import program_update
 from loyalty.tests.factories import ProgramFactory
 from participants.models import Accrual, Enrollment, Participant
-from participants.services import participant_enrol
 from participants.services import accrual_create as accrual_create_service
+from participants.services import participant_enrol
 from participants.tests.factories import ParticipantFactory
 from tests.ledger_checks import assert_ledger_consistent, wallet_balance, world_snapshot
 

@@ -12,7 +12,12 @@ from loyalty.api.base import ApiViewSet
 from loyalty.api.schema import BODY_ERRORS, error_responses, list_error_responses, path_uuid
 from loyalty.api.scoping import get_visible, parse_path_uuid, program_get_visible
 from rewards.api import schema
-from rewards.api.serializers import RewardCreateSerializer, RewardFilterSerializer, RewardSerializer, RewardUpdateSerializer
+from rewards.api.serializers import (
+    RewardCreateSerializer,
+    RewardFilterSerializer,
+    RewardSerializer,
+    RewardUpdateSerializer,
+)
 from rewards.models import Reward
 from rewards.selectors import reward_get_visible, reward_list
 from rewards.services import reward_create, reward_update

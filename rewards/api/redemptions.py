@@ -22,6 +22,7 @@ from loyalty.api.pagination import LedgerCursorPagination
 from loyalty.api.schema import BODY_ERRORS, IDEMPOTENCY_KEY_HEADER, error_responses, list_error_responses, path_uuid
 from loyalty.api.scoping import get_visible, parse_path_uuid, program_get_visible
 from loyalty.logging import annotate_request
+from participants.selectors import participant_get_visible
 from rewards.api import schema
 from rewards.api.common import idempotency_key_of, query_flag
 from rewards.api.serializers import (
@@ -32,7 +33,6 @@ from rewards.api.serializers import (
     RedemptionSerializer,
 )
 from rewards.models import Redemption
-from participants.selectors import participant_get_visible
 from rewards.selectors import catalog_redemption_targets, redemption_get_visible, redemption_list
 from rewards.services import redemption_create_catalog, redemption_create_direct
 

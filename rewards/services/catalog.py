@@ -8,9 +8,9 @@ from decimal import Decimal
 from django.db import transaction
 
 from ledger.models import Asset
-from loyalty.money import amount_check_scale
 from loyalty.errors import NotFound, ValidationFailed
 from loyalty.models import Program
+from loyalty.money import amount_check_scale
 from rewards.models import Reward
 
 ACTIVE = Reward.Status.ACTIVE

@@ -20,7 +20,6 @@ from django.utils import timezone
 
 from ledger.locks import wallet_lock_if_enrolled
 from ledger.models import MAX_AMOUNT, Account, Asset, JournalEntry
-from loyalty.money import amount_check_scale, format_amount
 from ledger.selectors import program_account_ref
 from ledger.services import CREDIT, DEBIT, Line, journal_entry_post
 from loyalty import sql
@@ -40,6 +39,7 @@ from loyalty.errors import (
 )
 from loyalty.idempotency import idempotency_replay, request_fingerprint
 from loyalty.models import IdempotencyRecord, Program
+from loyalty.money import amount_check_scale, format_amount
 from loyalty.services import Created
 from participants.models import Enrollment, Participant
 from rewards.locks import participant_count_add, wallet_lock_and_count_add

@@ -16,13 +16,13 @@ from django.utils import timezone
 
 from ledger.locks import wallet_lock
 from ledger.models import Account, JournalEntry
-from loyalty.money import amount_check_scale, format_amount
 from ledger.selectors import program_account_ref
 from ledger.services import CREDIT, DEBIT, Line, journal_entry_post
 from loyalty.db import in_transaction
 from loyalty.errors import RedemptionFullyReversed, ReversalExceedsRemaining, ValidationFailed
 from loyalty.idempotency import idempotency_replay, request_fingerprint
 from loyalty.models import ApiKey, IdempotencyRecord
+from loyalty.money import amount_check_scale, format_amount
 from loyalty.services import Created
 from rewards.locks import participant_count_release, redemption_lock
 from rewards.models import Redemption, Reversal, Reward

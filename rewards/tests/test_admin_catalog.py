@@ -6,13 +6,7 @@ from http import HTTPStatus
 import pytest
 
 from ledger.tests.factories import AssetFactory
-from loyalty.tests.admin_helpers import (  # noqa: F401 - fixtures
-    admin_url,
-    changelist_ids,
-    operator_client,
-    operator_user,
-    redeem,
-)
+from loyalty.tests.admin_helpers import admin_url, changelist_ids, redeem
 from participants.tests.factories import ParticipantFactory
 from rewards.models import Reward
 from rewards.tests.factories import RewardFactory

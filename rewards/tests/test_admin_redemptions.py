@@ -10,15 +10,7 @@ from django.test import Client
 
 from ledger.models import Account, JournalEntry
 from ledger.tests.factories import fund
-from loyalty.tests.admin_helpers import (  # noqa: F401 - fixtures
-    admin_url,
-    count_queries,
-    operator_client,
-    operator_user,
-    redeem,
-    superuser,
-    superuser_client,
-)
+from loyalty.tests.admin_helpers import admin_url, count_queries, redeem
 from participants.tests.factories import ParticipantFactory
 from rewards.models import Redemption, Reversal, Reward
 from rewards.services import redemption_create_direct, reversal_create

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import datetime, timedelta, timezone as dt_timezone
+from datetime import UTC, datetime, timedelta
 from decimal import Decimal
 from http import HTTPStatus
 from unittest import mock
@@ -28,7 +28,7 @@ from rewards.tests.factories import RewardFactory
 
 pytestmark = pytest.mark.django_db
 
-MOMENT = datetime(2025, 6, 1, 12, 0, 0, tzinfo=dt_timezone.utc)
+MOMENT = datetime(2025, 6, 1, 12, 0, 0, tzinfo=UTC)
 SECOND = timedelta(seconds=1)
 
 

@@ -18,13 +18,7 @@ from ledger.models import Account
 from ledger.tests.factories import AssetFactory, fund
 from loyalty.models import ApiKey, Program
 from loyalty.services import api_key_create
-from loyalty.tests.admin_helpers import (  # noqa: F401 - fixtures
-    count_queries,
-    operator_client,
-    operator_user,
-    superuser,
-    superuser_client,
-)
+from loyalty.tests.admin_helpers import count_queries
 from loyalty.tests.factories import ProgramFactory
 from participants.models import Participant
 from participants.tests.factories import ParticipantFactory

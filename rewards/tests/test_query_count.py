@@ -19,8 +19,8 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
 from ledger.tests.factories import fund
-from participants.tests.factories import ParticipantFactory
 from participants.services import accrual_create
+from participants.tests.factories import ParticipantFactory
 from rewards.models import Redemption, Reward
 from rewards.services import redemption_create_catalog, redemption_create_direct, reversal_create
 from rewards.tests.factories import RewardFactory

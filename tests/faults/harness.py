@@ -370,7 +370,7 @@ class Figures:
     killed_after_commit: int = 0  # workers killed by an X-Fault request after serving it
     status_counts: Counter = field(default_factory=Counter)
 
-    def add(self, other: "Figures") -> None:
+    def add(self, other: Figures) -> None:
         self.requests += other.requests
         self.logical += other.logical
         self.retries += other.retries

@@ -26,7 +26,15 @@ from http import HTTPStatus
 
 import pytest
 
-from tests.faults.harness import FIGURES, HTTP_ERRORS, LOCK_TIMEOUT_MS, Load, request, response_problem, verify_exactly_once
+from tests.faults.harness import (
+    FIGURES,
+    HTTP_ERRORS,
+    LOCK_TIMEOUT_MS,
+    Load,
+    request,
+    response_problem,
+    verify_exactly_once,
+)
 
 pytestmark = [pytest.mark.postgres, pytest.mark.slow]
 
