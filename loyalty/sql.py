@@ -18,19 +18,22 @@ checks :func:`is_postgresql` first.
 
 from __future__ import annotations
 
+import re
 from functools import cache
 
 from django.db import connection
 from django.db.models import Model
 
+_PLAIN_WORD = re.compile(r"[A-Za-z0-9_]+")
+
+# Every @cache here is safe for the life of the process: a process talks to one database
+# (DATABASES["default"]), so its vendor, names, column lists and converters never change under it.
+
 
 @cache
 def is_postgresql() -> bool:
+    """The one notion of the database vendor: PostgreSQL, or else the embedded SQLite."""
     return connection.vendor == "postgresql"
-
-
-# Names, column lists and converters are cached per process: a process talks
-# to one database (DATABASES["default"]), so they never change under it.
 
 
 @cache
@@ -60,9 +63,42 @@ def column(model: type[Model], attname: str) -> str:
     return quote(_field(model, attname).column)
 
 
+class Alias:
+    """
+    A model under a table alias in hand-written SQL: ``str(alias)`` is
+    ``"table" alias`` (for ``FROM`` and ``JOIN``) and ``alias.<attname>`` is
+    the aliased column: ``Alias(JournalLine, "l").entry_id`` ->
+    ``l."entry_id"``. Names come from the model's ``_meta``, never typed twice.
+    """
+
+    def __init__(self, model: type[Model], name: str):
+        self._model = model
+        self._name = name
+
+    def __str__(self) -> str:
+        return f"{table(self._model)} {self._name}"
+
+    def __getattr__(self, attname: str) -> str:
+        if attname.startswith("_"):
+            raise AttributeError(attname)
+        return f"{self._name}.{column(self._model, attname)}"
+
+
 def prep(model: type[Model], attname: str, value):
     """``value`` adapted for ``model.attname``'s column, as the ORM would send it."""
     return _field(model, attname).get_db_prep_save(value, connection)
+
+
+def literal(model: type[Model], attname: str, value) -> str:
+    """
+    ``value`` of ``model.attname`` as a SQL string literal, for the choices
+    (enum values) that SQL built once compares against or writes: only plain
+    words (letters, digits, underscores) are accepted, so nothing needs escaping.
+    """
+    prepared = prep(model, attname, value)
+    if not isinstance(prepared, str) or not _PLAIN_WORD.fullmatch(prepared):
+        raise ValueError(f"{model.__name__}.{attname}: {prepared!r} is not a plain word")
+    return f"'{prepared}'"
 
 
 def in_list(model: type[Model], attname: str, values) -> tuple[str, list]:
@@ -131,6 +167,13 @@ def mark_saved(*instances: Model) -> None:
     for instance in instances:
         instance._state.adding = False
         instance._state.db = connection.alias
+
+
+def execute(query: str, params: list) -> int:
+    """Execute one statement and return how many rows it changed."""
+    with connection.cursor() as cursor:
+        cursor.execute(query, params)
+        return cursor.rowcount
 
 
 def fetchone(query: str, params: list):

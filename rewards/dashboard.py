@@ -31,6 +31,7 @@ from django.utils import timezone
 from ledger.models import Account, Asset, JournalLine
 from loyalty.models import Program
 from rewards.models import Redemption, Reversal, Reward
+from rewards.stock import stock_units_left
 
 DAYS = 30
 TOP_REWARDS = 10
@@ -95,7 +96,7 @@ class LowStockReward:
 
     @property
     def units_left(self) -> int:
-        return max(self.max_total - self.redeemed_count, 0)
+        return stock_units_left(max_total=self.max_total, redeemed_count=self.redeemed_count)
 
 
 @dataclass(frozen=True)

@@ -19,7 +19,9 @@ reward that changed in between never oversells: the update matches nothing
 and the service re-reads the reward under the lock to name the error.
 
 Accruals lock only the wallet (2); operator edits of a reward only the
-reward (4); reversals take 1, 2, 3, 4.
+reward (4); reversals take 1, 2, 3, 4. Every row lock on a reward is taken
+here (:func:`reward_lock`, :func:`reward_take_sql`, :func:`reward_stock_return`),
+with the stock rule of ``rewards.stock``.
 
 A ``select_for_update()`` that joins (``select_related``) names
 ``of=("self",)``: PostgreSQL would otherwise lock the joined rows too, such
@@ -30,17 +32,85 @@ transactions that keep the order above would still deadlock on it.
 from __future__ import annotations
 
 import uuid
+from datetime import datetime
+from decimal import Decimal
+
+from django.db.models import F
 
 from ledger.locks import wallet_lock_if_enrolled, wallet_lock_if_enrolled_sql
 from ledger.models import Account, Asset
 from loyalty import sql
-from rewards.models import ParticipantRewardCount, Redemption
+from rewards.models import ParticipantRewardCount, Redemption, Reward
+from rewards.stock import ACTIVE, stock_has_room_sql, stock_status_sql
 
 
 def redemption_lock(*, redemption_id: uuid.UUID) -> Redemption:
     # of=("self",): without it PostgreSQL also locks the joined asset row FOR UPDATE,
     # which every movement of the asset KEY SHAREs (foreign keys): deadlocks.
     return Redemption.objects.select_for_update(of=("self",)).select_related("asset").get(id=redemption_id)
+
+
+def reward_lock(*, reward_id: uuid.UUID) -> Reward:
+    """Lock and return the reward with its asset (step 4: nothing is locked after it)."""
+    # of=("self",): lock the reward row only, never the joined asset (see above).
+    return Reward.objects.select_for_update(of=("self",)).select_related("asset").get(id=reward_id)
+
+
+def reward_take_sql(*, reward: Reward, units: int, amount: Decimal | None, now: datetime) -> tuple[str, list]:
+    """
+    The guarded ``UPDATE`` that takes ``units`` from the reward's stock (and
+    the reward's row lock, step 4), ``RETURNING`` its id. Its ``WHERE``
+    re-checks, on the latest committed row, every rule and price the
+    redemption was decided on (``reward`` as it was read), so it matches
+    nothing when the reward changed since; the new status follows the stock
+    rule (OUT_OF_STOCK when the stock runs out).
+    """
+
+    def c(name: str) -> str:
+        return sql.column(Reward, name)
+
+    def p(name: str, value) -> str:
+        params.append(sql.prep(Reward, name, value))
+        return "%s"
+
+    def taken() -> str:
+        return f"{c('redeemed_count')} + {p('redeemed_count', units)}"
+
+    params: list = []  # in the order of their placeholders: p() is called in the text's order
+    status = stock_status_sql(status=c("status"), max_total=c("max_total"), redeemed_count=taken())
+    sets = f"{c('status')} = {status}, {c('redeemed_count')} = {taken()}, {c('updated_at')} = {p('updated_at', now)}"
+    guard = [
+        f"{c('id')} = {p('id', reward.id)}",
+        f"{c('status')} = {p('status', ACTIVE)}",
+        f"({c('available_from')} IS NULL OR {c('available_from')} <= {p('available_from', now)})",
+        f"({c('available_until')} IS NULL OR {c('available_until')} > {p('available_until', now)})",
+        stock_has_room_sql(
+            max_total=c("max_total"), redeemed_count=c("redeemed_count"), units=p("redeemed_count", units)
+        ),
+        f"{c('max_per_participant')} IS NULL"
+        if reward.max_per_participant is None
+        else f"{c('max_per_participant')} = {p('max_per_participant', reward.max_per_participant)}",
+    ]
+    if reward.type == Reward.Type.UNIT_BASED:
+        guard.append(f"{c('unit_cost')} = {p('unit_cost', reward.unit_cost)}")
+    else:
+        guard.append(f"({c('min_amount')} IS NULL OR {c('min_amount')} <= {p('min_amount', amount)})")
+        guard.append(f"({c('max_amount')} IS NULL OR {c('max_amount')} >= {p('max_amount', amount)})")
+    return f"UPDATE {sql.table(Reward)} SET {sets} WHERE {' AND '.join(guard)} RETURNING {c('id')}", params
+
+
+def reward_stock_return(*, reward_id: uuid.UUID, units: int, now: datetime) -> None:
+    """Give ``units`` back to the reward's stock (a restocked reversal); the status follows the stock rule."""
+    count = sql.column(Reward, "redeemed_count")
+    status = stock_status_sql(
+        status=sql.column(Reward, "status"), max_total=sql.column(Reward, "max_total"), redeemed_count=f"{count} - %s"
+    )
+    returned = sql.prep(Reward, "redeemed_count", units)
+    sql.execute(
+        f"UPDATE {sql.table(Reward)} SET {sql.column(Reward, 'status')} = {status}, {count} = {count} - %s, "
+        f"{sql.column(Reward, 'updated_at')} = %s WHERE {sql.column(Reward, 'id')} = %s",
+        [returned, returned, sql.prep(Reward, "updated_at", now), sql.prep(Reward, "id", reward_id)],
+    )
 
 
 def _count_add_sql(
@@ -124,8 +194,6 @@ def wallet_lock_and_count_add(
 
 def participant_count_release(*, reward_id: uuid.UUID, participant_id: uuid.UUID, units: int) -> None:
     """Give ``units`` back from the participant's count (a restocked reversal)."""
-    from django.db.models import F
-
     updated = ParticipantRewardCount.objects.filter(reward_id=reward_id, participant_id=participant_id).update(
         count=F("count") - units
     )

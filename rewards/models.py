@@ -67,12 +67,6 @@ class Reward(models.Model):
     def __str__(self) -> str:
         return self.name
 
-    @property
-    def units_left(self) -> int | None:
-        if self.max_total is None:
-            return None
-        return max(self.max_total - self.redeemed_count, 0)
-
 
 class ParticipantRewardCount(models.Model):
     """How much of a reward one participant holds (units or redemptions), against max_per_participant."""

@@ -11,11 +11,9 @@ from ledger.models import Asset
 from loyalty.errors import NotFound, ValidationFailed
 from loyalty.models import Program
 from loyalty.money import amount_check_scale
+from rewards.locks import reward_lock
 from rewards.models import Reward
-
-ACTIVE = Reward.Status.ACTIVE
-INACTIVE = Reward.Status.INACTIVE
-OUT_OF_STOCK = Reward.Status.OUT_OF_STOCK
+from rewards.stock import ACTIVE, INACTIVE, stock_status
 
 UPDATABLE_FIELDS = {
     "name",
@@ -29,19 +27,6 @@ UPDATABLE_FIELDS = {
     "available_from",
     "available_until",
 }
-
-
-def reward_status_for(*, wanted: str, max_total: int | None, redeemed_count: int) -> str:
-    """
-    The status a reward gets when an operator wants ``wanted`` (ACTIVE or
-    INACTIVE): INACTIVE stays INACTIVE whatever the stock; otherwise stock
-    decides between ACTIVE and OUT_OF_STOCK.
-    """
-    if wanted == INACTIVE:
-        return INACTIVE
-    if max_total is not None and redeemed_count >= max_total:
-        return OUT_OF_STOCK
-    return ACTIVE
 
 
 AMOUNT_FIELDS = ("unit_cost", "min_amount", "max_amount")
@@ -109,7 +94,7 @@ def reward_create(*, program: Program, asset: Asset, type: str, name: str, statu
         raise TypeError(f"Unknown reward fields: {sorted(unknown)}")
     reward = Reward(program=program, asset=asset, type=type, name=name, **fields)
     _validate(reward, asset, given=set(fields))
-    reward.status = reward_status_for(wanted=status, max_total=reward.max_total, redeemed_count=0)
+    reward.status = stock_status(status=status, max_total=reward.max_total, redeemed_count=0)
     reward.save(force_insert=True)
     return reward
 
@@ -130,13 +115,12 @@ def reward_update(*, reward: Reward, **changes) -> Reward:
     if "status" in changes and changes["status"] not in (ACTIVE, INACTIVE):
         raise ValidationFailed.on("status", "Must be ACTIVE or INACTIVE (OUT_OF_STOCK is set by the system).")
     with transaction.atomic():
-        # of=("self",): lock the reward row only, never the joined asset (see rewards/locks.py).
-        locked = Reward.objects.select_for_update(of=("self",)).select_related("asset").get(id=reward.id)
+        locked = reward_lock(reward_id=reward.id)
         wanted = changes.pop("status", INACTIVE if locked.status == INACTIVE else ACTIVE)
         for field, value in changes.items():
             setattr(locked, field, value)
         _validate(locked, locked.asset, given=set(changes))
-        locked.status = reward_status_for(wanted=wanted, max_total=locked.max_total, redeemed_count=locked.redeemed_count)
+        locked.status = stock_status(status=wanted, max_total=locked.max_total, redeemed_count=locked.redeemed_count)
         locked.save()
     return locked
 

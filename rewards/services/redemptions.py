@@ -42,8 +42,9 @@ from loyalty.models import IdempotencyRecord, Program
 from loyalty.money import amount_check_scale, format_amount
 from loyalty.services import Created
 from participants.models import Enrollment, Participant
-from rewards.locks import participant_count_add, wallet_lock_and_count_add
+from rewards.locks import participant_count_add, reward_lock, reward_take_sql, wallet_lock_and_count_add
 from rewards.models import ParticipantRewardCount, Redemption, Reward
+from rewards.stock import stock_has_room, stock_units_left
 
 DEFAULT_DIRECT_DESCRIPTION = "Redemption"
 MAX_STALE_RETRIES = 5
@@ -77,10 +78,9 @@ def _check_reward_rules(reward: Reward, *, now: datetime, units: int, amount: De
             )
     if reward.status == Reward.Status.OUT_OF_STOCK:
         raise RewardOutOfStock(f"The reward {reward.name!r} is out of stock.")
-    if reward.max_total is not None and reward.redeemed_count + units > reward.max_total:
-        raise RewardOutOfStock(
-            f"Only {reward.units_left} unit(s) of {reward.name!r} are left; {units} requested."
-        )
+    if not stock_has_room(max_total=reward.max_total, redeemed_count=reward.redeemed_count, units=units):
+        left = stock_units_left(max_total=reward.max_total, redeemed_count=reward.redeemed_count)
+        raise RewardOutOfStock(f"Only {left} unit(s) of {reward.name!r} are left; {units} requested.")
 
 
 def _check_balance(wallet: Account | None, cost: Decimal, scale: int) -> None:
@@ -89,50 +89,6 @@ def _check_balance(wallet: Account | None, cost: Decimal, scale: int) -> None:
         raise InsufficientBalance(
             f"Balance {format_amount(balance, scale)} is less than the cost {format_amount(cost, scale)}."
         )
-
-
-def _reward_take_sql(reward: Reward, *, units: int, amount: Decimal | None, now: datetime) -> tuple[str, list]:
-    """
-    The guarded UPDATE that takes ``units`` from the reward's stock (and takes
-    the reward's row lock, last), ``RETURNING`` its id. Its WHERE re-checks,
-    on the latest committed row, every rule and price this redemption was
-    decided on, so it matches nothing when the reward changed since it was
-    read; it flips the reward to OUT_OF_STOCK when the stock runs out.
-    """
-
-    def c(name: str) -> str:
-        return sql.column(Reward, name)
-
-    def p(name: str, value):
-        params.append(sql.prep(Reward, name, value))
-        return "%s"
-
-    params: list = []
-    sets = (
-        f"{c('redeemed_count')} = {c('redeemed_count')} + {p('redeemed_count', units)}, "
-        f"{c('status')} = CASE WHEN {c('max_total')} IS NOT NULL AND {c('max_total')} <= {c('redeemed_count')} + "
-        f"{p('redeemed_count', units)} THEN {p('status', Reward.Status.OUT_OF_STOCK)} ELSE {c('status')} END, "
-        f"{c('updated_at')} = {p('updated_at', now)}"
-    )
-    guard = [
-        f"{c('id')} = {p('id', reward.id)}",
-        f"{c('status')} = {p('status', Reward.Status.ACTIVE)}",
-        f"({c('available_from')} IS NULL OR {c('available_from')} <= {p('available_from', now)})",
-        f"({c('available_until')} IS NULL OR {c('available_until')} > {p('available_until', now)})",
-        f"({c('max_total')} IS NULL OR {c('max_total')} >= {c('redeemed_count')} + {p('redeemed_count', units)})",
-        f"{c('max_per_participant')} IS NULL"
-        if reward.max_per_participant is None
-        else f"{c('max_per_participant')} = {p('max_per_participant', reward.max_per_participant)}",
-    ]
-    if reward.type == Reward.Type.UNIT_BASED:
-        guard.append(f"{c('unit_cost')} = {p('unit_cost', reward.unit_cost)}")
-    else:
-        guard.append(f"({c('min_amount')} IS NULL OR {c('min_amount')} <= {p('min_amount', amount)})")
-        guard.append(f"({c('max_amount')} IS NULL OR {c('max_amount')} >= {p('max_amount', amount)})")
-    return (
-        f"UPDATE {sql.table(Reward)} SET {sets} WHERE {' AND '.join(guard)} RETURNING {c('id')}",
-        params,
-    )
 
 
 def _post_redemption_entry(*, program: Program, asset: Asset, wallet: Account, cost: Decimal, description: str):
@@ -326,7 +282,7 @@ def redemption_create_catalog(
             # The redemption row and the reward's units, last: one round trip
             # on PostgreSQL, so the reward's row lock is held only until COMMIT.
             taken = sql.execute_together(
-                sql.insert(redemption), _reward_take_sql(reward, units=units, amount=amount, now=now)
+                sql.insert(redemption), reward_take_sql(reward=reward, units=units, amount=amount, now=now)
             )
             sql.mark_saved(redemption)
             if not taken:
@@ -334,11 +290,11 @@ def redemption_create_catalog(
                 # row in the lock order) and name the rule that now fails; if
                 # none fails and the price and limit are still the ones this
                 # redemption was decided on, take the units under the lock.
-                locked = Reward.objects.select_for_update(of=("self",)).select_related("asset").get(id=reward.id)
+                locked = reward_lock(reward_id=reward.id)
                 _check_reward_rules(locked, now=now, units=units, amount=amount)
                 decided_on = (reward.unit_cost, reward.max_per_participant)
                 if (locked.unit_cost, locked.max_per_participant) != decided_on or not sql.execute_together(
-                    _reward_take_sql(locked, units=units, amount=amount, now=now)
+                    reward_take_sql(reward=locked, units=units, amount=amount, now=now)
                 ):
                     raise _StaleReward()
             return Created(redemption, True)

@@ -11,7 +11,6 @@ from __future__ import annotations
 import uuid
 from decimal import Decimal
 
-from django.db.models import Case, F, Q, Value, When
 from django.utils import timezone
 
 from ledger.locks import wallet_lock
@@ -24,7 +23,7 @@ from loyalty.idempotency import idempotency_replay, request_fingerprint
 from loyalty.models import ApiKey, IdempotencyRecord
 from loyalty.money import amount_check_scale, format_amount
 from loyalty.services import Created
-from rewards.locks import participant_count_release, redemption_lock
+from rewards.locks import participant_count_release, redemption_lock, reward_stock_return
 from rewards.models import Redemption, Reversal, Reward
 
 UNIT_BASED = Reward.Type.UNIT_BASED
@@ -174,18 +173,7 @@ def reversal_create(
         reversal.save(force_insert=True)
 
         if stock_returned:
-            Reward.objects.filter(id=locked.reward_id).update(
-                redeemed_count=F("redeemed_count") - stock_returned,
-                status=Case(
-                    When(
-                        Q(status=Reward.Status.OUT_OF_STOCK)
-                        & (Q(max_total__isnull=True) | Q(max_total__gt=F("redeemed_count") - stock_returned)),
-                        then=Value(Reward.Status.ACTIVE),
-                    ),
-                    default=F("status"),
-                ),
-                updated_at=now,
-            )
+            reward_stock_return(reward_id=locked.reward_id, units=stock_returned, now=now)
         return Created(reversal, True)
 
     return in_transaction(work)

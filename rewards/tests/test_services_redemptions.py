@@ -964,12 +964,12 @@ def test_a_guarded_update_that_misses_while_the_locked_reward_still_passes_takes
     from rewards.services import redemptions
 
     reward = RewardFactory(asset=asset, unit_cost=Decimal("10.00"), max_total=5)
-    real_take_sql = redemptions._reward_take_sql
+    real_take_sql = redemptions.reward_take_sql
     calls = []
 
-    def miss_once(reward_arg, **kwargs):
-        calls.append(reward_arg.id)
-        query, params = real_take_sql(reward_arg, **kwargs)
+    def miss_once(**kwargs):
+        calls.append(kwargs["reward"].id)
+        query, params = real_take_sql(**kwargs)
         if len(calls) == 1:  # the same UPDATE, guarded so that it matches nothing
             query = query.replace(" RETURNING ", " AND 1 = 0 RETURNING ")
         return query, params
@@ -981,7 +981,7 @@ def test_a_guarded_update_that_misses_while_the_locked_reward_still_passes_takes
             type(self).raised += 1
             super().__init__(*args)
 
-    monkeypatch.setattr(redemptions, "_reward_take_sql", miss_once)
+    monkeypatch.setattr(redemptions, "reward_take_sql", miss_once)
     monkeypatch.setattr(redemptions, "_StaleReward", CountingStale)
 
     # when

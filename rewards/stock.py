@@ -1,0 +1,62 @@
+"""
+The reward's stock rule, in its one home, in Python and in SQL side by side.
+
+- **Status.** An operator sets ACTIVE or INACTIVE; stock decides between
+  ACTIVE and OUT_OF_STOCK: a reward with a ``max_total`` whose
+  ``redeemed_count`` reached it is OUT_OF_STOCK. INACTIVE stays INACTIVE
+  whatever the stock.
+- **Room.** ``units`` more can be taken when there is no ``max_total`` or
+  ``redeemed_count + units`` stays within it; what is left is the difference.
+
+The catalog service (status on create and update), the redemption (the
+rules it checks, the guarded ``UPDATE`` that takes units), the reversal (the
+``UPDATE`` that returns units) and the reconciliation (the status a reward
+must have) all use these functions; the writes themselves are in
+``rewards.locks`` (they take the reward's row lock). rewards/tests/test_stock.py
+checks that each SQL form agrees with its Python form on every case.
+"""
+
+from __future__ import annotations
+
+from loyalty import sql
+from rewards.models import Reward
+
+ACTIVE = Reward.Status.ACTIVE
+INACTIVE = Reward.Status.INACTIVE
+OUT_OF_STOCK = Reward.Status.OUT_OF_STOCK
+
+
+def stock_status(*, status: str, max_total: int | None, redeemed_count: int) -> str:
+    """The status of a reward whose operator status is ``status`` (OUT_OF_STOCK counts as ACTIVE)."""
+    if status == INACTIVE:
+        return INACTIVE
+    if max_total is not None and redeemed_count >= max_total:
+        return OUT_OF_STOCK
+    return ACTIVE
+
+
+def stock_status_sql(*, status: str, max_total: str, redeemed_count: str) -> str:
+    """:func:`stock_status` over SQL expressions (columns, or ``"redeemed_count" + %s``)."""
+    inactive, out_of_stock, active = (sql.literal(Reward, "status", s) for s in (INACTIVE, OUT_OF_STOCK, ACTIVE))
+    return (
+        f"CASE WHEN {status} = {inactive} THEN {inactive} "
+        f"WHEN {max_total} IS NOT NULL AND {redeemed_count} >= {max_total} THEN {out_of_stock} "
+        f"ELSE {active} END"
+    )
+
+
+def stock_has_room(*, max_total: int | None, redeemed_count: int, units: int) -> bool:
+    """Whether ``units`` more can be taken."""
+    return max_total is None or redeemed_count + units <= max_total
+
+
+def stock_has_room_sql(*, max_total: str, redeemed_count: str, units: str) -> str:
+    """:func:`stock_has_room` over SQL expressions."""
+    return f"({max_total} IS NULL OR {redeemed_count} + {units} <= {max_total})"
+
+
+def stock_units_left(*, max_total: int | None, redeemed_count: int) -> int | None:
+    """Units that can still be taken (None: unlimited)."""
+    if max_total is None:
+        return None
+    return max(max_total - redeemed_count, 0)
