@@ -11,10 +11,8 @@ from __future__ import annotations
 
 import uuid
 
-from django.apps import apps
-from django.db import connection
-
 from ledger.models import Account, Asset
+from ledger.selectors import wallet_if_enrolled_sql
 from loyalty import sql
 
 
@@ -33,24 +31,9 @@ def wallet_lock_if_enrolled_sql(*, participant_id: uuid.UUID, asset: Asset, alia
     the wallet, ``sql.select_list(Account, alias)``), for callers that run
     it inside a larger statement.
     """
-    # By app label, like the models' foreign keys: ledger does not import participants.
-    enrollment = apps.get_model("participants", "Enrollment")
-    c = lambda name: f"{alias}.{sql.column(Account, name)}"  # noqa: E731
-    e_participant = f"e.{sql.column(enrollment, 'participant_id')}"
-    e_program = f"e.{sql.column(enrollment, 'program_id')}"
-    lock = " FOR UPDATE" if connection.features.has_select_for_update else ""
-    return (
-        f"SELECT {sql.select_list(Account, alias)} FROM {sql.table(Account)} {alias} "
-        f"WHERE {c('type')} = %s AND {c('asset_id')} = %s AND {c('participant_id')} = %s "
-        f"AND EXISTS (SELECT 1 FROM {sql.table(enrollment)} e WHERE {e_participant} = {c('participant_id')} "
-        f"AND {e_program} = %s){lock}",
-        [
-            sql.prep(Account, "type", Account.Type.WALLET),
-            sql.prep(Account, "asset_id", asset.id),
-            sql.prep(Account, "participant_id", participant_id),
-            sql.prep(enrollment, "program_id", asset.program_id),
-        ],
-    )
+    query, params = wallet_if_enrolled_sql(participant_id=participant_id, asset=asset, alias=alias)
+    # SQLite has no row locks: its writers are serialized by BEGIN IMMEDIATE.
+    return (query + " FOR UPDATE" if sql.is_postgresql() else query), params
 
 
 def wallet_lock_if_enrolled(*, participant_id: uuid.UUID, asset: Asset) -> Account | None:

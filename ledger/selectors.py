@@ -5,9 +5,11 @@ from __future__ import annotations
 import uuid
 from decimal import Decimal
 
+from django.apps import apps
 from django.db.models import Case, DecimalField, F, Sum, When
 
-from ledger.models import Account, JournalLine
+from ledger.models import Account, Asset, JournalLine
+from loyalty import sql
 
 
 def program_account_get(*, asset_id: uuid.UUID, type: str) -> Account:
@@ -46,6 +48,35 @@ def account_balance_get(*, account: Account) -> Decimal:
         total=_signed_sum_expression(NORMAL_DIRECTION[account.type])
     )["total"]
     return total or Decimal(0)
+
+
+def wallet_if_enrolled_sql(*, participant_id: uuid.UUID, asset: Asset, alias: str = "a") -> tuple[str, list]:
+    """
+    ``SELECT`` every column of the participant's wallet for ``asset`` if the
+    participant is enrolled in the asset's program (the enrolment is an
+    ``EXISTS``): no row when there is no wallet yet *or* no enrolment.
+    """
+    # By app label, like the models' foreign keys: ledger does not import participants.
+    enrollment = apps.get_model("participants", "Enrollment")
+    wallet = sql.Alias(Account, alias)
+    e = sql.Alias(enrollment, "e")
+    return (
+        f"SELECT {sql.select_list(Account, alias)} FROM {wallet} "
+        f"WHERE {wallet.type} = %s AND {wallet.asset_id} = %s AND {wallet.participant_id} = %s "
+        f"AND EXISTS (SELECT 1 FROM {e} WHERE {e.participant_id} = {wallet.participant_id} AND {e.program_id} = %s)",
+        [
+            sql.prep(Account, "type", Account.Type.WALLET),
+            sql.prep(Account, "asset_id", asset.id),
+            sql.prep(Account, "participant_id", participant_id),
+            sql.prep(enrollment, "program_id", asset.program_id),
+        ],
+    )
+
+
+def wallet_if_enrolled(*, participant_id: uuid.UUID, asset: Asset) -> Account | None:
+    """The participant's wallet for ``asset`` (no lock), or None: no wallet yet, or not enrolled."""
+    row = sql.fetchone(*wallet_if_enrolled_sql(participant_id=participant_id, asset=asset))
+    return None if row is None else sql.from_row(Account, row)
 
 
 def wallets_for_participant(*, participant_id: uuid.UUID, asset_ids) -> dict[uuid.UUID, Account]:

@@ -25,21 +25,31 @@ def _sqlstate(exc: BaseException) -> str | None:
     return getattr(cause, "sqlstate", None) or getattr(cause, "pgcode", None)
 
 
+def is_retryable(exc: BaseException) -> bool:
+    """A deadlock or serialization failure: the database rolled the whole transaction back."""
+    return isinstance(exc, OperationalError) and _sqlstate(exc) in RETRYABLE_SQLSTATES
+
+
+def pause_before_retry(exc: BaseException, attempt: int) -> None:
+    """Log a retryable failure and wait a short jittered time that grows with ``attempt``."""
+    logger.info("retrying transaction after %s (attempt %d)", _sqlstate(exc), attempt)
+    time.sleep(random.uniform(0.001, 0.01) * attempt)
+
+
 def in_transaction(fn: Callable[[], T], *, attempts: int = MAX_ATTEMPTS) -> T:
     """
     Run ``fn`` in one durable ``transaction.atomic()`` and return its result.
 
-    A deadlock or serialization failure rolls the whole transaction back; it is
-    retried up to ``attempts`` times with a short jittered backoff, so a client
-    never sees one. Other errors propagate unchanged.
+    A deadlock or serialization failure rolls the whole transaction back; ``fn``
+    runs again, at most ``attempts`` transactions in all, with a short jittered
+    pause, so a client never sees one. Other errors propagate unchanged.
     """
     for attempt in range(1, attempts + 1):
         try:
             with transaction.atomic(durable=True):
                 return fn()
         except OperationalError as exc:
-            if _sqlstate(exc) not in RETRYABLE_SQLSTATES or attempt == attempts:
+            if attempt == attempts or not is_retryable(exc):
                 raise
-            logger.info("retrying transaction after %s (attempt %d)", _sqlstate(exc), attempt)
-            time.sleep(random.uniform(0.001, 0.01) * attempt)
+            pause_before_retry(exc, attempt)
     raise AssertionError("unreachable")  # pragma: no cover

@@ -18,7 +18,7 @@ from loyalty.api.scoping import get_visible
 from loyalty.auth import KeyScope
 from loyalty.errors import NotFound
 from loyalty.models import Program
-from rewards.models import Redemption, Reversal, Reward
+from rewards.models import ParticipantRewardCount, Redemption, Reversal, Reward
 
 
 def reward_list(
@@ -68,6 +68,12 @@ def catalog_redemption_targets(*, scope: KeyScope, program_id: uuid.UUID, reward
     reward = sql.from_row(Reward, row, program_width)
     reward.asset = sql.from_row(Asset, row, program_width + sql.width(Reward))
     return sql.from_row(Program, row), reward
+
+
+def participant_reward_count(*, reward_id: uuid.UUID, participant_id: uuid.UUID) -> int:
+    """How much of the reward the participant holds (0 before a first redemption)."""
+    held = ParticipantRewardCount.objects.filter(reward_id=reward_id, participant_id=participant_id)
+    return held.values_list("count", flat=True).first() or 0
 
 
 def redemption_list(

@@ -1,31 +1,55 @@
 """
 Redemptions: catalog items (UNIT_BASED, AMOUNT_BASED) and direct amounts.
 
-One transaction per redemption (see ``rewards/locks.py`` for the lock
-order): claim the idempotency key, lock the wallet, count the units against
-the participant's limit, check the balance, post the balanced entry (debit
-the wallet, credit the program's REDEMPTIONS account), record the
-redemption, and last take the units from the reward with a guarded UPDATE
-that flips it to OUT_OF_STOCK when the stock runs out.
+A catalog redemption is **decided**, then **applied**:
+
+- *decide* (:func:`catalog_decide` and the ``*_check`` functions): plain
+  functions, no query. Whether the request fits the reward, what it costs,
+  how many units it takes from stock, and which rule refuses it, in the
+  contract's order. The dry run (:func:`redemption_preview_catalog`) is the
+  same decision over plain reads.
+- *apply* (:func:`_apply`): one transaction, locks in the platform's order
+  (``rewards/locks.py``), one round trip per step:
+
+  1. claim the idempotency key, or answer with the earlier redemption;
+  2. lock the wallet and add the units to the participant's count (one
+     statement), then check every rule against what is now locked;
+  3. post the entry: the entry, its lines and the wallet's balance (one
+     statement, ``journal_entry_post``);
+  4. record the redemption and, last, take the units with the reward's
+     guarded ``UPDATE`` (one statement, so the hottest row is locked only
+     until COMMIT).
+
+  Later writes join a step's statement rather than add steps: taking the
+  cost from the participant's lots joins step 3 (lots are locked after the
+  wallet), the redemption's event joins step 4 before the reward's
+  ``UPDATE``, and reward codes (``FOR UPDATE SKIP LOCKED``) would be the one
+  extra round trip, between steps 3 and 4.
+- *retry* (:func:`_with_retries`): the one retry policy, at most
+  ``MAX_TRANSACTIONS`` transactions per request.
 """
 
 from __future__ import annotations
 
 import uuid
+from collections.abc import Callable
+from dataclasses import dataclass, replace
 from datetime import datetime
 from decimal import Decimal
+from typing import NoReturn
 
-from django.db import transaction
+from django.db import OperationalError, transaction
 from django.utils import timezone
 
 from ledger.locks import wallet_lock_if_enrolled
 from ledger.models import MAX_AMOUNT, Account, Asset, JournalEntry
-from ledger.selectors import program_account_ref
+from ledger.selectors import program_account_ref, wallet_if_enrolled
 from ledger.services import CREDIT, DEBIT, Line, journal_entry_post
 from loyalty import sql
-from loyalty.db import in_transaction
+from loyalty.db import in_transaction, is_retryable, pause_before_retry
 from loyalty.errors import (
     AmountOutOfRange,
+    DomainError,
     InsufficientBalance,
     NotFound,
     ParticipantLimitExceeded,
@@ -41,118 +65,21 @@ from loyalty.idempotency import idempotency_replay, request_fingerprint
 from loyalty.models import IdempotencyRecord, Program
 from loyalty.money import amount_check_scale, format_amount
 from loyalty.services import Created
-from participants.models import Enrollment, Participant
+from participants.models import Participant
+from participants.selectors import participant_is_enrolled
 from rewards.locks import participant_count_add, reward_lock, reward_take_sql, wallet_lock_and_count_add
-from rewards.models import ParticipantRewardCount, Redemption, Reward
+from rewards.models import Redemption, Reward
+from rewards.selectors import participant_reward_count
 from rewards.stock import stock_has_room, stock_units_left
 
 DEFAULT_DIRECT_DESCRIPTION = "Redemption"
-MAX_STALE_RETRIES = 5
+# A catalog redemption runs at most this many transactions (see _with_retries).
+MAX_TRANSACTIONS = 5
+UNIT_BASED = Reward.Type.UNIT_BASED
 
 
 def default_description(reward: Reward) -> str:
     return f"Redeemed: {reward.name}"
-
-
-class _StaleReward(Exception):
-    """The reward changed (price or limit) between the read and the guarded update: run again."""
-
-
-def _check_reward_rules(reward: Reward, *, now: datetime, units: int, amount: Decimal | None) -> None:
-    """Raise the first reward rule that fails, in the contract's order."""
-    if reward.status == Reward.Status.INACTIVE:
-        raise RewardNotActive(f"The reward {reward.name!r} is not active.")
-    if (reward.available_from is not None and now < reward.available_from) or (
-        reward.available_until is not None and now >= reward.available_until
-    ):
-        raise RewardNotAvailable(f"The reward {reward.name!r} is not available at this time.")
-    if reward.type == Reward.Type.AMOUNT_BASED:
-        scale = reward.asset.scale
-        if reward.min_amount is not None and amount < reward.min_amount:
-            raise AmountOutOfRange(
-                f"The amount {format_amount(amount, scale)} is below the minimum {format_amount(reward.min_amount, scale)}."
-            )
-        if reward.max_amount is not None and amount > reward.max_amount:
-            raise AmountOutOfRange(
-                f"The amount {format_amount(amount, scale)} is above the maximum {format_amount(reward.max_amount, scale)}."
-            )
-    if reward.status == Reward.Status.OUT_OF_STOCK:
-        raise RewardOutOfStock(f"The reward {reward.name!r} is out of stock.")
-    if not stock_has_room(max_total=reward.max_total, redeemed_count=reward.redeemed_count, units=units):
-        left = stock_units_left(max_total=reward.max_total, redeemed_count=reward.redeemed_count)
-        raise RewardOutOfStock(f"Only {left} unit(s) of {reward.name!r} are left; {units} requested.")
-
-
-def _check_balance(wallet: Account | None, cost: Decimal, scale: int) -> None:
-    balance = wallet.balance if wallet is not None else Decimal(0)
-    if balance < cost:
-        raise InsufficientBalance(
-            f"Balance {format_amount(balance, scale)} is less than the cost {format_amount(cost, scale)}."
-        )
-
-
-def _post_redemption_entry(*, program: Program, asset: Asset, wallet: Account, cost: Decimal, description: str):
-    redemptions_account = program_account_ref(
-        program_id=program.id, asset_id=asset.id, type=Account.Type.REDEMPTIONS
-    )
-    return journal_entry_post(
-        program_id=program.id,
-        kind=JournalEntry.Kind.REDEMPTION,
-        description=description,
-        lines=[Line(wallet, DEBIT, cost), Line(redemptions_account, CREDIT, cost)],
-        assets=[asset],
-    )
-
-
-def _claim(program: Program, idempotency_key: str | None, fingerprint: str, redemption_id: uuid.UUID, dry_run: bool):
-    """Claim the key (never on a dry run); return the earlier identical redemption if there is one."""
-    return idempotency_replay(
-        program_id=program.id,
-        key=None if dry_run else idempotency_key,
-        fingerprint=fingerprint,
-        kind=IdempotencyRecord.Kind.REDEMPTION,
-        resource_id=redemption_id,
-        load=lambda id: Redemption.objects.select_related("asset").get(id=id),
-    )
-
-
-def _require_enrolment(participant: Participant, program: Program) -> None:
-    if not Enrollment.objects.filter(participant_id=participant.id, program_id=program.id).exists():
-        raise ParticipantNotEnrolled()
-
-
-def _wallet_lock(participant: Participant, program: Program, asset: Asset) -> Account | None:
-    """Lock the participant's wallet (None if it has none); ``ParticipantNotEnrolled`` if not enrolled."""
-    wallet = wallet_lock_if_enrolled(participant_id=participant.id, asset=asset)
-    if wallet is None:
-        _require_enrolment(participant, program)
-    return wallet
-
-
-def _first_failure(reward: Reward, error: Exception, *, now: datetime, units: int, amount: Decimal | None) -> Exception:
-    """
-    The error to raise when the participant's limit or balance refuses a
-    redemption. ``reward`` was read before the transaction: a reward rule that
-    fails on the latest committed row comes first in the contract's order, and
-    a price or limit that changed since means deciding again (``_StaleReward``).
-    Runs only on this failure path.
-    """
-    fresh = Reward.objects.get(id=reward.id)
-    fresh.asset = reward.asset
-    _check_reward_rules(fresh, now=now, units=units, amount=amount)
-    if (fresh.unit_cost, fresh.max_per_participant) != (reward.unit_cost, reward.max_per_participant):
-        return _StaleReward()
-    return error
-
-
-def _run(work, *, dry_run: bool):
-    if dry_run:
-        # Same checks, nothing written: a plain transaction that is rolled back.
-        with transaction.atomic():
-            result = work()
-            transaction.set_rollback(True)
-            return result
-    return in_transaction(work)
 
 
 def redemption_create_catalog(
@@ -176,137 +103,365 @@ def redemption_create_catalog(
     ``IdempotencyKeyReused``, then ``ProgramNotActive``,
     ``ParticipantNotEnrolled``, ``RewardNotActive``, ``RewardNotAvailable``,
     ``AmountOutOfRange``, ``RewardOutOfStock``, ``ParticipantLimitExceeded``,
-    ``InsufficientBalance``. With ``dry_run`` it runs the same checks, claims
-    no key, writes nothing and returns the unsaved would-be redemption.
+    ``InsufficientBalance``; ``ServiceUnavailable`` when the reward kept
+    changing. Runs at most ``MAX_TRANSACTIONS`` transactions (:func:`_with_retries`).
+    With ``dry_run``: :func:`redemption_preview_catalog` (no transaction).
     """
-    if reward.program_id != program.id:
-        raise NotFound("Unknown reward.")
-    if reward.type == Reward.Type.UNIT_BASED:
-        if amount is not None:
-            raise ValidationFailed.on("amount", "A UNIT_BASED reward is redeemed by quantity, not amount.")
-        quantity = 1 if quantity is None else quantity
-    else:
-        if quantity is not None:
-            raise ValidationFailed.on("quantity", "An AMOUNT_BASED reward is redeemed by amount, not quantity.")
-        if amount is None:
-            raise ValidationFailed.on("amount", "Required for an AMOUNT_BASED reward.")
-        amount_check_scale(amount=amount, scale=reward.asset.scale)
+    if dry_run:
+        preview = redemption_preview_catalog(
+            program=program, participant=participant, reward=reward, quantity=quantity, amount=amount,
+            description=description,
+        )
+        return Created(preview, True)
 
+    def decide(latest: Reward) -> CatalogDecision:
+        return catalog_decide(program=program, reward=latest, quantity=quantity, amount=amount, description=description)
+
+    decision = decide(reward)
     fingerprint = request_fingerprint(
         endpoint="redemption.catalog",
         path_ids={"participant_id": participant.id},
         body={
             "program_id": program.id,
             "reward_id": reward.id,
-            "quantity": quantity,
+            "quantity": decision.quantity,
             "amount": amount,
             # Omitting the description equals sending its default.
             "description": None if description == default_description(reward) else description,
         },
     )
-    for _ in range(MAX_STALE_RETRIES):
-        units = quantity if reward.type == Reward.Type.UNIT_BASED else 1
-        cost = reward.unit_cost * quantity if reward.type == Reward.Type.UNIT_BASED else amount
-        if cost > MAX_AMOUNT:
-            raise ValidationFailed.on("quantity", "The total cost is larger than the largest accepted amount.")
-        text = description if description is not None else default_description(reward)
+    request = _Request(program, participant, fingerprint, idempotency_key)
+    return _with_retries(decision, apply=lambda decided: _apply(request, decided), decide=decide)
 
-        def work(reward=reward, units=units, cost=cost, text=text) -> Created:
-            now = timezone.now()
-            redemption_id = uuid.uuid4()
-            earlier = _claim(program, idempotency_key, fingerprint, redemption_id, dry_run)
-            if earlier is not None:
-                return Created(earlier, False)
-            if not program.is_active:
-                raise ProgramNotActive()
-            asset = reward.asset
-            if dry_run:
-                wallet, within_limit = _wallet_lock(participant, program, asset), None
-            else:
-                # The wallet, then the counter: one round trip on PostgreSQL.
-                wallet, within_limit = wallet_lock_and_count_add(
-                    participant_id=participant.id,
-                    asset=asset,
-                    reward_id=reward.id,
-                    units=units,
-                    limit=reward.max_per_participant,
-                )
-                if wallet is None:
-                    _require_enrolment(participant, program)
-            _check_reward_rules(reward, now=now, units=units, amount=amount)
-            if dry_run:
-                held = ParticipantRewardCount.objects.filter(reward_id=reward.id, participant_id=participant.id).values_list(
-                    "count", flat=True
-                ).first() or 0
-                within_limit = reward.max_per_participant is None or held + units <= reward.max_per_participant
-            elif within_limit is None:  # no wallet yet: the counter was not touched
-                within_limit = participant_count_add(
-                    reward_id=reward.id, participant_id=participant.id, units=units, limit=reward.max_per_participant
-                )
-            if not within_limit:
-                raise _first_failure(
-                    reward,
-                    ParticipantLimitExceeded(
-                        f"The participant may hold at most {reward.max_per_participant} of {reward.name!r}."
-                    ),
-                    now=now,
-                    units=units,
-                    amount=amount,
-                )
-            try:
-                _check_balance(wallet, cost, asset.scale)
-            except InsufficientBalance as exc:
-                raise _first_failure(reward, exc, now=now, units=units, amount=amount) from None
 
-            redemption = Redemption(
-                id=None if dry_run else redemption_id,
-                program=program,
-                participant=participant,
-                asset=asset,
-                reward=reward,
-                amount=cost,
-                quantity=quantity if reward.type == Reward.Type.UNIT_BASED else None,
-                unit_cost=reward.unit_cost,
-                description=text,
-                status=Redemption.Status.COMPLETED,
-                reversed_amount=Decimal(0),
-                reversed_quantity=0 if reward.type == Reward.Type.UNIT_BASED else None,
-                stock_units=units,
-                idempotency_key=None if dry_run else idempotency_key,
-            )
-            if dry_run:
-                return Created(redemption, True)
-            redemption.journal_entry = _post_redemption_entry(
-                program=program, asset=asset, wallet=wallet, cost=cost, description=text
-            )
-            # The redemption row and the reward's units, last: one round trip
-            # on PostgreSQL, so the reward's row lock is held only until COMMIT.
-            taken = sql.execute_together(
-                sql.insert(redemption), reward_take_sql(reward=reward, units=units, amount=amount, now=now)
-            )
-            sql.mark_saved(redemption)
-            if not taken:
-                # The reward changed since it was read. Lock it (it is the last
-                # row in the lock order) and name the rule that now fails; if
-                # none fails and the price and limit are still the ones this
-                # redemption was decided on, take the units under the lock.
-                locked = reward_lock(reward_id=reward.id)
-                _check_reward_rules(locked, now=now, units=units, amount=amount)
-                decided_on = (reward.unit_cost, reward.max_per_participant)
-                if (locked.unit_cost, locked.max_per_participant) != decided_on or not sql.execute_together(
-                    reward_take_sql(reward=locked, units=units, amount=amount, now=now)
-                ):
-                    raise _StaleReward()
-            return Created(redemption, True)
+def redemption_preview_catalog(
+    *,
+    program: Program,
+    participant: Participant,
+    reward: Reward,
+    quantity: int | None = None,
+    amount: Decimal | None = None,
+    description: str | None = None,
+) -> Redemption:
+    """
+    The dry run of a catalog redemption: the same decision and rules, in the
+    same order, over plain reads (no transaction, no lock, no idempotency
+    key). Returns the unsaved redemption it would create, or raises what it
+    would raise.
+    """
+    decision = catalog_decide(program=program, reward=reward, quantity=quantity, amount=amount, description=description)
+    if not program.is_active:
+        raise ProgramNotActive()
+    wallet = wallet_if_enrolled(participant_id=participant.id, asset=reward.asset)
+    if wallet is None:
+        enrolment_check(participant=participant, program=program)
+    reward_rules_check(decision, now=timezone.now())
+    limit = reward.max_per_participant
+    held = participant_reward_count(reward_id=reward.id, participant_id=participant.id)
+    limit_check(decision, within_limit=limit is None or held + decision.units <= limit)
+    balance_check(decision, wallet=wallet)
+    return decision.new_redemption(program=program, participant=participant, redemption_id=None, idempotency_key=None)
 
+
+# --- decide -------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class CatalogDecision:
+    """A catalog redemption decided on ``reward`` as it was read."""
+
+    reward: Reward
+    quantity: int | None  # UNIT_BASED only
+    amount: Decimal | None  # AMOUNT_BASED only
+    units: int  # taken from stock: the quantity, or 1 per AMOUNT_BASED redemption
+    cost: Decimal
+    description: str
+
+    def new_redemption(
+        self,
+        *,
+        program: Program,
+        participant: Participant,
+        redemption_id: uuid.UUID | None,
+        idempotency_key: str | None,
+    ) -> Redemption:
+        """The unsaved redemption (``redemption_id`` None: a dry run's)."""
+        reward = self.reward
+        return Redemption(
+            id=redemption_id,
+            program=program,
+            participant=participant,
+            asset=reward.asset,
+            reward=reward,
+            amount=self.cost,
+            quantity=self.quantity,
+            unit_cost=reward.unit_cost,
+            description=self.description,
+            status=Redemption.Status.COMPLETED,
+            reversed_amount=Decimal(0),
+            reversed_quantity=0 if reward.type == UNIT_BASED else None,
+            stock_units=self.units,
+            idempotency_key=idempotency_key,
+        )
+
+
+def catalog_decide(
+    *, program: Program, reward: Reward, quantity: int | None, amount: Decimal | None, description: str | None
+) -> CatalogDecision:
+    """
+    Check the request against the reward's type and compute what it costs and
+    takes. Raises ``NotFound`` (a reward of another program) and
+    ``ValidationFailed`` (quantity or amount for the wrong type, scale, a
+    cost above the largest amount).
+    """
+    if reward.program_id != program.id:
+        raise NotFound("Unknown reward.")
+    if reward.type == UNIT_BASED:
+        if amount is not None:
+            raise ValidationFailed.on("amount", "A UNIT_BASED reward is redeemed by quantity, not amount.")
+        quantity = 1 if quantity is None else quantity
+        units, cost = quantity, reward.unit_cost * quantity
+    else:
+        if quantity is not None:
+            raise ValidationFailed.on("quantity", "An AMOUNT_BASED reward is redeemed by amount, not quantity.")
+        if amount is None:
+            raise ValidationFailed.on("amount", "Required for an AMOUNT_BASED reward.")
+        amount_check_scale(amount=amount, scale=reward.asset.scale)
+        units, cost = 1, amount
+    if cost > MAX_AMOUNT:
+        raise ValidationFailed.on("quantity", "The total cost is larger than the largest accepted amount.")
+    text = default_description(reward) if description is None else description
+    return CatalogDecision(reward, quantity, amount, units, cost, text)
+
+
+def reward_rules_check(decision: CatalogDecision, *, now: datetime) -> None:
+    """Raise the first reward rule that refuses ``decision``, in the contract's order."""
+    reward, amount = decision.reward, decision.amount
+    if reward.status == Reward.Status.INACTIVE:
+        raise RewardNotActive(f"The reward {reward.name!r} is not active.")
+    if (reward.available_from is not None and now < reward.available_from) or (
+        reward.available_until is not None and now >= reward.available_until
+    ):
+        raise RewardNotAvailable(f"The reward {reward.name!r} is not available at this time.")
+    if reward.type != UNIT_BASED:
+        scale = reward.asset.scale
+        if reward.min_amount is not None and amount < reward.min_amount:
+            raise AmountOutOfRange(
+                f"The amount {format_amount(amount, scale)} is below the minimum {format_amount(reward.min_amount, scale)}."
+            )
+        if reward.max_amount is not None and amount > reward.max_amount:
+            raise AmountOutOfRange(
+                f"The amount {format_amount(amount, scale)} is above the maximum {format_amount(reward.max_amount, scale)}."
+            )
+    if reward.status == Reward.Status.OUT_OF_STOCK:
+        raise RewardOutOfStock(f"The reward {reward.name!r} is out of stock.")
+    if not stock_has_room(max_total=reward.max_total, redeemed_count=reward.redeemed_count, units=decision.units):
+        left = stock_units_left(max_total=reward.max_total, redeemed_count=reward.redeemed_count)
+        raise RewardOutOfStock(f"Only {left} unit(s) of {reward.name!r} are left; {decision.units} requested.")
+
+
+def limit_check(decision: CatalogDecision, *, within_limit: bool) -> None:
+    if not within_limit:
+        reward = decision.reward
+        raise ParticipantLimitExceeded(
+            f"The participant may hold at most {reward.max_per_participant} of {reward.name!r}."
+        )
+
+
+def balance_check(decision: CatalogDecision, *, wallet: Account | None) -> None:
+    _balance_check(wallet=wallet, cost=decision.cost, scale=decision.reward.asset.scale)
+
+
+def enrolment_check(*, participant: Participant, program: Program) -> None:
+    if not participant_is_enrolled(participant_id=participant.id, program_id=program.id):
+        raise ParticipantNotEnrolled()
+
+
+def _balance_check(*, wallet: Account | None, cost: Decimal, scale: int) -> None:
+    balance = wallet.balance if wallet is not None else Decimal(0)
+    if balance < cost:
+        raise InsufficientBalance(
+            f"Balance {format_amount(balance, scale)} is less than the cost {format_amount(cost, scale)}."
+        )
+
+
+# --- apply --------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class _Request:
+    program: Program
+    participant: Participant
+    fingerprint: str
+    idempotency_key: str | None
+
+
+class StaleReward(Exception):
+    """The reward's price or limit changed between the read and the guarded UPDATE: decide again."""
+
+
+def _apply(request: _Request, decision: CatalogDecision) -> Created:
+    """Apply a decided catalog redemption in the caller's transaction (steps 1-4 above)."""
+    now = timezone.now()
+    redemption_id = uuid.uuid4()
+    earlier = _claim(request, redemption_id)
+    if earlier is not None:
+        return Created(earlier, False)
+    wallet = _lock_and_check(request, decision, now=now)
+    redemption = decision.new_redemption(
+        program=request.program,
+        participant=request.participant,
+        redemption_id=redemption_id,
+        idempotency_key=request.idempotency_key,
+    )
+    redemption.journal_entry = _post(redemption, wallet=wallet)
+    _record_and_take_stock(redemption, decision, now=now)
+    return Created(redemption, True)
+
+
+def _claim(request: _Request, redemption_id: uuid.UUID) -> Redemption | None:
+    """Step 1: claim the key for ``redemption_id``; the earlier identical redemption if there is one."""
+    return idempotency_replay(
+        program_id=request.program.id,
+        key=request.idempotency_key,
+        fingerprint=request.fingerprint,
+        kind=IdempotencyRecord.Kind.REDEMPTION,
+        resource_id=redemption_id,
+        load=lambda id: Redemption.objects.select_related("asset").get(id=id),
+    )
+
+
+def _lock_and_check(request: _Request, decision: CatalogDecision, *, now: datetime) -> Account | None:
+    """Step 2: lock the wallet and the counter, then check every rule in the contract's order."""
+    program, participant, reward = request.program, request.participant, decision.reward
+    if not program.is_active:
+        raise ProgramNotActive()
+    # The wallet, then the counter: one round trip on PostgreSQL.
+    wallet, within_limit = wallet_lock_and_count_add(
+        participant_id=participant.id,
+        asset=reward.asset,
+        reward_id=reward.id,
+        units=decision.units,
+        limit=reward.max_per_participant,
+    )
+    if wallet is None:
+        enrolment_check(participant=participant, program=program)
+    reward_rules_check(decision, now=now)
+    if within_limit is None:  # no wallet yet: the counter was not touched
+        within_limit = participant_count_add(
+            reward_id=reward.id, participant_id=participant.id, units=decision.units, limit=reward.max_per_participant
+        )
+    try:
+        limit_check(decision, within_limit=within_limit)
+        balance_check(decision, wallet=wallet)
+    except DomainError as refusal:
+        _refuse(decision, refusal, now=now)
+    return wallet
+
+
+def _refuse(decision: CatalogDecision, refusal: DomainError, *, now: datetime) -> NoReturn:
+    """
+    Raise the error that refuses the redemption when the participant's limit
+    or balance did. ``decision.reward`` was read before the transaction: a
+    reward rule that fails on the latest committed row comes first in the
+    contract's order, and a price or limit that changed since means deciding
+    again (``StaleReward``). Runs only on this failure path.
+    """
+    latest = Reward.objects.get(id=decision.reward.id)
+    latest.asset = decision.reward.asset
+    reward_rules_check(replace(decision, reward=latest), now=now)
+    if _price_and_limit(latest) != _price_and_limit(decision.reward):
+        raise StaleReward()
+    raise refusal
+
+
+def _post(redemption: Redemption, *, wallet: Account) -> JournalEntry:
+    """Step 3: the balanced entry (debit the wallet, credit the program's REDEMPTIONS account)."""
+    redemptions_account = program_account_ref(
+        program_id=redemption.program_id, asset_id=redemption.asset_id, type=Account.Type.REDEMPTIONS
+    )
+    return journal_entry_post(
+        program_id=redemption.program_id,
+        kind=JournalEntry.Kind.REDEMPTION,
+        description=redemption.description,
+        lines=[Line(wallet, DEBIT, redemption.amount), Line(redemptions_account, CREDIT, redemption.amount)],
+        assets=[redemption.asset],
+    )
+
+
+def _record_and_take_stock(redemption: Redemption, decision: CatalogDecision, *, now: datetime) -> None:
+    """
+    Step 4: insert the redemption and, last, take its units with the reward's
+    guarded UPDATE: one round trip on PostgreSQL, so the reward's row lock is
+    held only until COMMIT.
+    """
+    take = reward_take_sql(reward=decision.reward, units=decision.units, amount=decision.amount, now=now)
+    taken = sql.execute_together(sql.insert(redemption), take)
+    sql.mark_saved(redemption)
+    if not taken:
+        _take_stock_under_lock(decision, now=now)
+
+
+def _take_stock_under_lock(decision: CatalogDecision, *, now: datetime) -> None:
+    """
+    The guarded UPDATE matched nothing: the reward changed since it was read.
+    Lock it (the last row in the lock order) and raise the rule that now
+    fails; if none fails and the price and limit are still the ones this
+    redemption was decided on, take the units under the lock; else decide
+    again (``StaleReward``).
+    """
+    locked = reward_lock(reward_id=decision.reward.id)
+    reward_rules_check(replace(decision, reward=locked), now=now)
+    if _price_and_limit(locked) != _price_and_limit(decision.reward):
+        raise StaleReward()
+    take = reward_take_sql(reward=locked, units=decision.units, amount=decision.amount, now=now)
+    if not sql.execute_together(take):
+        raise StaleReward()
+
+
+def _price_and_limit(reward: Reward) -> tuple:
+    return reward.unit_cost, reward.max_per_participant
+
+
+# --- retry --------------------------------------------------------------------------------
+
+
+def _with_retries(
+    decision: CatalogDecision,
+    *,
+    apply: Callable[[CatalogDecision], Created],
+    decide: Callable[[Reward], CatalogDecision],
+) -> Created:
+    """
+    The catalog redemption's retry policy, all of it. ``apply(decision)`` runs
+    in one durable transaction, and again in a new one when:
+
+    - the database rolled it back (a deadlock or serialization failure): the
+      same decision, after a short jittered pause;
+    - the reward's price or limit changed between the read and the guarded
+      UPDATE (``StaleReward``): ``decide`` again on the latest committed reward.
+
+    One request runs at most ``MAX_TRANSACTIONS`` transactions. When they are
+    spent, the database's error propagates (the API answers 503) or, for a
+    reward that kept changing, ``ServiceUnavailable``; nothing was written.
+    """
+    for attempt in range(1, MAX_TRANSACTIONS + 1):
+        last = attempt == MAX_TRANSACTIONS
         try:
-            return _run(work, dry_run=dry_run)
-        except _StaleReward:
-            reward = Reward.objects.select_related("asset").get(id=reward.id)
-            if reward.type == Reward.Type.AMOUNT_BASED:
-                amount_check_scale(amount=amount, scale=reward.asset.scale)
-    # The reward's price or limit changed under us on every attempt: nothing was written.
-    raise ServiceUnavailable("The reward kept changing while redeeming it; nothing was changed. Retry.")  # pragma: no cover
+            with transaction.atomic(durable=True):
+                return apply(decision)
+        except StaleReward:
+            if last:
+                break
+            decision = decide(Reward.objects.select_related("asset").get(id=decision.reward.id))
+        except OperationalError as exc:
+            if last or not is_retryable(exc):
+                raise
+            pause_before_retry(exc, attempt)
+    raise ServiceUnavailable("The reward kept changing while redeeming it; nothing was changed. Retry.")
+
+
+# --- direct -------------------------------------------------------------------------------
 
 
 def redemption_create_direct(
@@ -324,7 +479,8 @@ def redemption_create_direct(
     Locks: the idempotency key, the participant's wallet. Raises ``NotFound``
     (asset of another program), ``ValidationFailed`` (scale),
     ``IdempotencyKeyReused``, ``ProgramNotActive``,
-    ``ParticipantNotEnrolled``, ``InsufficientBalance``.
+    ``ParticipantNotEnrolled``, ``InsufficientBalance``. At most
+    ``loyalty.db.MAX_ATTEMPTS`` transactions (deadlock retries).
     """
     if asset.program_id != program.id:
         raise NotFound("Unknown asset.")
@@ -335,32 +491,33 @@ def redemption_create_direct(
         path_ids={"participant_id": participant.id},
         body={"program_id": program.id, "asset_id": asset.id, "amount": amount, "description": text},
     )
+    request = _Request(program, participant, fingerprint, idempotency_key)
+    redemption = Redemption(
+        program=program,
+        participant=participant,
+        asset=asset,
+        amount=amount,
+        description=text,
+        status=Redemption.Status.COMPLETED,
+        reversed_amount=Decimal(0),
+        stock_units=0,
+        idempotency_key=idempotency_key,
+    )
+    return in_transaction(lambda: _apply_direct(request, redemption))
 
-    def work() -> Created:
-        redemption_id = uuid.uuid4()
-        earlier = _claim(program, idempotency_key, fingerprint, redemption_id, False)
-        if earlier is not None:
-            return Created(earlier, False)
-        if not program.is_active:
-            raise ProgramNotActive()
-        wallet = _wallet_lock(participant, program, asset)
-        _check_balance(wallet, amount, asset.scale)
-        redemption = Redemption(
-            id=redemption_id,
-            program=program,
-            participant=participant,
-            asset=asset,
-            amount=amount,
-            description=text,
-            status=Redemption.Status.COMPLETED,
-            reversed_amount=Decimal(0),
-            stock_units=0,
-            idempotency_key=idempotency_key,
-        )
-        redemption.journal_entry = _post_redemption_entry(
-            program=program, asset=asset, wallet=wallet, cost=amount, description=text
-        )
-        redemption.save(force_insert=True)
-        return Created(redemption, True)
 
-    return in_transaction(work)
+def _apply_direct(request: _Request, redemption: Redemption) -> Created:
+    """Claim the key, lock the wallet, check, post and record ``redemption``, in the caller's transaction."""
+    redemption.id = uuid.uuid4()  # a new one per attempt: the key's record points at it
+    earlier = _claim(request, redemption.id)
+    if earlier is not None:
+        return Created(earlier, False)
+    if not request.program.is_active:
+        raise ProgramNotActive()
+    wallet = wallet_lock_if_enrolled(participant_id=request.participant.id, asset=redemption.asset)
+    if wallet is None:
+        enrolment_check(participant=request.participant, program=request.program)
+    _balance_check(wallet=wallet, cost=redemption.amount, scale=redemption.asset.scale)
+    redemption.journal_entry = _post(redemption, wallet=wallet)
+    redemption.save(force_insert=True)
+    return Created(redemption, True)

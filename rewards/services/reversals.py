@@ -4,11 +4,22 @@ Reversals: refund a redemption, whole or in part, with a new REVERSAL entry.
 The original journal entry is never edited: the refund is a new balanced
 entry (credit the wallet, debit the program's REDEMPTIONS account) that
 points at it with ``reverses``.
+
+Like a catalog redemption, a reversal is **decided** (:func:`reversal_decide`:
+plain code over the locked redemption, what it refunds and returns to
+stock) and **applied** (:func:`_reverse`, then :func:`_apply`: one
+transaction, locks in the platform's order): claim the idempotency key, lock
+the redemption, decide, lock the wallet, give the units back to the
+participant's count, post the entry, update the redemption, record the
+reversal, and last give the units back to the reward. A reversal runs at
+most ``loyalty.db.MAX_ATTEMPTS`` transactions (deadlock retries,
+``loyalty.db.in_transaction``).
 """
 
 from __future__ import annotations
 
 import uuid
+from dataclasses import dataclass
 from decimal import Decimal
 
 from django.utils import timezone
@@ -27,29 +38,6 @@ from rewards.locks import participant_count_release, redemption_lock, reward_sto
 from rewards.models import Redemption, Reversal, Reward
 
 UNIT_BASED = Reward.Type.UNIT_BASED
-
-
-def _kind(redemption: Redemption) -> str | None:
-    """UNIT_BASED, AMOUNT_BASED, or None for a direct redemption."""
-    if redemption.reward_id is None:
-        return None
-    return UNIT_BASED if redemption.quantity is not None else Reward.Type.AMOUNT_BASED
-
-
-def _check_shape(redemption: Redemption, quantity: int | None, amount: Decimal | None, restock: bool | None) -> None:
-    kind = _kind(redemption)
-    if kind == UNIT_BASED and amount is not None:
-        raise ValidationFailed.on("amount", "A UNIT_BASED redemption is reversed by quantity, not amount.")
-    if kind != UNIT_BASED and quantity is not None:
-        raise ValidationFailed.on("quantity", "Only UNIT_BASED catalog redemptions are reversed by quantity.")
-    if kind is None and restock is not None:
-        raise ValidationFailed.on("restock", "Only catalog redemptions have stock to return.")
-    if quantity is not None and quantity < 1:
-        raise ValidationFailed.on("quantity", "Must be at least 1.")
-    if amount is not None and amount <= 0:
-        raise ValidationFailed.on("amount", "Must be greater than zero.")
-    if amount is not None:
-        amount_check_scale(amount=amount, scale=redemption.asset.scale)
 
 
 def reversal_create(
@@ -80,100 +68,173 @@ def reversal_create(
     ``IdempotencyKeyReused``, ``RedemptionFullyReversed``,
     ``ReversalExceedsRemaining``.
     """
-    _check_shape(redemption, quantity, amount, restock)
-    is_catalog = redemption.reward_id is not None
-    effective_restock = (True if restock is None else restock) if is_catalog else None
+    request = ReversalRequest(
+        quantity=quantity,
+        amount=amount,
+        reason=reason,
+        restock=(True if restock is None else restock) if redemption.reward_id is not None else None,
+        idempotency_key=idempotency_key,
+        api_key=api_key,
+        user=user,
+    )
+    _shape_check(redemption, request, restock_given=restock is not None)
     fingerprint = request_fingerprint(
         endpoint="reversal",
         path_ids={"redemption_id": redemption.id},
-        body={"quantity": quantity, "amount": amount, "reason": reason, "restock": effective_restock},
+        body={"quantity": quantity, "amount": amount, "reason": reason, "restock": request.restock},
+    )
+    return in_transaction(lambda: _reverse(redemption, request, fingerprint=fingerprint))
+
+
+# --- decide -------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class ReversalRequest:
+    quantity: int | None
+    amount: Decimal | None
+    reason: str
+    restock: bool | None  # after its default: True for catalog redemptions, None for direct ones
+    idempotency_key: str | None
+    api_key: ApiKey | None  # the author: an API key or a user
+    user: object | None
+
+
+@dataclass(frozen=True)
+class ReversalDecision:
+    """What a reversal of the (locked) redemption does."""
+
+    units: int | None  # UNIT_BASED only
+    refund: Decimal
+    completes: bool  # nothing is left to reverse afterwards
+    stock_returned: int  # to the reward's stock and the participant's count
+
+
+def _kind(redemption: Redemption) -> str | None:
+    """UNIT_BASED, AMOUNT_BASED, or None for a direct redemption."""
+    if redemption.reward_id is None:
+        return None
+    return UNIT_BASED if redemption.quantity is not None else Reward.Type.AMOUNT_BASED
+
+
+def _shape_check(redemption: Redemption, request: ReversalRequest, *, restock_given: bool) -> None:
+    """The request against the redemption's kind (before any lock). Raises ``ValidationFailed``."""
+    kind, quantity, amount = _kind(redemption), request.quantity, request.amount
+    if kind == UNIT_BASED and amount is not None:
+        raise ValidationFailed.on("amount", "A UNIT_BASED redemption is reversed by quantity, not amount.")
+    if kind != UNIT_BASED and quantity is not None:
+        raise ValidationFailed.on("quantity", "Only UNIT_BASED catalog redemptions are reversed by quantity.")
+    if kind is None and restock_given:
+        raise ValidationFailed.on("restock", "Only catalog redemptions have stock to return.")
+    if quantity is not None and quantity < 1:
+        raise ValidationFailed.on("quantity", "Must be at least 1.")
+    if amount is not None and amount <= 0:
+        raise ValidationFailed.on("amount", "Must be greater than zero.")
+    if amount is not None:
+        amount_check_scale(amount=amount, scale=redemption.asset.scale)
+
+
+def reversal_decide(redemption: Redemption, request: ReversalRequest) -> ReversalDecision:
+    """
+    What reversing the locked ``redemption`` refunds and returns to stock (no
+    query). Raises ``RedemptionFullyReversed``, ``ReversalExceedsRemaining``.
+    """
+    if redemption.status == Redemption.Status.FULLY_REVERSED or redemption.remaining_amount <= 0:
+        raise RedemptionFullyReversed("The redemption is fully reversed; nothing is left to reverse.")
+    kind, left = _kind(redemption), redemption.remaining_amount
+    units = None
+    if kind == UNIT_BASED:
+        units = redemption.remaining_quantity if request.quantity is None else request.quantity
+        if units > redemption.remaining_quantity:
+            raise ReversalExceedsRemaining(f"{units} unit(s) asked, {redemption.remaining_quantity} left to reverse.")
+        refund = redemption.unit_cost * units
+    else:
+        refund = left if request.amount is None else request.amount
+        if refund > left:
+            scale = redemption.asset.scale
+            raise ReversalExceedsRemaining(
+                f"{format_amount(refund, scale)} asked, {format_amount(left, scale)} left to reverse."
+            )
+    completes = refund == left
+    if kind == UNIT_BASED:
+        stock_returned = units if request.restock else 0
+    else:  # one unit per AMOUNT_BASED redemption, given back by the reversal that completes it
+        stock_returned = 1 if kind is not None and completes and request.restock else 0
+    return ReversalDecision(units, refund, completes, stock_returned)
+
+
+# --- apply --------------------------------------------------------------------------------
+
+
+def _reverse(redemption: Redemption, request: ReversalRequest, *, fingerprint: str) -> Created:
+    """Claim the key (or answer with the earlier reversal), then apply, in the caller's transaction."""
+    reversal_id = uuid.uuid4()
+    earlier = idempotency_replay(
+        program_id=redemption.program_id,
+        key=request.idempotency_key,
+        fingerprint=fingerprint,
+        kind=IdempotencyRecord.Kind.REVERSAL,
+        resource_id=reversal_id,
+        load=lambda id: Reversal.objects.select_related("redemption__asset").get(id=id),
+    )
+    if earlier is not None:
+        return Created(earlier, False)
+    return Created(_apply(redemption.id, request, reversal_id=reversal_id), True)
+
+
+def _apply(redemption_id: uuid.UUID, request: ReversalRequest, *, reversal_id: uuid.UUID) -> Reversal:
+    """Lock, decide and write the reversal (after the key's claim)."""
+    locked = redemption_lock(redemption_id=redemption_id)
+    decision = reversal_decide(locked, request)
+    wallet = wallet_lock(participant_id=locked.participant_id, asset=locked.asset)
+    if decision.stock_returned:
+        participant_count_release(
+            reward_id=locked.reward_id, participant_id=locked.participant_id, units=decision.stock_returned
+        )
+    entry = _post(locked, wallet=wallet, refund=decision.refund, reason=request.reason)
+    now = timezone.now()
+    _mark_reversed(locked, decision)
+    reversal = Reversal(
+        id=reversal_id,
+        program_id=locked.program_id,
+        redemption=locked,
+        amount=decision.refund,
+        quantity=decision.units,
+        reason=request.reason,
+        restock=request.restock,
+        stock_returned=decision.stock_returned,
+        journal_entry=entry,
+        idempotency_key=request.idempotency_key,
+        created_by_api_key=request.api_key,
+        created_by_user=request.user,
+    )
+    reversal.save(force_insert=True)
+    if decision.stock_returned:
+        reward_stock_return(reward_id=locked.reward_id, units=decision.stock_returned, now=now)
+    return reversal
+
+
+def _post(redemption: Redemption, *, wallet: Account, refund: Decimal, reason: str) -> JournalEntry:
+    """The REVERSAL entry (debit the program's REDEMPTIONS account, credit the wallet) that reverses the redemption's."""
+    redemptions_account = program_account_ref(
+        program_id=redemption.program_id, asset_id=redemption.asset_id, type=Account.Type.REDEMPTIONS
+    )
+    return journal_entry_post(
+        program_id=redemption.program_id,
+        kind=JournalEntry.Kind.REVERSAL,
+        description=reason or f"Reversal of redemption {redemption.id}",
+        lines=[Line(redemptions_account, DEBIT, refund), Line(wallet, CREDIT, refund)],
+        assets=[redemption.asset],
+        reverses_id=redemption.journal_entry_id,
     )
 
-    def work() -> Created:
-        reversal_id = uuid.uuid4()
-        earlier = idempotency_replay(
-            program_id=redemption.program_id,
-            key=idempotency_key,
-            fingerprint=fingerprint,
-            kind=IdempotencyRecord.Kind.REVERSAL,
-            resource_id=reversal_id,
-            load=lambda id: Reversal.objects.select_related("redemption__asset").get(id=id),
-        )
-        if earlier is not None:
-            return Created(earlier, False)
 
-        locked = redemption_lock(redemption_id=redemption.id)
-        scale = locked.asset.scale
-        if locked.status == Redemption.Status.FULLY_REVERSED or locked.remaining_amount <= 0:
-            raise RedemptionFullyReversed("The redemption is fully reversed; nothing is left to reverse.")
-
-        kind = _kind(locked)
-        if kind == UNIT_BASED:
-            units = locked.remaining_quantity if quantity is None else quantity
-            if units > locked.remaining_quantity:
-                raise ReversalExceedsRemaining(
-                    f"{units} unit(s) asked, {locked.remaining_quantity} left to reverse."
-                )
-            refund = locked.unit_cost * units
-        else:
-            refund = locked.remaining_amount if amount is None else amount
-            if refund > locked.remaining_amount:
-                raise ReversalExceedsRemaining(
-                    f"{format_amount(refund, scale)} asked, {format_amount(locked.remaining_amount, scale)} left to reverse."
-                )
-        completes = refund == locked.remaining_amount
-        if kind == UNIT_BASED:
-            stock_returned = units if effective_restock else 0
-        elif kind is not None:
-            stock_returned = 1 if (completes and effective_restock) else 0
-        else:
-            stock_returned = 0
-
-        wallet = wallet_lock(participant_id=locked.participant_id, asset=locked.asset)
-        if stock_returned:
-            participant_count_release(
-                reward_id=locked.reward_id, participant_id=locked.participant_id, units=stock_returned
-            )
-        redemptions_account = program_account_ref(
-            program_id=locked.program_id, asset_id=locked.asset_id, type=Account.Type.REDEMPTIONS
-        )
-        entry = journal_entry_post(
-            program_id=locked.program_id,
-            kind=JournalEntry.Kind.REVERSAL,
-            description=reason or f"Reversal of redemption {locked.id}",
-            lines=[Line(redemptions_account, DEBIT, refund), Line(wallet, CREDIT, refund)],
-            assets=[locked.asset],
-            reverses_id=locked.journal_entry_id,
-        )
-
-        now = timezone.now()
-        locked.reversed_amount += refund
-        if kind == UNIT_BASED:
-            locked.reversed_quantity = (locked.reversed_quantity or 0) + units
-        locked.status = (
-            Redemption.Status.FULLY_REVERSED if completes else Redemption.Status.PARTIALLY_REVERSED
-        )
-        locked.updated_at = now
-        locked.save(update_fields=["reversed_amount", "reversed_quantity", "status", "updated_at"])
-
-        reversal = Reversal(
-            id=reversal_id,
-            program_id=locked.program_id,
-            redemption=locked,
-            amount=refund,
-            quantity=units if kind == UNIT_BASED else None,
-            reason=reason,
-            restock=effective_restock,
-            stock_returned=stock_returned,
-            journal_entry=entry,
-            idempotency_key=idempotency_key,
-            created_by_api_key=api_key,
-            created_by_user=user,
-        )
-        reversal.save(force_insert=True)
-
-        if stock_returned:
-            reward_stock_return(reward_id=locked.reward_id, units=stock_returned, now=now)
-        return Created(reversal, True)
-
-    return in_transaction(work)
+def _mark_reversed(redemption: Redemption, decision: ReversalDecision) -> None:
+    """Move the redemption's reversed totals and status."""
+    redemption.reversed_amount += decision.refund
+    if decision.units is not None:
+        redemption.reversed_quantity = (redemption.reversed_quantity or 0) + decision.units
+    redemption.status = (
+        Redemption.Status.FULLY_REVERSED if decision.completes else Redemption.Status.PARTIALLY_REVERSED
+    )
+    redemption.save(update_fields=["reversed_amount", "reversed_quantity", "status", "updated_at"])

@@ -974,7 +974,7 @@ def test_a_guarded_update_that_misses_while_the_locked_reward_still_passes_takes
             query = query.replace(" RETURNING ", " AND 1 = 0 RETURNING ")
         return query, params
 
-    class CountingStale(redemptions._StaleReward):
+    class CountingStale(redemptions.StaleReward):
         raised = 0
 
         def __init__(self, *args):
@@ -982,7 +982,7 @@ def test_a_guarded_update_that_misses_while_the_locked_reward_still_passes_takes
             super().__init__(*args)
 
     monkeypatch.setattr(redemptions, "reward_take_sql", miss_once)
-    monkeypatch.setattr(redemptions, "_StaleReward", CountingStale)
+    monkeypatch.setattr(redemptions, "StaleReward", CountingStale)
 
     # when
     result = redemption_create_catalog(program=program, participant=funded, reward=reward, quantity=2)
