@@ -94,18 +94,9 @@ def journal_entry_post(
     if not transaction.get_connection().in_atomic_block:
         raise LedgerInvariantViolation("journal_entry_post must run inside a transaction.")
     lines = list(lines)
-    asset_map = {asset.id: asset for asset in assets}
-    missing = {line.account.asset_id for line in lines} - set(asset_map)
-    if missing:
-        asset_map.update({a.id: a for a in Asset.objects.filter(id__in=missing)})
-    _validate(program_id, lines, asset_map)
-
+    _validate(program_id, lines, _assets_of(lines, assets))
     entry = JournalEntry(
-        id=entry_id or uuid.uuid4(),
-        program_id=program_id,
-        kind=kind,
-        description=description,
-        reverses_id=reverses_id,
+        id=entry_id or uuid.uuid4(), program_id=program_id, kind=kind, description=description, reverses_id=reverses_id
     )
     rows = [
         JournalLine(
@@ -123,24 +114,38 @@ def journal_entry_post(
         if line.account.type == Account.Type.WALLET:
             deltas[line.account.id] += _signed_for_wallet(line)
     now = timezone.now()
-    updates = [_wallet_update(account_id, deltas[account_id], now) for account_id in sorted(deltas)]
-    # The entry, its lines and the first wallet's new balance: one round trip
-    # on PostgreSQL (sql.execute_together). Any further wallet is updated on
-    # its own, in primary-key order, so wallet row locks keep one order.
+    _write(entry, rows, [_wallet_update(account_id, deltas[account_id], now) for account_id in sorted(deltas)])
+    for line in lines:  # the callers' wallet instances now show their new balance
+        if line.account.id in deltas and line.account.balance is not None:
+            line.account.balance += deltas.pop(line.account.id)
+            line.account.updated_at = now
+    return entry
+
+
+def _assets_of(lines: list[Line], given: Iterable[Asset]) -> dict[uuid.UUID, Asset]:
+    """The lines' assets by id: the ones the caller gave, and any other read from the database."""
+    assets = {asset.id: asset for asset in given}
+    missing = {line.account.asset_id for line in lines} - set(assets)
+    if missing:
+        assets.update({asset.id: asset for asset in Asset.objects.filter(id__in=missing)})
+    return assets
+
+
+def _write(entry: JournalEntry, rows: list[JournalLine], wallet_updates: list[tuple[str, list]]) -> None:
+    """
+    The entry, its lines and the first wallet's new balance: one round trip on
+    PostgreSQL (``sql.execute_together``). Any further wallet is updated on its
+    own, in primary-key order, so wallet row locks keep one order.
+    """
     try:
-        sql.execute_together(sql.insert(entry), sql.insert(*rows), *updates[:1])
-        for update in updates[1:]:
+        sql.execute_together(sql.insert(entry), sql.insert(*rows), *wallet_updates[:1])
+        for update in wallet_updates[1:]:
             sql.execute_together(update)
     except IntegrityError as exc:
         if WALLET_BALANCE_CHECK in str(exc):
             raise LedgerInvariantViolation("A wallet balance would go below zero.") from exc
         raise
     sql.mark_saved(entry, *rows)
-    for line in lines:
-        if line.account.id in deltas and line.account.balance is not None:
-            line.account.balance += deltas.pop(line.account.id)
-            line.account.updated_at = now
-    return entry
 
 
 def _wallet_update(account_id: uuid.UUID, delta: Decimal, now) -> tuple[str, list]:

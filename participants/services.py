@@ -18,6 +18,7 @@ from loyalty.models import IdempotencyRecord, Program
 from loyalty.money import amount_check_scale
 from loyalty.services import Created
 from participants.models import Accrual, Enrollment, Participant
+from participants.selectors import participant_is_enrolled
 
 DEFAULT_ACCRUAL_DESCRIPTION = "Accrual"
 
@@ -73,45 +74,45 @@ def accrual_create(
         path_ids={"participant_id": participant.id},
         body={"program_id": program.id, "asset_id": asset.id, "amount": amount, "description": description},
     )
+    accrual = Accrual(
+        program=program,
+        participant=participant,
+        asset=asset,
+        amount=amount,
+        description=description,
+        idempotency_key=idempotency_key,
+    )
+    return in_transaction(lambda: _accrue(accrual, fingerprint=fingerprint))
 
-    def work() -> Created:
-        accrual_id = uuid.uuid4()
-        earlier = idempotency_replay(
-            program_id=program.id,
-            key=idempotency_key,
-            fingerprint=fingerprint,
-            kind=IdempotencyRecord.Kind.ACCRUAL,
-            resource_id=accrual_id,
-            load=lambda id: Accrual.objects.select_related("asset").get(id=id),
-        )
-        if earlier is not None:
-            return Created(earlier, False)
-        if not program.is_active:
-            raise ProgramNotActive()
-        wallet = wallet_lock_if_enrolled(participant_id=participant.id, asset=asset)
-        if wallet is None:  # first movement of this asset, or not enrolled
-            if not Enrollment.objects.filter(participant_id=participant.id, program_id=program.id).exists():
-                raise ParticipantNotEnrolled()
-            wallet = wallet_create_and_lock(participant_id=participant.id, asset=asset)
-        issuance = program_account_ref(program_id=program.id, asset_id=asset.id, type=Account.Type.ISSUANCE)
-        entry = journal_entry_post(
-            program_id=program.id,
-            kind=JournalEntry.Kind.ACCRUAL,
-            description=description,
-            lines=[Line(issuance, DEBIT, amount), Line(wallet, CREDIT, amount)],
-            assets=[asset],
-        )
-        accrual = Accrual(
-            id=accrual_id,
-            program=program,
-            participant=participant,
-            asset=asset,
-            amount=amount,
-            description=description,
-            journal_entry=entry,
-            idempotency_key=idempotency_key,
-        )
-        accrual.save(force_insert=True)
-        return Created(accrual, True)
 
-    return in_transaction(work)
+def _accrue(accrual: Accrual, *, fingerprint: str) -> Created:
+    """Claim the key, lock (or create) the wallet, post the entry and record ``accrual``, in the caller's transaction."""
+    program, participant, asset = accrual.program, accrual.participant, accrual.asset
+    accrual.id = uuid.uuid4()  # a new one per attempt: the key's record points at it
+    earlier = idempotency_replay(
+        program_id=program.id,
+        key=accrual.idempotency_key,
+        fingerprint=fingerprint,
+        kind=IdempotencyRecord.Kind.ACCRUAL,
+        resource_id=accrual.id,
+        load=lambda id: Accrual.objects.select_related("asset").get(id=id),
+    )
+    if earlier is not None:
+        return Created(earlier, False)
+    if not program.is_active:
+        raise ProgramNotActive()
+    wallet = wallet_lock_if_enrolled(participant_id=participant.id, asset=asset)
+    if wallet is None:  # first movement of this asset, or not enrolled
+        if not participant_is_enrolled(participant_id=participant.id, program_id=program.id):
+            raise ParticipantNotEnrolled()
+        wallet = wallet_create_and_lock(participant_id=participant.id, asset=asset)
+    issuance = program_account_ref(program_id=program.id, asset_id=asset.id, type=Account.Type.ISSUANCE)
+    accrual.journal_entry = journal_entry_post(
+        program_id=program.id,
+        kind=JournalEntry.Kind.ACCRUAL,
+        description=accrual.description,
+        lines=[Line(issuance, DEBIT, accrual.amount), Line(wallet, CREDIT, accrual.amount)],
+        assets=[asset],
+    )
+    accrual.save(force_insert=True)
+    return Created(accrual, True)
