@@ -2,7 +2,7 @@
 The double-entry ledger: assets, accounts, journal entries and their lines.
 
 ``ledger.services`` is the only writer. PostgreSQL itself guards the
-invariants (see ``ledger/sql/guards.sql`` and migration 0002): entries and
+invariants (see migration 0003 and its ``ledger/migrations/0003_guards.pg.sql``): entries and
 lines are immutable, every entry balances per asset at commit, amounts are
 positive and wallets never go negative.
 

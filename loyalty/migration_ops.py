@@ -9,6 +9,11 @@ class PostgresSQLFile(migrations.RunSQL):
     """
     Run a SQL file (and its reverse file) on PostgreSQL only.
 
+    The files sit beside their migration, named after it
+    (``0003_guards.pg.sql``, ``0003_guards_reverse.pg.sql``), and are never
+    edited afterwards: a later change is a new migration with its own files
+    (``tests/test_migrations.py`` pins the SQL every migration applies).
+
     The guards it installs (triggers) are PostgreSQL features; on the
     embedded SQLite database the operation does nothing, and the tests that
     prove the guards are marked ``postgres`` and skipped there.

@@ -6,10 +6,10 @@ from django.db import migrations
 
 from loyalty.migration_ops import PostgresSQLFile
 
-SQL_DIR = Path(__file__).resolve().parent.parent / "sql"
+HERE = Path(__file__).resolve().parent
 
 
 class Migration(migrations.Migration):
     dependencies = [("ledger", "0002_account_participant")]
 
-    operations = [PostgresSQLFile(SQL_DIR / "guards.sql", SQL_DIR / "guards_reverse.sql")]
+    operations = [PostgresSQLFile(HERE / "0003_guards.pg.sql", HERE / "0003_guards_reverse.pg.sql")]

@@ -1,0 +1,60 @@
+"""
+Migrations never change history: the SQL each past migration applies is
+pinned here by its SHA-256. A change to the guards is a new migration with
+its own ``.sql`` files beside it (and a new pin), never an edit of the old ones.
+"""
+
+from __future__ import annotations
+
+import hashlib
+from pathlib import Path
+
+from django.db.migrations import RunSQL
+from django.db.migrations.loader import MigrationLoader
+
+ROOT = Path(__file__).resolve().parent.parent
+APPS = ("loyalty", "ledger", "participants", "rewards")
+
+# (app, migration) -> SHA-256 of the SQL it applies, forwards and backwards.
+PINNED = {
+    ("ledger", "0003_guards"): "99d89ff0260b80ae951e7237cb4de6df43dde8c4675c962ee28197c70be761c3",
+}
+
+
+def _text(sql) -> str:
+    return sql if isinstance(sql, str) else "\n".join(str(part) for part in sql)
+
+
+def applied_sql() -> dict[tuple[str, str], str]:
+    """The hash of the SQL every migration of the project's apps runs (those that run SQL)."""
+    hashes = {}
+    for (app, name), migration in MigrationLoader(None, ignore_no_migrations=True).disk_migrations.items():
+        statements = [
+            f"{_text(op.sql)}\n-- reverse --\n{_text(op.reverse_sql)}"
+            for op in migration.operations
+            if isinstance(op, RunSQL)
+        ]
+        if app in APPS and statements:
+            hashes[(app, name)] = hashlib.sha256("\n-- next --\n".join(statements).encode()).hexdigest()
+    return hashes
+
+
+def test_no_past_migration_changes_the_sql_it_applies():
+    # when
+    hashes = applied_sql()
+
+    # then: a new migration that runs SQL is pinned with it; an old one never changes
+    assert hashes == PINNED
+
+
+def test_every_sql_file_beside_a_migration_is_named_after_one():
+    # given
+    migrations = {path.stem for app in APPS for path in (ROOT / app / "migrations").glob("0*.py")}
+
+    # when
+    files = [path for app in APPS for path in (ROOT / app / "migrations").glob("*.sql")]
+
+    # then
+    assert files, "the guards' SQL files are beside their migration"
+    for path in files:
+        assert path.name.split(".")[0].removesuffix("_reverse") in migrations, path
