@@ -24,10 +24,9 @@ import hashlib
 import json
 import uuid
 from decimal import Decimal
+from functools import partial
 
-from django.db import connection
-from django.utils import timezone
-
+from loyalty import sql
 from loyalty.errors import IdempotencyKeyReused, ValidationFailed
 from loyalty.models import IdempotencyRecord
 
@@ -75,27 +74,14 @@ def idempotency_claim(
     created. Raises ``IdempotencyKeyReused`` when the key belongs to a
     different request. May block while a concurrent transaction holds the key.
     """
-    table = connection.ops.quote_name(IdempotencyRecord._meta.db_table)
-    fields = {f.attname: f for f in IdempotencyRecord._meta.concrete_fields}
-
-    def prep(name, value):
-        return fields[name].get_db_prep_value(value, connection)
-
-    with connection.cursor() as cursor:
-        cursor.execute(
-            f"INSERT INTO {table} (program_id, key, fingerprint, kind, resource_id, created_at) "
-            f"VALUES (%s, %s, %s, %s, %s, %s) ON CONFLICT (program_id, key) DO NOTHING RETURNING id",
-            [
-                prep("program_id", program_id),
-                key,
-                fingerprint,
-                kind,
-                prep("resource_id", resource_id),
-                prep("created_at", timezone.now()),
-            ],
-        )
-        if cursor.fetchone() is not None:
-            return None
+    record = IdempotencyRecord(
+        program_id=program_id, key=key, fingerprint=fingerprint, kind=kind, resource_id=resource_id
+    )
+    insert, params = sql.insert(record)
+    column = partial(sql.column, IdempotencyRecord)
+    on_conflict = f"ON CONFLICT ({column('program_id')}, {column('key')}) DO NOTHING RETURNING {column('id')}"
+    if sql.fetchone(f"{insert} {on_conflict}", params) is not None:
+        return None
     existing = IdempotencyRecord.objects.only("fingerprint", "kind", "resource_id").get(
         program_id=program_id, key=key
     )

@@ -143,11 +143,12 @@ def insert(*instances: Model) -> tuple[str, list]:
     """
     ``INSERT INTO table (every column) VALUES (...), ...`` for ``instances``
     (of one model) and its parameters. Applies ``pre_save`` (``auto_now_add``
-    timestamps) like ``save(force_insert=True)``; the caller executes it and
-    then calls :func:`mark_saved`.
+    timestamps) like ``save(force_insert=True)``; an auto-increment primary
+    key is left to the database. The caller executes it and then calls
+    :func:`mark_saved`.
     """
     model = type(instances[0])
-    fields = _fields(model)
+    fields = _insert_fields(model)
     params = []
     for instance in instances:
         params.extend(field.get_db_prep_save(field.pre_save(instance, True), connection) for field in fields)
@@ -156,8 +157,13 @@ def insert(*instances: Model) -> tuple[str, list]:
 
 
 @cache
+def _insert_fields(model: type[Model]) -> tuple:
+    return tuple(field for field in _fields(model) if field is not model._meta.auto_field)
+
+
+@cache
 def _insert_parts(model: type[Model]) -> tuple[str, str]:
-    fields = _fields(model)
+    fields = _insert_fields(model)
     columns = ", ".join(quote(field.column) for field in fields)
     return f"INSERT INTO {table(model)} ({columns}) VALUES ", "(" + ", ".join(["%s"] * len(fields)) + ")"
 
