@@ -175,21 +175,21 @@ def mark_saved(*instances: Model) -> None:
         instance._state.db = connection.alias
 
 
-def execute(query: str, params: list) -> int:
+def execute(query: str, params: list | dict) -> int:
     """Execute one statement and return how many rows it changed."""
     with connection.cursor() as cursor:
         cursor.execute(query, params)
         return cursor.rowcount
 
 
-def fetchone(query: str, params: list):
+def fetchone(query: str, params: list | dict):
     """Execute one statement and return its first row (None if it has none)."""
     with connection.cursor() as cursor:
         cursor.execute(query, params)
         return cursor.fetchone()
 
 
-def fetchall(query: str, params: list) -> list[tuple]:
+def fetchall(query: str, params: list | dict) -> list[tuple]:
     """Execute one statement and return all its rows."""
     with connection.cursor() as cursor:
         cursor.execute(query, params)

@@ -12,43 +12,36 @@ from dataclasses import dataclass
 from datetime import datetime
 from decimal import Decimal
 
-from django.db import connection
-
-from ledger.models import Account
-from ledger.reconciliation.dialect import Dialect, Tables, as_uuid
+from ledger.models import Account, Asset, JournalEntry, JournalLine
+from ledger.reconciliation.dialect import amt, as_uuid, to_decimal
+from ledger.reconciliation.probes import Scope
+from loyalty import sql
+from loyalty.models import Program
 
 ISSUANCE = Account.Type.ISSUANCE
 WALLET = Account.Type.WALLET
 REDEMPTIONS = Account.Type.REDEMPTIONS
 
 
-@dataclass(frozen=True)
-class Scope:
-    """Restricts a query to one program (``%(program)s``) or none."""
-
-    active: bool
-
-    def on(self, alias: str, column: str = "program_id") -> str:
-        return f" AND {alias}.{column} = %(program)s" if self.active else ""
-
-
-def lines_by_account_cte(d: Dialect, t: Tables, scope: Scope, *, as_of: bool = False) -> str:
+def lines_by_account_cte(scope: Scope, *, as_of: bool = False) -> str:
     """``by_account(account_id, debits, credits)``: the lines summed per account."""
-    amount = d.amt("l.amount")
+    line, entry, account = sql.Alias(JournalLine, "l"), sql.Alias(JournalEntry, "e"), sql.Alias(Account, "sa")
+    debit, credit = (sql.literal(JournalLine, "direction", d) for d in (JournalLine.Direction.DEBIT, JournalLine.Direction.CREDIT))
     joins, where = [], []
     if as_of:
-        joins.append(f"JOIN {t.entry} e ON e.id = l.entry_id")
-        where.append("e.created_at <= %(as_of)s")
+        joins.append(f"JOIN {entry} ON {entry.id} = {line.entry_id}")
+        where.append(f"{entry.created_at} <= %(as_of)s")
     if scope.active:
-        joins.append(f"JOIN {t.account} sa ON sa.id = l.account_id")
-        where.append("sa.program_id = %(program)s")
+        joins.append(f"JOIN {account} ON {account.id} = {line.account_id}")
+        where.append(f"{account.program_id} = %(program)s")
+    amount = amt(line.amount)
     return f"""by_account AS (
-    SELECT l.account_id,
-           COALESCE(SUM(CASE WHEN l.direction = 'DEBIT' THEN {amount} END), 0) AS debits,
-           COALESCE(SUM(CASE WHEN l.direction = 'CREDIT' THEN {amount} END), 0) AS credits
-    FROM {t.line} l {' '.join(joins)}
+    SELECT {line.account_id} AS account_id,
+           COALESCE(SUM(CASE WHEN {line.direction} = {debit} THEN {amount} END), 0) AS debits,
+           COALESCE(SUM(CASE WHEN {line.direction} = {credit} THEN {amount} END), 0) AS credits
+    FROM {line} {' '.join(joins)}
     {('WHERE ' + ' AND '.join(where)) if where else ''}
-    GROUP BY l.account_id
+    GROUP BY {line.account_id}
 )"""
 
 
@@ -103,29 +96,24 @@ def trial_balance_rows(*, program_id: uuid.UUID | None = None, as_of: datetime |
     Run it inside :func:`ledger.reconciliation.read_only_snapshot` when the
     figures must agree with other reads.
     """
-    d, t = Dialect(connection), Tables(connection)
     scope = Scope(program_id is not None)
-    params: dict[str, object] = {}
-    if program_id is not None:
-        params["program"] = d.param_uuid(program_id)
+    a, s, p = sql.Alias(Account, "a"), sql.Alias(Asset, "s"), sql.Alias(Program, "p")
+    params = scope.params(program_id)
     as_of_filter = ""
     if as_of is not None:
-        params["as_of"] = d.param_datetime(as_of)
-        as_of_filter = " AND a.created_at <= %(as_of)s"
-    stored = "NULL" if as_of is not None else f"SUM({d.amt('a.balance')})"
-    sql = f"""WITH {lines_by_account_cte(d, t, scope, as_of=as_of is not None)}
-SELECT a.program_id, p.name, a.asset_id, s.code, s.scale, a.type, COUNT(*),
+        params["as_of"] = sql.prep(Account, "created_at", as_of)
+        as_of_filter = f" AND {a.created_at} <= %(as_of)s"
+    stored = "NULL" if as_of is not None else f"SUM({amt(a.balance)})"
+    query = f"""WITH {lines_by_account_cte(scope, as_of=as_of is not None)}
+SELECT {a.program_id}, {p.name}, {a.asset_id}, {s.code}, {s.scale}, {a.type}, COUNT(*),
        COALESCE(SUM(b.debits), 0), COALESCE(SUM(b.credits), 0), {stored}
-FROM {t.account} a
-JOIN {t.asset} s ON s.id = a.asset_id
-JOIN {t.program} p ON p.id = a.program_id
-LEFT JOIN by_account b ON b.account_id = a.id
-WHERE 1 = 1{scope.on('a')}{as_of_filter}
-GROUP BY a.program_id, p.name, a.asset_id, s.code, s.scale, a.type
-ORDER BY p.name, a.program_id, s.code, a.asset_id, a.type"""
-    with connection.cursor() as cursor:
-        cursor.execute(sql, params)
-        rows = cursor.fetchall()
+FROM {a}
+JOIN {s} ON {s.id} = {a.asset_id}
+JOIN {p} ON {p.id} = {a.program_id}
+LEFT JOIN by_account b ON b.account_id = {a.id}
+WHERE 1 = 1{scope.on(a)}{as_of_filter}
+GROUP BY {a.program_id}, {p.name}, {a.asset_id}, {s.code}, {s.scale}, {a.type}
+ORDER BY {p.name}, {a.program_id}, {s.code}, {a.asset_id}, {a.type}"""
     return [
         TrialBalanceRow(
             program_id=as_uuid(program),
@@ -135,11 +123,11 @@ ORDER BY p.name, a.program_id, s.code, a.asset_id, a.type"""
             scale=scale,
             account_type=type_,
             accounts=accounts,
-            debits=d.to_decimal(debits),
-            credits=d.to_decimal(credits),
-            stored_balance=d.to_decimal(stored_sum) if type_ == WALLET else None,
+            debits=to_decimal(debits),
+            credits=to_decimal(credits),
+            stored_balance=to_decimal(stored_sum) if type_ == WALLET else None,
         )
-        for program, name, asset, code, scale, type_, accounts, debits, credits, stored_sum in rows
+        for program, name, asset, code, scale, type_, accounts, debits, credits, stored_sum in sql.fetchall(query, params)
     ]
 
 

@@ -2,29 +2,44 @@
 
 from __future__ import annotations
 
-from ledger.reconciliation.books import Scope, lines_by_account_cte
-from ledger.reconciliation.dialect import Dialect, Tables
-from ledger.reconciliation.probes import AMOUNT, COUNT, ID, TEXT, Check, Issue, Probe
+from ledger.models import Account, Asset, JournalEntry, JournalLine
+from ledger.reconciliation.books import lines_by_account_cte
+from ledger.reconciliation.dialect import amt
+from ledger.reconciliation.probes import AMOUNT, COUNT, ID, TEXT, Check, Issue, Probe, Scope
+from loyalty import sql
+
+
+def direction(value: str) -> str:
+    return sql.literal(JournalLine, "direction", value)
+
+
+def account_type(value: str) -> str:
+    return sql.literal(Account, "type", value)
+
+
+DEBIT, CREDIT = JournalLine.Direction.DEBIT, JournalLine.Direction.CREDIT
+WALLET, ISSUANCE, REDEMPTIONS = Account.Type.WALLET, Account.Type.ISSUANCE, Account.Type.REDEMPTIONS
 
 # --- 1. entries ----------------------------------------------------------------------
 
 
-def _entries(d: Dialect, t: Tables, s: Scope):
-    amount = d.amt("l.amount")
-    join = f"JOIN {t.entry} e ON e.id = l.entry_id{s.on('e')}" if s.active else ""
+def _entries(s: Scope):
+    line, e = sql.Alias(JournalLine, "l"), sql.Alias(JournalEntry, "e")
+    amount, debit, credit = amt(line.amount), direction(DEBIT), direction(CREDIT)
+    join = f"JOIN {e} ON {e.id} = {line.entry_id}{s.on(e)}" if s.active else ""
     ctes = f"""per_asset AS (
-    SELECT l.entry_id, l.asset_id, COUNT(*) AS n,
-           SUM(CASE WHEN l.amount > 0 AND l.direction IN ('DEBIT', 'CREDIT') THEN 0 ELSE 1 END) AS invalid,
-           COALESCE(SUM(CASE WHEN l.direction = 'DEBIT' THEN {amount} END), 0) AS debits,
-           COALESCE(SUM(CASE WHEN l.direction = 'CREDIT' THEN {amount} END), 0) AS credits
-    FROM {t.line} l {join}
-    GROUP BY l.entry_id, l.asset_id
+    SELECT {line.entry_id} AS entry_id, {line.asset_id} AS asset_id, COUNT(*) AS n,
+           SUM(CASE WHEN {line.amount} > 0 AND {line.direction} IN ({debit}, {credit}) THEN 0 ELSE 1 END) AS invalid,
+           COALESCE(SUM(CASE WHEN {line.direction} = {debit} THEN {amount} END), 0) AS debits,
+           COALESCE(SUM(CASE WHEN {line.direction} = {credit} THEN {amount} END), 0) AS credits
+    FROM {line} {join}
+    GROUP BY {line.entry_id}, {line.asset_id}
 ),
 per_entry AS (
-    SELECT e.id, COALESCE(SUM(p.n), 0) AS n, COALESCE(SUM(p.invalid), 0) AS invalid
-    FROM {t.entry} e LEFT JOIN per_asset p ON p.entry_id = e.id
-    WHERE 1 = 1{s.on('e')}
-    GROUP BY e.id
+    SELECT {e.id} AS id, COALESCE(SUM(p.n), 0) AS n, COALESCE(SUM(p.invalid), 0) AS invalid
+    FROM {e} LEFT JOIN per_asset p ON p.entry_id = {e.id}
+    WHERE 1 = 1{s.on(e)}
+    GROUP BY {e.id}
 )"""
     return ctes, [
         Probe("entry_too_few_lines", "id", "NULL", "'>= 2'", "n", "FROM per_entry WHERE n < 2"),
@@ -46,33 +61,36 @@ ENTRIES = Check(
         Issue("entry_unbalanced", "entry whose debits differ from its credits", "entry", "asset", "debits", "credits"),
     ),
     _entries,
+    order=10,
 )
 
 
 # --- 2. account balances ---------------------------------------------------------------
 
 
-def _balances(d: Dialect, t: Tables, s: Scope):
-    amount, balance = d.amt("l.amount"), d.amt("a.balance")
+def _balances(s: Scope):
+    line, a = sql.Alias(JournalLine, "l"), sql.Alias(Account, "a")
+    amount, balance, wallet = amt(line.amount), amt(a.balance), account_type(WALLET)
     ctes = f"""wallet_lines AS (
-    SELECT l.account_id, SUM(CASE WHEN l.direction = 'CREDIT' THEN {amount} ELSE -{amount} END) AS total
-    FROM {t.line} l JOIN {t.account} a ON a.id = l.account_id
-    WHERE a.type = 'WALLET'{s.on('a')}
-    GROUP BY l.account_id
+    SELECT {line.account_id} AS account_id,
+           SUM(CASE WHEN {line.direction} = {direction(CREDIT)} THEN {amount} ELSE -{amount} END) AS total
+    FROM {line} JOIN {a} ON {a.id} = {line.account_id}
+    WHERE {a.type} = {wallet}{s.on(a)}
+    GROUP BY {line.account_id}
 )"""
     return ctes, [
         Probe(
-            "wallet_balance_mismatch", "a.id", "a.participant_id", "COALESCE(w.total, 0)", balance,
-            f"FROM {t.account} a LEFT JOIN wallet_lines w ON w.account_id = a.id "
-            f"WHERE a.type = 'WALLET'{s.on('a')} AND (a.balance IS NULL OR {balance} <> COALESCE(w.total, 0))",
+            "wallet_balance_mismatch", a.id, a.participant_id, "COALESCE(w.total, 0)", balance,
+            f"FROM {a} LEFT JOIN wallet_lines w ON w.account_id = {a.id} "
+            f"WHERE {a.type} = {wallet}{s.on(a)} AND ({a.balance} IS NULL OR {balance} <> COALESCE(w.total, 0))",
         ),
         Probe(
-            "wallet_negative", "a.id", "a.participant_id", "'>= 0'", balance,
-            f"FROM {t.account} a WHERE a.type = 'WALLET'{s.on('a')} AND a.balance < 0",
+            "wallet_negative", a.id, a.participant_id, "'>= 0'", balance,
+            f"FROM {a} WHERE {a.type} = {wallet}{s.on(a)} AND {a.balance} < 0",
         ),
         Probe(
-            "program_account_has_balance", "a.id", "a.asset_id", "'NULL'", balance,
-            f"FROM {t.account} a WHERE a.type <> 'WALLET'{s.on('a')} AND a.balance IS NOT NULL",
+            "program_account_has_balance", a.id, a.asset_id, "'NULL'", balance,
+            f"FROM {a} WHERE {a.type} <> {wallet}{s.on(a)} AND {a.balance} IS NOT NULL",
         ),
     ]
 
@@ -93,32 +111,35 @@ BALANCES = Check(
         ),
     ),
     _balances,
+    order=20,
 )
 
 
 # --- 3. trial balance ----------------------------------------------------------------------
 
 
-def _trial_balance(d: Dialect, t: Tables, s: Scope):
-    entry_or_account = " AND (e.program_id = %(program)s OR a.program_id = %(program)s)" if s.active else ""
-    ctes = f"""{lines_by_account_cte(d, t, s)},
+def _trial_balance(s: Scope):
+    line, a, e = sql.Alias(JournalLine, "l"), sql.Alias(Account, "a"), sql.Alias(JournalEntry, "e")
+    asset = sql.Alias(Asset, "s")
+    entry_or_account = f" AND ({e.program_id} = %(program)s OR {a.program_id} = %(program)s)" if s.active else ""
+    ctes = f"""{lines_by_account_cte(s)},
 books AS (
-    SELECT a.program_id, a.asset_id,
+    SELECT {a.program_id} AS program_id, {a.asset_id} AS asset_id,
            SUM(b.debits) AS debits, SUM(b.credits) AS credits,
-           SUM(CASE WHEN a.type = 'ISSUANCE' THEN b.debits - b.credits ELSE 0 END) AS issuance,
-           SUM(CASE WHEN a.type = 'WALLET' THEN b.credits - b.debits ELSE 0 END) AS wallets,
-           SUM(CASE WHEN a.type = 'REDEMPTIONS' THEN b.credits - b.debits ELSE 0 END) AS redemptions
-    FROM by_account b JOIN {t.account} a ON a.id = b.account_id
-    WHERE 1 = 1{s.on('a')}
-    GROUP BY a.program_id, a.asset_id
+           SUM(CASE WHEN {a.type} = {account_type(ISSUANCE)} THEN b.debits - b.credits ELSE 0 END) AS issuance,
+           SUM(CASE WHEN {a.type} = {account_type(WALLET)} THEN b.credits - b.debits ELSE 0 END) AS wallets,
+           SUM(CASE WHEN {a.type} = {account_type(REDEMPTIONS)} THEN b.credits - b.debits ELSE 0 END) AS redemptions
+    FROM by_account b JOIN {a} ON {a.id} = b.account_id
+    WHERE 1 = 1{s.on(a)}
+    GROUP BY {a.program_id}, {a.asset_id}
 ),
 misplaced AS (
-    SELECT l.id, l.entry_id, l.asset_id, e.program_id AS entry_program,
-           a.asset_id AS account_asset, a.program_id AS account_program
-    FROM {t.line} l
-    JOIN {t.account} a ON a.id = l.account_id
-    JOIN {t.entry} e ON e.id = l.entry_id
-    WHERE (a.asset_id <> l.asset_id OR a.program_id <> e.program_id){entry_or_account}
+    SELECT {line.id} AS id, {line.entry_id} AS entry_id, {line.asset_id} AS asset_id, {e.program_id} AS entry_program,
+           {a.asset_id} AS account_asset, {a.program_id} AS account_program
+    FROM {line}
+    JOIN {a} ON {a.id} = {line.account_id}
+    JOIN {e} ON {e.id} = {line.entry_id}
+    WHERE ({a.asset_id} <> {line.asset_id} OR {a.program_id} <> {e.program_id}){entry_or_account}
 )"""
     return ctes, [
         Probe("books_unbalanced", "asset_id", "program_id", "debits", "credits", "FROM books WHERE debits <> credits"),
@@ -135,8 +156,8 @@ misplaced AS (
             "FROM misplaced WHERE account_program <> entry_program",
         ),
         Probe(
-            "account_asset_of_other_program", "a.id", "a.asset_id", "s.program_id", "a.program_id",
-            f"FROM {t.account} a JOIN {t.asset} s ON s.id = a.asset_id WHERE s.program_id <> a.program_id{s.on('a')}",
+            "account_asset_of_other_program", a.id, a.asset_id, asset.program_id, a.program_id,
+            f"FROM {a} JOIN {asset} ON {asset.id} = {a.asset_id} WHERE {asset.program_id} <> {a.program_id}{s.on(a)}",
         ),
     ]
 
@@ -166,4 +187,5 @@ TRIAL_BALANCE = Check(
         ),
     ),
     _trial_balance,
+    order=30,
 )

@@ -12,9 +12,11 @@ from datetime import datetime
 from django.db import connection, transaction
 from django.utils import timezone
 
-from ledger.reconciliation.books import BookTotal, Scope, book_totals, trial_balance_rows
-from ledger.reconciliation.checks import AMOUNT, CHECKS, ID, Check, check_sql
-from ledger.reconciliation.dialect import Dialect, Tables, id_text
+from ledger.reconciliation.books import BookTotal, book_totals, trial_balance_rows
+from ledger.reconciliation.dialect import id_text, to_decimal
+from ledger.reconciliation.probes import AMOUNT, ID, Check, Scope, check_sql
+from ledger.reconciliation.registry import registered_checks
+from loyalty import sql
 from loyalty.errors import NotFound
 from loyalty.models import Program
 
@@ -41,7 +43,7 @@ def read_only_snapshot() -> Iterator[None]:
     """
     outermost = not connection.in_atomic_block
     with transaction.atomic():
-        if outermost and connection.vendor == "postgresql":
+        if outermost and sql.is_postgresql():
             with connection.cursor() as cursor:
                 cursor.execute("SET TRANSACTION ISOLATION LEVEL REPEATABLE READ, READ ONLY")
                 cursor.execute("SET LOCAL statement_timeout = 0")
@@ -107,13 +109,13 @@ class Report:
 Progress = Callable[[int, int, str, "CheckResult | None"], None]
 
 
-def _value(d: Dialect, kind: str, value) -> str | None:
+def _value(kind: str, value) -> str | None:
     """A finding's value as text: amounts with four places, ids canonical, counts and text as they are."""
     if value is None:
         return None
     if kind == AMOUNT:
         try:
-            return str(d.to_decimal(value))
+            return str(to_decimal(value))
         except (ValueError, ArithmeticError):  # a word such as 'missing'
             return str(value)
     if kind == ID:
@@ -121,12 +123,12 @@ def _value(d: Dialect, kind: str, value) -> str | None:
     return str(value)
 
 
-def _finding(check: Check, d: Dialect, row) -> Finding:
+def _finding(check: Check, row) -> Finding:
     name, id_, ref, expected, actual, _ = row
     issue = check.issue(name)
     id_, ref = id_text(id_), id_text(ref)
-    expected = _value(d, issue.expected_kind, expected)
-    actual = _value(d, issue.actual_kind, actual)
+    expected = _value(issue.expected_kind, expected)
+    actual = _value(issue.actual_kind, actual)
     where = f"{issue.id_label} {id_}" + (f" ({issue.ref_label} {ref})" if issue.ref_label and ref else "")
     message = f"{issue.meaning}: {where}: {issue.expected_label} {expected}, {issue.actual_label} {actual}"
     return Finding(name, issue.meaning, id_, ref, expected, actual, message)
@@ -134,18 +136,14 @@ def _finding(check: Check, d: Dialect, row) -> Finding:
 
 def check_run(check: Check, *, program_id: uuid.UUID | None = None, examples: int = DEFAULT_EXAMPLES) -> CheckResult:
     """Run one check (one SQL statement) in the current transaction."""
-    d, t = Dialect(connection), Tables(connection)
-    params: dict[str, object] = {"limit": examples}
-    if program_id is not None:
-        params["program"] = d.param_uuid(program_id)
+    scope = Scope(program_id is not None)
+    params = {"limit": examples, **scope.params(program_id)}
     started = time.monotonic()
-    with connection.cursor() as cursor:
-        cursor.execute(check_sql(check, d, t, Scope(program_id is not None)), params)
-        rows = cursor.fetchall()
+    rows = sql.fetchall(check_sql(check, scope), params)
     by_issue: dict[str, int] = {}
     for row in rows:  # at most ``examples`` rows per issue, not the ledger
         by_issue[row[0]] = row[5]
-    findings = tuple(_finding(check, d, row) for row in rows[:examples])
+    findings = tuple(_finding(check, row) for row in rows[:examples])
     return CheckResult(
         name=check.name,
         description=check.description,
@@ -166,15 +164,17 @@ def reconcile(
     program_id: uuid.UUID | None = None,
     examples: int = DEFAULT_EXAMPLES,
     progress: Progress | None = None,
-    checks: tuple[Check, ...] = CHECKS,
+    checks: tuple[Check, ...] | None = None,
 ) -> Report:
     """
     Check the whole ledger (or one program's part of it) and the counters
     derived from it, in one read-only snapshot; never writes.
 
+    ``checks`` defaults to every app's (``registry.registered_checks``).
     Raises ``NotFound`` for an unknown ``program_id``. ``progress`` is called
     before (result None) and after each check.
     """
+    checks = registered_checks() if checks is None else checks
     with read_only_snapshot():
         program_must_exist(program_id)
         generated_at = timezone.now()

@@ -1,0 +1,40 @@
+"""
+Imports flow one way: rewards -> participants -> ledger -> loyalty. An app's
+code (its tests aside) imports only the apps below it; the ledger finds the
+reconciliation checks of the apps above it in the app registry, never by import.
+"""
+
+from __future__ import annotations
+
+import ast
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+ORDER = ("loyalty", "ledger", "participants", "rewards")  # each may import those before it
+
+
+def imported_apps(path: Path) -> set[str]:
+    apps = set()
+    for node in ast.walk(ast.parse(path.read_text())):
+        if isinstance(node, ast.Import):
+            apps.update(alias.name.split(".")[0] for alias in node.names)
+        elif isinstance(node, ast.ImportFrom) and node.module and node.level == 0:
+            apps.add(node.module.split(".")[0])
+    return apps & set(ORDER)
+
+
+def test_no_app_imports_an_app_above_it():
+    # given
+    wrong = []
+
+    # when
+    for rank, app in enumerate(ORDER):
+        for path in (ROOT / app).rglob("*.py"):
+            if "tests" in path.relative_to(ROOT).parts:
+                continue
+            above = {other for other in imported_apps(path) if ORDER.index(other) > rank}
+            if above:
+                wrong.append(f"{path.relative_to(ROOT)} imports {', '.join(sorted(above))}")
+
+    # then
+    assert wrong == []
