@@ -13,6 +13,10 @@ from django.db import models
 
 from loyalty.money import format_amount
 
+# The operators' group. Migration loyalty 0002 creates it with its own copy of
+# the name (a migration is history); loyalty/tests/test_admin.py checks they agree.
+OPERATOR_GROUP = "operator"
+
 
 class ReadOnlyAdmin(admin.ModelAdmin):
     """

@@ -65,8 +65,7 @@ class RewardAdmin(admin.ModelAdmin):
         return ("id", "program", "asset", "type", "status_code", "redeemed_count", "created_at", "updated_at")
 
     def save_model(self, request, obj, form, change):
-        # The form has written the reward through the catalog service.
-        adopt(obj, form.saved_reward)
+        adopt(obj, form.save_through_service())
 
     @admin.display(description="cost")
     def cost(self, obj: Reward) -> str:

@@ -5,6 +5,7 @@ these forms only parse input and put the services' errors on the right field.
 
 from __future__ import annotations
 
+import copy
 import uuid
 from decimal import Decimal
 
@@ -13,21 +14,12 @@ from django import forms
 from loyalty.errors import DomainError, NotFound, ReversalExceedsRemaining
 from loyalty.money import format_amount
 from rewards.models import Redemption, Reward
-from rewards.services import reward_create, reward_update
-from rewards.services.catalog import UPDATABLE_FIELDS
+from rewards.services.catalog import UPDATABLE_FIELDS, reward_build, reward_change, reward_create, reward_update
 
 ACTIVE = Reward.Status.ACTIVE
 INACTIVE = Reward.Status.INACTIVE
-OPTIONAL_REWARD_FIELDS = (
-    "description",
-    "unit_cost",
-    "min_amount",
-    "max_amount",
-    "max_total",
-    "max_per_participant",
-    "available_from",
-    "available_until",
-)
+# Limits and price: what a reward may leave empty.
+LIMIT_FIELDS = ("unit_cost", "min_amount", "max_amount", "max_total", "max_per_participant", "available_from", "available_until")
 
 
 def add_domain_error(form: forms.BaseForm, exc: DomainError, *, default_field: str | None = None) -> None:
@@ -50,14 +42,14 @@ def _positive(value: Decimal | None) -> Decimal | None:
 
 class RewardAdminForm(forms.ModelForm):
     """
-    Add or change a catalog item through ``reward_create`` / ``reward_update``.
+    Add or change a catalog item with the catalog service's rules.
 
-    The service is called at the end of a successful ``full_clean()``, so that
-    its errors (``ValidationFailed.fields``) land on the form like any other
-    validation error; the admin then adopts ``saved_reward`` in
-    ``save_model``. The admin runs this inside its request transaction, so
-    nothing is half-written if a later step fails. ``redeemed_count`` is not a
-    field, and OUT_OF_STOCK cannot be chosen: the service sets it from stock.
+    ``clean()`` checks the reward as ``reward_build`` / ``reward_change``
+    would (no write), so that their errors (``ValidationFailed.fields``) land
+    on the form like any other validation error; the admin's ``save_model``
+    then writes through ``reward_create`` / ``reward_update``
+    (:meth:`save_through_service`). ``redeemed_count`` is not a field, and
+    OUT_OF_STOCK cannot be chosen: the service sets it from stock.
     """
 
     status = forms.ChoiceField(
@@ -75,11 +67,10 @@ class RewardAdminForm(forms.ModelForm):
 
     class Meta:
         model = Reward
-        fields = ("program", "asset", "name", "description", "type", "status", *OPTIONAL_REWARD_FIELDS[1:])
+        fields = ("program", "asset", "name", "description", "type", "status", *LIMIT_FIELDS)
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
-        self.saved_reward: Reward | None = None
         if self.instance.pk is not None:
             self.initial["status"] = INACTIVE if self.instance.status == INACTIVE else ACTIVE
 
@@ -95,30 +86,41 @@ class RewardAdminForm(forms.ModelForm):
     def validate_unique(self):
         """Skip the model's constraint checks: the catalog service validates the reward."""
 
-    def full_clean(self):
-        super().full_clean()
-        if not self.is_bound or self._errors:
-            return
+    def clean(self):
+        """The catalog service's rules, checked without writing (after the fields' own checks)."""
+        cleaned = super().clean()
+        if self.errors:
+            return cleaned
         try:
-            self.saved_reward = self._save_through_service()
+            if self.instance._state.adding:
+                reward_build(**self._create_kwargs())
+            else:
+                reward_change(reward=copy.copy(self.instance), **self._changes())
         except NotFound:
             self.add_error("asset", "The asset does not belong to the chosen program.")
         except DomainError as exc:
             add_domain_error(self, exc)
+        return cleaned
 
-    def _save_through_service(self) -> Reward:
-        data = self.cleaned_data
+    def save_through_service(self) -> Reward:
+        """Write the reward (the admin's ``save_model``, in its request transaction)."""
         if self.instance._state.adding:
-            return reward_create(
-                program=data["program"],
-                asset=data["asset"],
-                type=data["type"],
-                name=data["name"],
-                status=data["status"],
-                **{field: data.get(field) for field in OPTIONAL_REWARD_FIELDS if field in data},
-            )
-        changes = {field: data[field] for field in self.changed_data if field in UPDATABLE_FIELDS}
-        return reward_update(reward=self.instance, **changes)
+            return reward_create(**self._create_kwargs())
+        return reward_update(reward=self.instance, **self._changes())
+
+    def _create_kwargs(self) -> dict:
+        data = self.cleaned_data
+        return {
+            "program": data["program"],
+            "asset": data["asset"],
+            "type": data["type"],
+            "name": data["name"],
+            "status": data["status"],
+            **{field: data[field] for field in ("description", *LIMIT_FIELDS) if field in data},
+        }
+
+    def _changes(self) -> dict:
+        return {field: self.cleaned_data[field] for field in self.changed_data if field in UPDATABLE_FIELDS}
 
 
 class ReversalAdminForm(forms.Form):

@@ -11,7 +11,6 @@ The figures come from ``rewards.dashboard`` (aggregates only).
 
 from __future__ import annotations
 
-import importlib
 from decimal import Decimal
 
 from django.contrib.admin.utils import unquote
@@ -20,12 +19,12 @@ from django.template.response import TemplateResponse
 from django.urls import path, reverse
 from django.utils import timezone
 
+from loyalty.admin_base import OPERATOR_GROUP
 from loyalty.models import Program
 from loyalty.money import format_amount, quantum
 from rewards.dashboard import ProgramDashboard, program_dashboard_get
 from rewards.dashboard_chart import BarChart, bar_chart
 
-OPERATOR_GROUP = importlib.import_module("loyalty.migrations.0002_operator_group").GROUP_NAME
 INDEX_URL_NAME = "loyalty_program_dashboards"
 PROGRAM_URL_NAME = "loyalty_program_dashboard"
 

@@ -2,36 +2,35 @@
 
 from __future__ import annotations
 
-import importlib
 from decimal import Decimal
 
 import pytest
 from django.contrib.auth import get_user_model
-from django.contrib.auth.models import Group, Permission
+from django.contrib.auth.models import Group
 from django.db import connection
+from django.db.migrations.loader import MigrationLoader
 from django.test import Client
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
+from loyalty.admin_base import OPERATOR_GROUP
+
 OPERATOR_PASSWORD = "operator-test-password-4f9k"
-_group_migration = importlib.import_module("loyalty.migrations.0002_operator_group")
+OPERATOR_GROUP_MIGRATION = ("loyalty", "0002_operator_group")
 
 
 def operator_group() -> Group:
     """
-    The migration's "operator" group. A transactional test (the browser test)
-    flushes the tables after it ran, so the group is rebuilt from the
-    migration's own permission table when it is missing.
+    The "operator" group the migration created. A transactional test (the
+    browser tests) flushes the tables after it ran: then the migration's own
+    code runs again (through the migration loader) to create it.
     """
-    group = Group.objects.filter(name=_group_migration.GROUP_NAME).first()
+    group = Group.objects.filter(name=OPERATOR_GROUP).first()
     if group is None:
-        group = Group.objects.create(name=_group_migration.GROUP_NAME)
-        for app_label, models in _group_migration.OPERATOR_PERMISSIONS.items():
-            for model, actions in models.items():
-                for action in actions:
-                    group.permissions.add(
-                        Permission.objects.get(content_type__app_label=app_label, codename=f"{action}_{model}")
-                    )
+        loader = MigrationLoader(connection)
+        (create,) = loader.get_migration(*OPERATOR_GROUP_MIGRATION).operations
+        create.code(loader.project_state(OPERATOR_GROUP_MIGRATION).apps, None)
+        group = Group.objects.get(name=OPERATOR_GROUP)
     return group
 
 

@@ -7,6 +7,7 @@ from django.contrib.auth.models import Group
 from django.test import Client
 from django.urls import Resolver404, resolve
 
+from loyalty.admin_base import OPERATOR_GROUP
 from loyalty.auth import authenticate_key, hash_key
 from loyalty.models import ApiKey, IdempotencyRecord, Program
 from loyalty.services import api_key_create
@@ -21,8 +22,8 @@ def _api_key_add(client, **data):
 
 
 def test_operator_group_from_the_migration_has_exactly_the_operator_permissions():
-    # given / when
-    group = Group.objects.get(name="operator")
+    # given / when: the group the migration created, by the name the app checks
+    group = Group.objects.get(name=OPERATOR_GROUP)
 
     # then
     permissions = set(group.permissions.values_list("content_type__app_label", "codename"))

@@ -85,26 +85,44 @@ def reward_create(*, program: Program, asset: Asset, type: str, name: str, statu
     Create a catalog item priced in ``asset`` (which must belong to ``program``,
     else ``NotFound``). Raises ``ValidationFailed`` for any invalid combination.
     """
+    reward = reward_build(program=program, asset=asset, type=type, name=name, status=status, **fields)
+    reward.save(force_insert=True)
+    return reward
+
+
+def reward_build(*, program: Program, asset: Asset, type: str, name: str, status: str = ACTIVE, **fields) -> Reward:
+    """The unsaved reward :func:`reward_create` would insert (no query); raises what it would raise."""
     if asset.program_id != program.id:
         raise NotFound("Unknown asset.")
-    if status not in (ACTIVE, INACTIVE):
-        raise ValidationFailed.on("status", "Must be ACTIVE or INACTIVE (OUT_OF_STOCK is set by the system).")
+    _status_check(status)
     unknown = set(fields) - (UPDATABLE_FIELDS - {"name", "status"})
     if unknown:  # pragma: no cover - the API's input serializer names the fields
         raise TypeError(f"Unknown reward fields: {sorted(unknown)}")
     reward = Reward(program=program, asset=asset, type=type, name=name, **fields)
     _validate(reward, asset, given=set(fields))
     reward.status = stock_status(status=status, max_total=reward.max_total, redeemed_count=0)
-    reward.save(force_insert=True)
     return reward
 
 
 def reward_update(*, reward: Reward, **changes) -> Reward:
     """
-    Change a reward under its row lock. ``type`` cannot change (400); asking
-    for ACTIVE with no stock left keeps OUT_OF_STOCK; raising ``max_total``
-    above ``redeemed_count`` reactivates an OUT_OF_STOCK reward, lowering it to
-    ``redeemed_count`` or below makes it OUT_OF_STOCK.
+    Change a reward under its row lock (:func:`reward_change`, then save).
+    Raises ``ValidationFailed``.
+    """
+    with transaction.atomic():
+        locked = reward_lock(reward_id=reward.id)
+        reward_change(reward=locked, **changes)
+        locked.save()
+    return locked
+
+
+def reward_change(*, reward: Reward, **changes) -> Reward:
+    """
+    Apply ``changes`` to ``reward`` in memory and check the result (no write).
+    ``type`` cannot change (400); asking for ACTIVE with no stock left keeps
+    OUT_OF_STOCK; raising ``max_total`` above ``redeemed_count`` reactivates
+    an OUT_OF_STOCK reward, lowering it to ``redeemed_count`` or below makes
+    it OUT_OF_STOCK. Raises ``ValidationFailed``.
     """
     if "type" in changes and changes["type"] != reward.type:
         raise ValidationFailed.on("type", "The type of a reward cannot change.")
@@ -112,17 +130,19 @@ def reward_update(*, reward: Reward, **changes) -> Reward:
     unknown = set(changes) - UPDATABLE_FIELDS
     if unknown:  # pragma: no cover - the API's input serializer names the fields
         raise TypeError(f"Unknown reward fields: {sorted(unknown)}")
-    if "status" in changes and changes["status"] not in (ACTIVE, INACTIVE):
+    if "status" in changes:
+        _status_check(changes["status"])
+    wanted = changes.pop("status", INACTIVE if reward.status == INACTIVE else ACTIVE)
+    for field, value in changes.items():
+        setattr(reward, field, value)
+    _validate(reward, reward.asset, given=set(changes))
+    reward.status = stock_status(status=wanted, max_total=reward.max_total, redeemed_count=reward.redeemed_count)
+    return reward
+
+
+def _status_check(status: str) -> None:
+    if status not in (ACTIVE, INACTIVE):
         raise ValidationFailed.on("status", "Must be ACTIVE or INACTIVE (OUT_OF_STOCK is set by the system).")
-    with transaction.atomic():
-        locked = reward_lock(reward_id=reward.id)
-        wanted = changes.pop("status", INACTIVE if locked.status == INACTIVE else ACTIVE)
-        for field, value in changes.items():
-            setattr(locked, field, value)
-        _validate(locked, locked.asset, given=set(changes))
-        locked.status = stock_status(status=wanted, max_total=locked.max_total, redeemed_count=locked.redeemed_count)
-        locked.save()
-    return locked
 
 
 def reward_set_active(*, reward: Reward, active: bool) -> Reward:

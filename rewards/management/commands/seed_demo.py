@@ -21,6 +21,7 @@ from django.utils import timezone
 
 from ledger.models import Asset
 from ledger.services import asset_create
+from loyalty.admin_base import OPERATOR_GROUP
 from loyalty.models import ApiKey, Program
 from loyalty.services import api_key_create, api_key_revoke, program_create
 from participants.services import accrual_create, participant_enrol
@@ -116,7 +117,7 @@ class Command(BaseCommand):
 
     def _users(self):
         User = get_user_model()
-        operators, _ = Group.objects.get_or_create(name="operator")
+        operators, _ = Group.objects.get_or_create(name=OPERATOR_GROUP)
         if not User.objects.filter(username=OPERATOR[0]).exists():
             user = User.objects.create_user(OPERATOR[0], password=OPERATOR[1], is_staff=True)
             user.groups.add(operators)
