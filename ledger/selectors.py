@@ -1,4 +1,4 @@
-"""Reads of the ledger: balances of accounts."""
+"""Reads of the ledger: assets, journal entries, accounts and their balances (``loyalty.selectors`` states the rules)."""
 
 from __future__ import annotations
 
@@ -6,10 +6,51 @@ import uuid
 from decimal import Decimal
 
 from django.apps import apps
-from django.db.models import Case, DecimalField, F, Sum, When
+from django.db.models import Case, DecimalField, Exists, F, OuterRef, Prefetch, QuerySet, Sum, When
 
-from ledger.models import Account, Asset, JournalLine
+from ledger.models import Account, Asset, JournalEntry, JournalLine
 from loyalty import sql
+from loyalty.auth import KeyScope
+from loyalty.selectors import scoped_get
+
+
+def asset_list(*, scope: KeyScope, program_id: uuid.UUID | None = None) -> QuerySet[Asset]:
+    """The assets of the programs the key may see, newest first."""
+    assets = scope.filter_programs(Asset.objects.order_by("-created_at", "-id"))
+    return assets if program_id is None else assets.filter(program_id=program_id)
+
+
+def asset_get_visible(*, scope: KeyScope, asset_id: uuid.UUID) -> Asset:
+    return scoped_get(queryset=Asset.objects.all(), scope=scope, object_id=asset_id, what="asset")
+
+
+def _entries_with_lines() -> QuerySet[JournalEntry]:
+    """Entries with their lines, accounts and assets prefetched (a fixed number of queries per page)."""
+    lines = JournalLine.objects.select_related("account", "asset").order_by("-direction", "id")  # debits first
+    return JournalEntry.objects.prefetch_related(Prefetch("lines", queryset=lines))
+
+
+def journal_entry_list(
+    *,
+    scope: KeyScope,
+    program_id: uuid.UUID | None = None,
+    participant_id: uuid.UUID | None = None,
+    kind: str | None = None,
+) -> QuerySet[JournalEntry]:
+    """Entries (with their lines) of the key's programs; ``participant_id``: those that move its wallets."""
+    entries = scope.filter_programs(_entries_with_lines())
+    if program_id is not None:
+        entries = entries.filter(program_id=program_id)
+    if kind is not None:
+        entries = entries.filter(kind=kind)
+    if participant_id is not None:
+        moves = JournalLine.objects.filter(entry_id=OuterRef("pk"), account__participant_id=participant_id)
+        entries = entries.filter(Exists(moves))
+    return entries
+
+
+def journal_entry_get_visible(*, scope: KeyScope, entry_id: uuid.UUID) -> JournalEntry:
+    return scoped_get(queryset=_entries_with_lines(), scope=scope, object_id=entry_id, what="journal entry")
 
 
 def program_account_get(*, asset_id: uuid.UUID, type: str) -> Account:

@@ -20,7 +20,7 @@ from django.utils import timezone
 
 from ledger.models import AMOUNT_DECIMAL_PLACES, MAX_AMOUNT, Account, Asset, JournalEntry, JournalLine
 from loyalty import sql
-from loyalty.errors import LedgerInvariantViolation
+from loyalty.errors import LedgerInvariantViolation, ValidationFailed
 from loyalty.money import fits_scale
 
 DEBIT = JournalLine.Direction.DEBIT
@@ -165,13 +165,22 @@ def _wallet_update(account_id: uuid.UUID, delta: Decimal, now) -> tuple[str, lis
 
 
 def asset_create(*, program_id: uuid.UUID, code: str, name: str, scale: int = 2) -> Asset:
-    """Create an asset and the program's ISSUANCE and REDEMPTIONS accounts for it."""
-    with transaction.atomic():
-        asset = Asset.objects.create(program_id=program_id, code=code, name=name, scale=scale)
-        Account.objects.bulk_create(
-            [
-                Account(program_id=program_id, asset=asset, type=Account.Type.ISSUANCE, balance=None),
-                Account(program_id=program_id, asset=asset, type=Account.Type.REDEMPTIONS, balance=None),
-            ]
-        )
+    """
+    Create an asset and the program's ISSUANCE and REDEMPTIONS accounts for it.
+    Raises ``ValidationFailed`` on ``code`` when the program has an asset with that code.
+    """
+    duplicate = ValidationFailed.on("code", "An asset with this code already exists in the program.")
+    if Asset.objects.filter(program_id=program_id, code=code).exists():
+        raise duplicate
+    try:
+        with transaction.atomic():
+            asset = Asset.objects.create(program_id=program_id, code=code, name=name, scale=scale)
+            Account.objects.bulk_create(
+                [
+                    Account(program_id=program_id, asset=asset, type=Account.Type.ISSUANCE, balance=None),
+                    Account(program_id=program_id, asset=asset, type=Account.Type.REDEMPTIONS, balance=None),
+                ]
+            )
+    except IntegrityError:  # a concurrent create won the unique constraint
+        raise duplicate from None
     return asset

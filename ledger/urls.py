@@ -2,7 +2,8 @@
 
 from django.urls import path
 
-from ledger.api import AssetViewSet, JournalEntryViewSet
+from ledger.api.assets import AssetViewSet
+from ledger.api.journal_entries import JournalEntryViewSet
 
 urlpatterns: list = [
     path("assets", AssetViewSet.as_view({"get": "list", "post": "create"}), name="asset-list"),

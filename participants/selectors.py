@@ -1,8 +1,7 @@
 """
-Reads of the participants app: participants and their balances.
-
-``visible_program_ids`` is the set of programs the caller may see (None means
-all programs); it comes from the API key's scope.
+Reads of the participants app: participants and their balances, as an API
+key may see them (``loyalty.selectors`` states the rules): a participant is
+visible when it is enrolled in a program the key may see.
 """
 
 from __future__ import annotations
@@ -16,6 +15,7 @@ from django.db.models.functions import Coalesce
 
 from ledger.models import AMOUNT_DECIMAL_PLACES, Account, Asset
 from loyalty import sql
+from loyalty.auth import KeyScope
 from loyalty.errors import NotFound
 from participants.models import Enrollment, Participant
 
@@ -34,16 +34,14 @@ def participant_is_enrolled(*, participant_id: uuid.UUID, program_id: uuid.UUID)
 
 
 def participant_list(
-    *,
-    visible_program_ids: Collection[uuid.UUID] | None,
-    program_id: uuid.UUID | None = None,
-    external_id: str | None = None,
+    *, scope: KeyScope, program_id: uuid.UUID | None = None, external_id: str | None = None
 ) -> QuerySet[Participant]:
     """
     Participants enrolled in a visible program, newest first, each with
     ``visible_enrollments`` (its enrolments in visible programs, oldest first)
     prefetched.
     """
+    visible_program_ids = scope.program_ids
     queryset = Participant.objects.order_by("-created_at", "-id")
     if visible_program_ids is not None:
         queryset = queryset.filter(_enrolled(program_ids=visible_program_ids))
@@ -60,14 +58,15 @@ def participant_list(
     return queryset.prefetch_related(Prefetch("enrollments", queryset=enrollments, to_attr="visible_enrollments"))
 
 
-def participant_get(
-    *, participant_id: uuid.UUID, visible_program_ids: Collection[uuid.UUID] | None
-) -> Participant | None:
-    """A participant enrolled in a visible program (with ``visible_enrollments``), or None."""
-    return participant_list(visible_program_ids=visible_program_ids).filter(id=participant_id).first()
+def participant_detail_get(*, scope: KeyScope, participant_id: uuid.UUID) -> Participant:
+    """The participant with ``visible_enrollments``, to render it; ``NotFound`` when it is not visible."""
+    participant = participant_list(scope=scope).filter(id=participant_id).first()
+    if participant is None:
+        raise NotFound("Unknown participant.")
+    return participant
 
 
-def participant_get_visible(scope, participant_id: uuid.UUID) -> Participant:
+def participant_get_visible(*, scope: KeyScope, participant_id: uuid.UUID) -> Participant:
     """
     The participant of a path, visible when it is enrolled in a program the
     key may see; ``NotFound`` otherwise (as if it did not exist). One
@@ -95,19 +94,14 @@ def participant_get_visible(scope, participant_id: uuid.UUID) -> Participant:
 
 
 def participant_balances_list(
-    *,
-    participant_id: uuid.UUID,
-    visible_program_ids: Collection[uuid.UUID] | None,
-    program_id: uuid.UUID | None = None,
+    *, scope: KeyScope, participant_id: uuid.UUID, program_id: uuid.UUID | None = None
 ) -> QuerySet[Asset]:
     """
     Every asset of every visible program the participant is enrolled in,
     newest first, annotated with the participant's ``wallet_balance`` (0 when
     it has no wallet yet) and ``wallet_updated_at`` (None then). One query.
     """
-    programs = Enrollment.objects.filter(participant_id=participant_id)
-    if visible_program_ids is not None:
-        programs = programs.filter(program_id__in=visible_program_ids)
+    programs = scope.filter_programs(Enrollment.objects.filter(participant_id=participant_id))
     if program_id is not None:
         programs = programs.filter(program_id=program_id)
     wallet = Account.objects.filter(type=Account.Type.WALLET, participant_id=participant_id, asset_id=OuterRef("pk"))

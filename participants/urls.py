@@ -2,7 +2,8 @@
 
 from django.urls import path
 
-from participants.api import ParticipantAccrualsView, ParticipantBalancesView, ParticipantViewSet
+from participants.api.accruals import ParticipantAccrualsView
+from participants.api.participants import ParticipantBalancesView, ParticipantViewSet
 
 urlpatterns: list = [
     path(

@@ -14,10 +14,10 @@ from django.db.models import QuerySet
 
 from ledger.models import Asset
 from loyalty import sql
-from loyalty.api.scoping import get_visible
 from loyalty.auth import KeyScope
 from loyalty.errors import NotFound
 from loyalty.models import Program
+from loyalty.selectors import scoped_get
 from rewards.models import ParticipantRewardCount, Redemption, Reversal, Reward
 
 
@@ -36,7 +36,7 @@ def reward_list(
 
 def reward_get_visible(*, scope: KeyScope, reward_id: uuid.UUID) -> Reward:
     """The reward, or ``NotFound`` if it does not exist for this key."""
-    return get_visible(Reward.objects.select_related("asset"), scope, what="reward", id=reward_id)
+    return scoped_get(queryset=Reward.objects.select_related("asset"), scope=scope, object_id=reward_id, what="reward")
 
 
 def catalog_redemption_targets(*, scope: KeyScope, program_id: uuid.UUID, reward_id: uuid.UUID) -> tuple[Program, Reward]:
@@ -99,7 +99,8 @@ def redemption_list(
 
 def redemption_get_visible(*, scope: KeyScope, redemption_id: uuid.UUID) -> Redemption:
     """The redemption, or ``NotFound`` if it does not exist for this key."""
-    return get_visible(Redemption.objects.select_related("asset"), scope, what="redemption", id=redemption_id)
+    queryset = Redemption.objects.select_related("asset")
+    return scoped_get(queryset=queryset, scope=scope, object_id=redemption_id, what="redemption")
 
 
 def reversal_list(*, redemption: Redemption) -> QuerySet[Reversal]:

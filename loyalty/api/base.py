@@ -13,6 +13,11 @@ from rest_framework import exceptions, generics, viewsets
 from rest_framework.negotiation import DefaultContentNegotiation
 
 from loyalty.auth import KeyScope
+from loyalty.errors import ValidationFailed
+from loyalty.idempotency import resolve_idempotency_key
+
+TRUE_VALUES = {"true", "1"}
+FALSE_VALUES = {"false", "0"}
 
 
 class JsonOnlyNegotiation(DefaultContentNegotiation):
@@ -50,11 +55,6 @@ class ApiViewMixin:
     def scope(self) -> KeyScope:
         return self.request.auth
 
-    @property
-    def visible_program_ids(self):
-        """The ids of the programs the key may see, or None for all programs."""
-        return self.scope.program_ids
-
     def parse_body(self, serializer_class, **kwargs) -> dict:
         """Validate the JSON body with an input serializer (400 on failure) and return its data."""
         serializer = serializer_class(data=self.request.data, **kwargs)
@@ -66,6 +66,26 @@ class ApiViewMixin:
         serializer = serializer_class(data=self.request.query_params)
         serializer.is_valid(raise_exception=True)
         return {name: value for name, value in serializer.validated_data.items() if value is not None}
+
+    def pop_idempotency_key(self, data: dict) -> str | None:
+        """
+        The request's idempotency key: the body's ``idempotency_key`` (popped
+        from ``data``) or the ``Idempotency-Key`` header; both and different is 400.
+        """
+        return resolve_idempotency_key(
+            body_key=data.pop("idempotency_key", None), header_key=self.request.headers.get("Idempotency-Key")
+        )
+
+    def query_flag(self, name: str) -> bool:
+        """A boolean query parameter: ``true``/``1`` or ``false``/``0`` (absent: false); anything else is 400."""
+        value = self.request.query_params.get(name)
+        if value is None:
+            return False
+        if value.lower() in TRUE_VALUES:
+            return True
+        if value.lower() in FALSE_VALUES:
+            return False
+        raise ValidationFailed.on(name, "Must be true or false.")
 
     def paginated(self, queryset, serializer_class):
         page = self.paginate_queryset(queryset)

@@ -16,6 +16,7 @@ from decimal import Decimal, InvalidOperation
 from drf_spectacular.extensions import OpenApiSerializerFieldExtension
 from rest_framework import serializers
 
+from loyalty.idempotency import MAX_KEY_LENGTH
 from loyalty.money import MAX_INPUT_AMOUNT
 
 # Plain positive decimal: digits, optional fraction. No sign, exponent,
@@ -122,6 +123,17 @@ class DecimalStringField(serializers.Field):
 
     def to_representation(self, value):
         return str(value)
+
+
+def idempotency_key_field() -> StrictCharField:
+    """The optional ``idempotency_key`` of a movement's body (read with ``ApiViewMixin.pop_idempotency_key``)."""
+    return StrictCharField(
+        required=False,
+        min_length=1,
+        max_length=MAX_KEY_LENGTH,
+        trim_whitespace=False,
+        help_text="Optional; the `Idempotency-Key` header is accepted instead (both with different values: 400).",
+    )
 
 
 class StrictInputSerializer(serializers.Serializer):

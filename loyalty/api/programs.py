@@ -5,41 +5,19 @@ from __future__ import annotations
 from http import HTTPStatus
 
 from drf_spectacular.utils import extend_schema
-from rest_framework import permissions, serializers
+from rest_framework import permissions
 from rest_framework.response import Response
 
 from loyalty.api.base import ApiViewSet
-from loyalty.api.fields import StrictCharField, StrictInputSerializer
 from loyalty.api.schema import BODY_ERRORS, error_responses, list_error_responses, path_uuid
-from loyalty.api.scoping import parse_path_uuid, program_get_visible
+from loyalty.api.scoping import parse_path_uuid
+from loyalty.api.serializers import ProgramCreateSerializer, ProgramSerializer, ProgramUpdateSerializer
 from loyalty.auth import KeyScope
 from loyalty.models import Program
+from loyalty.selectors import program_get_visible, program_list
 from loyalty.services import program_create, program_update
 
 PROGRAM_ID = path_uuid("program_id", "The program's id.")
-READ_ONLY = ("id", "created_at", "updated_at")
-
-
-class ProgramSerializer(serializers.Serializer):
-    id = serializers.UUIDField(read_only=True)
-    name = serializers.CharField(read_only=True)
-    status = serializers.ChoiceField(choices=Program.Status.choices, read_only=True)
-    created_at = serializers.DateTimeField(read_only=True)
-    updated_at = serializers.DateTimeField(read_only=True)
-
-
-class ProgramCreateSerializer(StrictInputSerializer):
-    read_only_fields = READ_ONLY
-
-    name = StrictCharField(min_length=1, max_length=200)
-    status = serializers.ChoiceField(choices=Program.Status.choices, default=Program.Status.ACTIVE)
-
-
-class ProgramUpdateSerializer(StrictInputSerializer):
-    read_only_fields = READ_ONLY
-
-    name = StrictCharField(min_length=1, max_length=200, required=False)
-    status = serializers.ChoiceField(choices=Program.Status.choices, required=False)
 
 
 class CreateNeedsAllProgramsKey(permissions.BasePermission):
@@ -58,7 +36,7 @@ class ProgramViewSet(ApiViewSet):
         return [*super().get_permissions(), CreateNeedsAllProgramsKey()]
 
     def get_object(self) -> Program:
-        return program_get_visible(self.scope, parse_path_uuid(self.kwargs["program_id"]))
+        return program_get_visible(scope=self.scope, program_id=parse_path_uuid(self.kwargs["program_id"]))
 
     @extend_schema(
         operation_id="programs_list",
@@ -67,8 +45,7 @@ class ProgramViewSet(ApiViewSet):
         responses={HTTPStatus.OK: ProgramSerializer(many=True), **list_error_responses()},
     )
     def list(self, request):
-        queryset = self.scope.filter_programs(Program.objects.order_by("-created_at", "-id"), "id")
-        return self.paginated(queryset, ProgramSerializer)
+        return self.paginated(program_list(scope=self.scope), ProgramSerializer)
 
     @extend_schema(
         operation_id="programs_create",

@@ -1,4 +1,4 @@
-"""Output fields shared by the apps' serializers."""
+"""Serializers of the core's API (programs), and the output fields every app's serializers share."""
 
 from __future__ import annotations
 
@@ -6,6 +6,8 @@ from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 from rest_framework.fields import get_attribute
 
+from loyalty.api.fields import StrictCharField, StrictInputSerializer
+from loyalty.models import Program
 from loyalty.money import format_amount
 
 AMOUNT_SCHEMA = {
@@ -39,3 +41,30 @@ class ScaledAmountField(serializers.Field):
 
 class FilterSerializer(serializers.Serializer):
     """Query-string filters of a list: malformed values are 400; an empty value means no filter."""
+
+
+# --- programs ---------------------------------------------------------------------------
+
+PROGRAM_READ_ONLY = ("id", "created_at", "updated_at")
+
+
+class ProgramSerializer(serializers.Serializer):
+    id = serializers.UUIDField(read_only=True)
+    name = serializers.CharField(read_only=True)
+    status = serializers.ChoiceField(choices=Program.Status.choices, read_only=True)
+    created_at = serializers.DateTimeField(read_only=True)
+    updated_at = serializers.DateTimeField(read_only=True)
+
+
+class ProgramCreateSerializer(StrictInputSerializer):
+    read_only_fields = PROGRAM_READ_ONLY
+
+    name = StrictCharField(min_length=1, max_length=200)
+    status = serializers.ChoiceField(choices=Program.Status.choices, default=Program.Status.ACTIVE)
+
+
+class ProgramUpdateSerializer(StrictInputSerializer):
+    read_only_fields = PROGRAM_READ_ONLY
+
+    name = StrictCharField(min_length=1, max_length=200, required=False)
+    status = serializers.ChoiceField(choices=Program.Status.choices, required=False)

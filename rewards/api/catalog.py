@@ -7,10 +7,11 @@ from http import HTTPStatus
 from drf_spectacular.utils import extend_schema
 from rest_framework.response import Response
 
-from ledger.models import Asset
+from ledger.selectors import asset_get_visible
 from loyalty.api.base import ApiViewSet
 from loyalty.api.schema import BODY_ERRORS, error_responses, list_error_responses, path_uuid
-from loyalty.api.scoping import get_visible, parse_path_uuid, program_get_visible
+from loyalty.api.scoping import parse_path_uuid
+from loyalty.selectors import program_get_visible
 from rewards.api import schema
 from rewards.api.serializers import (
     RewardCreateSerializer,
@@ -60,8 +61,8 @@ class RewardViewSet(ApiViewSet):
     )
     def create(self, request):
         data = self.parse_body(RewardCreateSerializer)
-        program = program_get_visible(self.scope, data.pop("program_id"))
-        asset = get_visible(Asset.objects.all(), self.scope, what="asset", id=data.pop("asset_id"))
+        program = program_get_visible(scope=self.scope, program_id=data.pop("program_id"))
+        asset = asset_get_visible(scope=self.scope, asset_id=data.pop("asset_id"))
         reward = reward_create(program=program, asset=asset, **data)
         return Response(RewardSerializer(reward).data, status=HTTPStatus.CREATED)
 

@@ -16,15 +16,15 @@ from http import HTTPStatus
 from drf_spectacular.utils import OpenApiResponse, extend_schema
 from rest_framework.response import Response
 
-from ledger.models import Asset
+from ledger.selectors import asset_get_visible
 from loyalty.api.base import ApiViewSet
 from loyalty.api.pagination import LedgerCursorPagination
 from loyalty.api.schema import BODY_ERRORS, IDEMPOTENCY_KEY_HEADER, error_responses, list_error_responses, path_uuid
-from loyalty.api.scoping import get_visible, parse_path_uuid, program_get_visible
+from loyalty.api.scoping import parse_path_uuid
 from loyalty.logging import annotate_request
+from loyalty.selectors import program_get_visible
 from participants.selectors import participant_get_visible
 from rewards.api import schema
-from rewards.api.common import idempotency_key_of, query_flag
 from rewards.api.serializers import (
     CatalogRedemptionCreateSerializer,
     DirectRedemptionCreateSerializer,
@@ -52,7 +52,7 @@ class ParticipantRedemptionViewSet(ApiViewSet):
     pagination_class = LedgerCursorPagination
 
     def get_participant(self):
-        return participant_get_visible(self.scope, parse_path_uuid(self.kwargs["participant_id"]))
+        return participant_get_visible(scope=self.scope, participant_id=parse_path_uuid(self.kwargs["participant_id"]))
 
     @extend_schema(
         operation_id="participants_redemptions_catalog_create",
@@ -77,9 +77,9 @@ class ParticipantRedemptionViewSet(ApiViewSet):
     )
     def catalog(self, request, participant_id):
         participant = self.get_participant()
-        dry_run = query_flag(request, "dry_run")
+        dry_run = self.query_flag("dry_run")
         data = self.parse_body(CatalogRedemptionCreateSerializer)
-        key = idempotency_key_of(request, data)
+        key = self.pop_idempotency_key(data)
         program, reward = catalog_redemption_targets(
             scope=self.scope, program_id=data.pop("program_id"), reward_id=data.pop("reward_id")
         )
@@ -109,9 +109,9 @@ class ParticipantRedemptionViewSet(ApiViewSet):
     def create(self, request, participant_id):
         participant = self.get_participant()
         data = self.parse_body(DirectRedemptionCreateSerializer)
-        key = idempotency_key_of(request, data)
-        program = program_get_visible(self.scope, data.pop("program_id"))
-        asset = get_visible(Asset.objects.all(), self.scope, what="asset", id=data.pop("asset_id"))
+        key = self.pop_idempotency_key(data)
+        program = program_get_visible(scope=self.scope, program_id=data.pop("program_id"))
+        asset = asset_get_visible(scope=self.scope, asset_id=data.pop("asset_id"))
         result = redemption_create_direct(
             program=program, participant=participant, asset=asset, idempotency_key=key, **data
         )

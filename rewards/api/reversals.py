@@ -13,7 +13,6 @@ from loyalty.api.schema import BODY_ERRORS, IDEMPOTENCY_KEY_HEADER, error_respon
 from loyalty.api.scoping import parse_path_uuid
 from loyalty.logging import annotate_request
 from rewards.api import schema
-from rewards.api.common import idempotency_key_of
 from rewards.api.serializers import ReversalCreateSerializer, ReversalSerializer
 from rewards.models import Redemption, Reversal
 from rewards.selectors import redemption_get_visible, reversal_list
@@ -53,7 +52,7 @@ class ReversalViewSet(ApiViewSet):
         redemption = self.get_redemption()
         annotate_request(request, redemption_id=str(redemption.id))
         data = self.parse_body(ReversalCreateSerializer)
-        key = idempotency_key_of(request, data)
+        key = self.pop_idempotency_key(data)
         result = reversal_create(redemption=redemption, idempotency_key=key, api_key=self.scope.api_key, **data)
         status = HTTPStatus.CREATED if result.created else HTTPStatus.OK
         return Response(ReversalSerializer(result.record).data, status=status)

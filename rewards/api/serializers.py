@@ -20,6 +20,7 @@ from loyalty.api.fields import (
     StrictInputSerializer,
     StrictIntegerField,
     StrictUUIDField,
+    idempotency_key_field,
 )
 from loyalty.api.serializers import FilterSerializer, ScaledAmountField
 from rewards.models import Redemption, Reward
@@ -41,16 +42,6 @@ class SettableStatusField(serializers.ChoiceField):
 
     def __init__(self, **kwargs):
         super().__init__(choices=Reward.Status.choices, **kwargs)
-
-
-def idempotency_key_field() -> StrictCharField:
-    return StrictCharField(
-        required=False,
-        min_length=1,
-        max_length=255,
-        trim_whitespace=False,
-        help_text="Optional; the `Idempotency-Key` header is accepted instead (both with different values: 400).",
-    )
 
 
 # --- reward catalog ----------------------------------------------------------------------
