@@ -129,9 +129,7 @@ def wallets_for_participant(*, participant_id: uuid.UUID, asset_ids) -> dict[uui
 
 
 
-# asset id -> {type: account id}. Program accounts are created with their
-# asset and never change or go away, so this mapping is safe to keep for the
-# life of the process.
+# asset id -> {type: account id}; safe for the process's life: program accounts come with their asset and never change.
 _PROGRAM_ACCOUNT_IDS: dict[uuid.UUID, dict[str, uuid.UUID]] = {}
 
 

@@ -80,7 +80,7 @@ def authenticate_key(plain_key: str) -> KeyScope | None:
     )
 
 
-@cache
+@cache  # safe for the process's life: the text depends only on the models (see loyalty.sql)
 def _key_query() -> str:
     """The unrevoked key with this prefix, LEFT JOINed to its programs (one row per program)."""
     through = ApiKey.programs.through
