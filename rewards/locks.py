@@ -113,6 +113,11 @@ def reward_stock_return(*, reward_id: uuid.UUID, units: int, now: datetime) -> N
     )
 
 
+def count_within_limit(*, held: int, units: int, limit: int | None) -> bool:
+    """The per-participant limit: ``held + units`` stays within ``limit`` (None: no limit); SQL form below."""
+    return limit is None or held + units <= limit
+
+
 def _count_add_sql(
     *, reward_id: uuid.UUID, participant_id: uuid.UUID, units: int, limit: int | None, source: str | None = None
 ) -> tuple[str, list]:
@@ -152,7 +157,7 @@ def participant_count_add(
     first use, in one statement (which locks the row). Returns False, and
     changes nothing, when the result would pass ``limit``.
     """
-    if limit is not None and units > limit:
+    if not count_within_limit(held=0, units=units, limit=limit):
         return False
     query, params = _count_add_sql(reward_id=reward_id, participant_id=participant_id, units=units, limit=limit)
     return sql.fetchone(query, params) is not None
@@ -171,7 +176,7 @@ def wallet_lock_and_count_add(
     On PostgreSQL this is one statement: the counter's upsert reads its row
     from the locked wallet's ``WITH``, so the wallet is locked first.
     """
-    if (limit is not None and units > limit) or not sql.is_postgresql():
+    if not count_within_limit(held=0, units=units, limit=limit) or not sql.is_postgresql():
         wallet = wallet_lock_if_enrolled(participant_id=participant_id, asset=asset)
         if wallet is None:
             return None, None

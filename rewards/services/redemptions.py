@@ -67,7 +67,13 @@ from loyalty.money import amount_check_scale, format_amount
 from loyalty.services import Created
 from participants.models import Participant
 from participants.selectors import participant_is_enrolled
-from rewards.locks import participant_count_add, reward_lock, reward_take_sql, wallet_lock_and_count_add
+from rewards.locks import (
+    count_within_limit,
+    participant_count_add,
+    reward_lock,
+    reward_take_sql,
+    wallet_lock_and_count_add,
+)
 from rewards.models import Redemption, Reward
 from rewards.selectors import participant_reward_count
 from rewards.stock import stock_has_room, stock_units_left
@@ -156,9 +162,10 @@ def redemption_preview_catalog(
     if wallet is None:
         enrolment_check(participant=participant, program=program)
     reward_rules_check(decision, now=timezone.now())
-    limit = reward.max_per_participant
     held = participant_reward_count(reward_id=reward.id, participant_id=participant.id)
-    limit_check(decision, within_limit=limit is None or held + decision.units <= limit)
+    limit_check(
+        decision, within_limit=count_within_limit(held=held, units=decision.units, limit=reward.max_per_participant)
+    )
     balance_check(decision, wallet=wallet)
     return decision.new_redemption(program=program, participant=participant, redemption_id=None, idempotency_key=None)
 
