@@ -10,20 +10,27 @@ import os
 
 import pytest
 from django.conf import settings
+from django.db.backends.base.creation import TEST_DATABASE_PREFIX
 
 from tests.faults.harness import FIGURES, FaultDatabase, Server, free_port
 
 
+def run_database_name() -> str:
+    """The run's test database name as Django makes it (``test_<NAME>``), before or after it is set up."""
+    default = settings.DATABASES["default"]
+    name = default.get("TEST", {}).get("NAME") or default["NAME"]
+    return name if name.startswith(TEST_DATABASE_PREFIX) else TEST_DATABASE_PREFIX + name
+
+
 @pytest.fixture(scope="module")
-def fault_database(django_db_setup):
-    # After django_db_setup, NAME is the test database's (test_loyalty_<name>, with pytest-xdist's
-    # suffix): the harness's database is named after it, so parallel runs never share one.
+def fault_database():
+    # Named after the run's test database (FAULTS_DATABASE_NAME overrides), so parallel runs never share one.
     default = settings.DATABASES["default"]
     if default["ENGINE"] != "django.db.backends.postgresql":
         pytest.skip("the fault harness needs PostgreSQL")
     database = FaultDatabase(
         host=default.get("HOST"), port=default.get("PORT"), user=default.get("USER") or "postgres",
-        password=default.get("PASSWORD"), name=os.environ.get("FAULTS_DATABASE_NAME", f"{default['NAME']}_faults"),
+        password=default.get("PASSWORD"), name=os.environ.get("FAULTS_DATABASE_NAME", f"{run_database_name()}_faults"),
     )
     database.recreate()
     database.seed_data = database.migrate_and_seed()
