@@ -26,6 +26,8 @@ import uuid
 from decimal import Decimal
 from functools import partial
 
+from django.utils import timezone
+
 from loyalty import sql
 from loyalty.errors import IdempotencyKeyReused, ValidationFailed
 from loyalty.models import IdempotencyRecord
@@ -74,10 +76,15 @@ def idempotency_claim(
     created. Raises ``IdempotencyKeyReused`` when the key belongs to a
     different request. May block while a concurrent transaction holds the key.
     """
-    record = IdempotencyRecord(
-        program_id=program_id, key=key, fingerprint=fingerprint, kind=kind, resource_id=resource_id
+    insert, params = sql.insert_values(
+        IdempotencyRecord,
+        program_id=program_id,
+        key=key,
+        fingerprint=fingerprint,
+        kind=kind,
+        resource_id=resource_id,
+        created_at=timezone.now(),
     )
-    insert, params = sql.insert(record)
     column = partial(sql.column, IdempotencyRecord)
     on_conflict = f"ON CONFLICT ({column('program_id')}, {column('key')}) DO NOTHING RETURNING {column('id')}"
     if sql.fetchone(f"{insert} {on_conflict}", params) is not None:

@@ -168,6 +168,21 @@ def _insert_parts(model: type[Model]) -> tuple[str, str]:
     return f"INSERT INTO {table(model)} ({columns}) VALUES ", "(" + ", ".join(["%s"] * len(fields)) + ")"
 
 
+def insert_values(model: type[Model], **values) -> tuple[str, list]:
+    """
+    ``INSERT INTO table (the given columns) VALUES (...)`` and its parameters,
+    each value through its field's adaptation, with no instance built (for a
+    row the caller never reads back, such as the idempotency key's claim).
+    """
+    return _insert_head(model, tuple(values)), [prep(model, name, value) for name, value in values.items()]
+
+
+@cache
+def _insert_head(model: type[Model], attnames: tuple[str, ...]) -> str:
+    columns = ", ".join(column(model, attname) for attname in attnames)
+    return f"INSERT INTO {table(model)} ({columns}) VALUES (" + ", ".join(["%s"] * len(attnames)) + ")"
+
+
 def mark_saved(*instances: Model) -> None:
     """What ``save()`` leaves on an instance it inserted: a saved row of this database."""
     for instance in instances:

@@ -18,6 +18,8 @@ checks that each SQL form agrees with its Python form on every case.
 
 from __future__ import annotations
 
+from functools import cache
+
 from loyalty import sql
 from rewards.models import Reward
 
@@ -37,12 +39,17 @@ def stock_status(*, status: str, max_total: int | None, redeemed_count: int) -> 
 
 def stock_status_sql(*, status: str, max_total: str, redeemed_count: str) -> str:
     """:func:`stock_status` over SQL expressions (columns, or ``"redeemed_count" + %s``)."""
-    inactive, out_of_stock, active = (sql.literal(Reward, "status", s) for s in (INACTIVE, OUT_OF_STOCK, ACTIVE))
+    inactive, out_of_stock, active = _status_literals()
     return (
         f"CASE WHEN {status} = {inactive} THEN {inactive} "
         f"WHEN {max_total} IS NOT NULL AND {redeemed_count} >= {max_total} THEN {out_of_stock} "
         f"ELSE {active} END"
     )
+
+
+@cache  # safe for the process's life: the choices' SQL literals depend only on the model
+def _status_literals() -> tuple[str, str, str]:
+    return tuple(sql.literal(Reward, "status", status) for status in (INACTIVE, OUT_OF_STOCK, ACTIVE))
 
 
 def stock_has_room(*, max_total: int | None, redeemed_count: int, units: int) -> bool:
