@@ -414,3 +414,35 @@ def test_reversals_and_reward_edits_do_not_wait_for_movements_holding_the_asset(
     assert reversal.created is True
     assert (edited.max_total, edited.redeemed_count) == (4, 1)
     assert_ledger_consistent()
+
+
+def test_a_dry_run_answers_while_another_transaction_holds_the_participants_wallet(program, asset):
+    # given: another connection holds the wallet's row lock (a redemption in flight)
+    participant = funded_participant(program, asset, "100.00")
+    reward = load(RewardFactory(asset=asset, unit_cost=Decimal("10.00")))
+    locked, release = threading.Event(), threading.Event()
+
+    def hold_the_wallet():
+        try:
+            with transaction.atomic():
+                Account.objects.select_for_update().get(type=Account.Type.WALLET, participant=participant)
+                locked.set()
+                release.wait(timeout=JOIN_TIMEOUT)
+        finally:
+            connection.close()
+
+    holder = threading.Thread(target=hold_the_wallet, name="wallet-holder")
+    holder.start()
+    assert locked.wait(timeout=30)
+
+    # when: a lock wait would end in the lock timeout's OperationalError
+    try:
+        result = redemption_create_catalog(
+            program=program, participant=participant, reward=reward, quantity=2, dry_run=True
+        )
+    finally:
+        release.set()
+        holder.join(timeout=JOIN_TIMEOUT)
+
+    # then
+    assert (result.record.id, result.record.amount) == (None, Decimal("20.00"))
