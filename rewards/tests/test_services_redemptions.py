@@ -20,6 +20,7 @@ from loyalty.errors import (
     RewardNotActive,
     RewardNotAvailable,
     RewardOutOfStock,
+    ServiceUnavailable,
     ValidationFailed,
 )
 from loyalty.models import IdempotencyRecord, Program
@@ -995,3 +996,31 @@ def test_a_guarded_update_that_misses_while_the_locked_reward_still_passes_takes
     assert reward.redeemed_count == 2
     assert Redemption.objects.count() == 1
     assert_ledger_consistent()
+
+
+@pytest.mark.django_db
+def test_a_reward_that_keeps_changing_is_refused_after_the_bounded_number_of_transactions(
+    program, funded, asset, monkeypatch
+):
+    # given: the reward's guarded UPDATE never matches, as when it changes under every attempt
+    from rewards.services import redemptions
+
+    reward = RewardFactory(asset=asset, unit_cost=Decimal("10.00"))
+    real_take_sql = redemptions.reward_take_sql
+    calls = []
+
+    def always_miss(**kwargs):
+        calls.append(kwargs["reward"].id)
+        query, params = real_take_sql(**kwargs)
+        return query.replace(" RETURNING ", " AND 1 = 0 RETURNING "), params
+
+    monkeypatch.setattr(redemptions, "reward_take_sql", always_miss)
+    before = world_snapshot()
+
+    # when
+    with pytest.raises(ServiceUnavailable):
+        redemption_create_catalog(program=program, participant=funded, reward=reward, quantity=1)
+
+    # then: two tries of the UPDATE per transaction, MAX_TRANSACTIONS transactions, nothing written
+    assert len(calls) == 2 * redemptions.MAX_TRANSACTIONS
+    assert world_snapshot() == before
