@@ -1,4 +1,4 @@
-"""Reads of the ledger: assets, journal entries, accounts and their balances (``loyalty.selectors`` states the rules)."""
+"""Reads of the ledger: assets, journal entries, accounts, balances (the rules: ``loyalty.selectors``)."""
 
 from __future__ import annotations
 

@@ -86,7 +86,7 @@ def accrual_create(
 
 
 def _accrue(accrual: Accrual, *, fingerprint: str) -> Created:
-    """Claim the key, lock (or create) the wallet, post the entry and record ``accrual``, in the caller's transaction."""
+    """Claim the key, lock (or create) the wallet, post the entry, record ``accrual`` (caller's transaction)."""
     program, participant, asset = accrual.program, accrual.participant, accrual.asset
     accrual.id = uuid.uuid4()  # a new one per attempt: the key's record points at it
     earlier = idempotency_replay(

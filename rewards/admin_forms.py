@@ -19,7 +19,9 @@ from rewards.services.catalog import UPDATABLE_FIELDS, reward_build, reward_chan
 ACTIVE = Reward.Status.ACTIVE
 INACTIVE = Reward.Status.INACTIVE
 # Limits and price: what a reward may leave empty.
-LIMIT_FIELDS = ("unit_cost", "min_amount", "max_amount", "max_total", "max_per_participant", "available_from", "available_until")
+LIMIT_FIELDS = (
+    "unit_cost", "min_amount", "max_amount", "max_total", "max_per_participant", "available_from", "available_until",
+)
 
 
 def add_domain_error(form: forms.BaseForm, exc: DomainError, *, default_field: str | None = None) -> None:

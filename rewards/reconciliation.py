@@ -152,7 +152,8 @@ per_reward AS (
     expected_status = stock_status_sql(status=w.status, max_total=w.max_total, redeemed_count=w.redeemed_count)
     unit_based = sql.literal(Reward, "type", Reward.Type.UNIT_BASED)
     expected_units = (
-        f"CASE WHEN {r.reward_id} IS NULL THEN 0 WHEN {w.type} = {unit_based} THEN COALESCE({r.quantity}, -1) ELSE 1 END"
+        f"CASE WHEN {r.reward_id} IS NULL THEN 0 "
+        f"WHEN {w.type} = {unit_based} THEN COALESCE({r.quantity}, -1) ELSE 1 END"
     )
     return ctes, [
         Probe(

@@ -26,7 +26,8 @@ REDEMPTIONS = Account.Type.REDEMPTIONS
 def lines_by_account_cte(scope: Scope, *, as_of: bool = False) -> str:
     """``by_account(account_id, debits, credits)``: the lines summed per account."""
     line, entry, account = sql.Alias(JournalLine, "l"), sql.Alias(JournalEntry, "e"), sql.Alias(Account, "sa")
-    debit, credit = (sql.literal(JournalLine, "direction", d) for d in (JournalLine.Direction.DEBIT, JournalLine.Direction.CREDIT))
+    debit = sql.literal(JournalLine, "direction", JournalLine.Direction.DEBIT)
+    credit = sql.literal(JournalLine, "direction", JournalLine.Direction.CREDIT)
     joins, where = [], []
     if as_of:
         joins.append(f"JOIN {entry} ON {entry.id} = {line.entry_id}")

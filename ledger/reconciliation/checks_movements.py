@@ -16,11 +16,13 @@ from ledger.reconciliation.registry import movement_rows
 from loyalty import sql
 from loyalty.models import IdempotencyRecord
 
-COLUMNS = ("kind", "key_kind", "id", "program_id", "entry_id", "participant_id", "asset_id", "amount", "sign", "idempotency_key")
+COLUMNS = (
+    "kind", "key_kind", "id", "program_id", "entry_id", "participant_id", "asset_id", "amount", "sign", "idempotency_key",
+)
 
 
 def movements_cte(s: Scope) -> str:
-    """``movements(kind, key_kind, id, program_id, entry_id, participant_id, asset_id, amount, sign, idempotency_key)``."""
+    """``movements(<COLUMNS>)``: every app's movement records, with their kinds and the wallet's sign."""
     selects = [
         f"SELECT {sql.literal(JournalEntry, 'kind', m.entry_kind)} AS kind, "
         f"{sql.literal(IdempotencyRecord, 'kind', m.key_kind)} AS key_kind, {m.id} AS id, "
@@ -116,7 +118,8 @@ def _idempotency(s: Scope):
             "movement_key_unrecorded", "m.id", i.id, "m.idempotency_key",
             f"COALESCE({i.kind} || ' ' || CAST({i.resource_id} AS TEXT), 'missing')",
             f"FROM movements m LEFT JOIN {i} ON {i.program_id} = m.program_id AND {i.key} = m.idempotency_key "
-            f"WHERE m.idempotency_key IS NOT NULL AND ({i.id} IS NULL OR {i.kind} <> m.key_kind OR {i.resource_id} <> m.id)",
+            f"WHERE m.idempotency_key IS NOT NULL "
+            f"AND ({i.id} IS NULL OR {i.kind} <> m.key_kind OR {i.resource_id} <> m.id)",
         ),
     ]
 

@@ -1,1 +1,1 @@
-"""The REST API of the participants app: participants, their balances and accruals (thin views over ``participants.services`` and ``participants.selectors``)."""
+"""The REST API of the participants app: participants, balances, accruals (thin views over its services and selectors)."""

@@ -90,7 +90,8 @@ class ParticipantBalancesView(ApiView):
         },
     )
     def get(self, request, participant_id):
-        participant = selectors.participant_get_visible(scope=self.scope, participant_id=parse_path_uuid(participant_id))
+        participant_id = parse_path_uuid(participant_id)
+        participant = selectors.participant_get_visible(scope=self.scope, participant_id=participant_id)
         filters = self.parse_query(BalanceFilterSerializer)
         balances = selectors.participant_balances_list(scope=self.scope, participant_id=participant.id, **filters)
         return self.paginated(balances, BalanceSerializer)

@@ -215,7 +215,7 @@ def _apply(redemption_id: uuid.UUID, request: ReversalRequest, *, reversal_id: u
 
 
 def _post(redemption: Redemption, *, wallet: Account, refund: Decimal, reason: str) -> JournalEntry:
-    """The REVERSAL entry (debit the program's REDEMPTIONS account, credit the wallet) that reverses the redemption's."""
+    """The REVERSAL entry (debit the program's REDEMPTIONS account, credit the wallet) reversing the redemption's."""
     redemptions_account = program_account_ref(
         program_id=redemption.program_id, asset_id=redemption.asset_id, type=Account.Type.REDEMPTIONS
     )
