@@ -24,8 +24,8 @@ from dataclasses import dataclass, field
 from datetime import date, datetime, time, timedelta
 from decimal import Decimal
 
-from django.db.models import Count, DecimalField, ExpressionWrapper, F, IntegerField, Q, Sum
-from django.db.models.functions import TruncDate
+from django.db.models import BigIntegerField, Count, DecimalField, ExpressionWrapper, F, Q, Sum
+from django.db.models.functions import Cast, TruncDate
 from django.utils import timezone
 
 from ledger.models import Account, Asset, JournalLine
@@ -212,11 +212,16 @@ def program_low_stock_rewards(*, program_id: uuid.UUID) -> list[LowStockReward]:
     or fewer than ``LOW_STOCK_PERCENT`` % of ``max_total`` (sold-out ones
     included), fewest left first (one query).
     """
-    left = ExpressionWrapper(F("max_total") - F("redeemed_count"), output_field=IntegerField())
+    # In bigint: max_total may be up to 2**31 - 1, and x 100 does not fit PostgreSQL's integer.
+    max_total = Cast("max_total", output_field=BigIntegerField())
+    left = ExpressionWrapper(max_total - F("redeemed_count"), output_field=BigIntegerField())
     rewards = (
         Reward.objects.filter(program_id=program_id, max_total__isnull=False)
-        .annotate(left=left, left_x100=ExpressionWrapper(left * 100, output_field=IntegerField()))
-        .filter(Q(left__lt=LOW_STOCK_UNITS) | Q(left_x100__lt=F("max_total") * LOW_STOCK_PERCENT))
+        .annotate(left=left, left_x100=ExpressionWrapper(left * 100, output_field=BigIntegerField()))
+        .filter(
+            Q(left__lt=LOW_STOCK_UNITS)
+            | Q(left_x100__lt=ExpressionWrapper(max_total * LOW_STOCK_PERCENT, output_field=BigIntegerField()))
+        )
         .order_by("left", "name", "id")
         .values("id", "name", "status", "max_total", "redeemed_count")
     )
