@@ -1,0 +1,108 @@
+"""
+Settings read from the environment: production refusals and security switches.
+
+The module-level settings are computed once per process, so each case runs
+``loyalty/settings.py`` in a fresh interpreter with a clean environment
+(the test run's own overrides must not leak in) and reads the values back.
+The in-process tests check what the test run's settings do to a request.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import secrets
+import subprocess
+import sys
+from http import HTTPStatus
+from pathlib import Path
+
+import pytest
+from django.conf import settings
+from django.test import override_settings
+
+ROOT = Path(__file__).resolve().parent.parent.parent
+PYTHON = str(ROOT / ".venv" / "bin" / "python") if (ROOT / ".venv" / "bin" / "python").exists() else sys.executable
+POSTGRES_URL = "postgres://loyalty@db.example.com:5432/loyalty"
+
+
+def production_env(**overrides) -> dict:
+    """DEBUG off with what production needs, on PostgreSQL and a shared cache; ``None`` removes a variable."""
+    env = {
+        "PATH": os.environ.get("PATH", "/usr/bin:/bin"),
+        "HOME": os.environ.get("HOME", "/tmp"),
+        "DEBUG": "false",
+        "SECRET_KEY": secrets.token_urlsafe(64),
+        "ALLOWED_HOSTS": "loyalty.example.com",
+        "DATABASE_URL": POSTGRES_URL,
+        "CACHE_URL": "redis://127.0.0.1:6379/0",
+    }
+    env.update(overrides)
+    return {key: value for key, value in env.items() if value is not None}
+
+
+def load_settings(env: dict, *names: str) -> subprocess.CompletedProcess:
+    """Import loyalty.settings in a new interpreter; stdout is the JSON of the named settings."""
+    code = (
+        "import json, loyalty.settings as s; "
+        f"print(json.dumps({{name: getattr(s, name) for name in {list(names)!r}}}, default=str))"
+    )
+    return subprocess.run([PYTHON, "-c", code], cwd=ROOT, env=env, capture_output=True, text=True, timeout=60)
+
+
+def settings_of(env: dict, *names: str) -> dict:
+    result = load_settings(env, *names)
+    assert result.returncode == 0, result.stderr
+    return json.loads(result.stdout.strip().splitlines()[-1])
+
+
+# --- the TLS proxy header -------------------------------------------------------------
+
+
+def test_the_proxy_ssl_header_is_off_unless_set():
+    # when
+    values = settings_of(production_env(), "SECURE_PROXY_SSL_HEADER")
+
+    # then
+    assert values == {"SECURE_PROXY_SSL_HEADER": None}
+
+
+@pytest.mark.parametrize(
+    ("value", "expected"),
+    [
+        ("X-Forwarded-Proto", ["HTTP_X_FORWARDED_PROTO", "https"]),
+        ("X-Forwarded-Proto,https", ["HTTP_X_FORWARDED_PROTO", "https"]),
+        ("HTTP_X_FORWARDED_PROTO", ["HTTP_X_FORWARDED_PROTO", "https"]),
+        ("X-Forwarded-Ssl,on", ["HTTP_X_FORWARDED_SSL", "on"]),
+    ],
+)
+def test_the_proxy_ssl_header_is_read_from_the_environment(value, expected):
+    # when
+    values = settings_of(production_env(SECURE_PROXY_SSL_HEADER=value), "SECURE_PROXY_SSL_HEADER")
+
+    # then
+    assert values == {"SECURE_PROXY_SSL_HEADER": expected}
+
+
+@pytest.mark.django_db
+def test_a_client_talking_to_the_app_directly_cannot_claim_https(client):
+    # given: the test run's settings, read from the environment like production's
+    assert settings.SECURE_PROXY_SSL_HEADER is None
+
+    # when
+    with override_settings(SECURE_SSL_REDIRECT=True):
+        response = client.get("/admin/login/", HTTP_X_FORWARDED_PROTO="https")
+
+    # then: the header is not believed, so the plain-HTTP request is sent to HTTPS
+    assert response.status_code == HTTPStatus.MOVED_PERMANENTLY
+    assert response["Location"].startswith("https://")
+
+
+@pytest.mark.django_db
+def test_behind_a_configured_proxy_its_header_marks_the_request_secure(client):
+    # when
+    with override_settings(SECURE_SSL_REDIRECT=True, SECURE_PROXY_SSL_HEADER=("HTTP_X_FORWARDED_PROTO", "https")):
+        response = client.get("/admin/login/", HTTP_X_FORWARDED_PROTO="https")
+
+    # then
+    assert response.status_code == HTTPStatus.OK
