@@ -106,3 +106,35 @@ def test_behind_a_configured_proxy_its_header_marks_the_request_secure(client):
 
     # then
     assert response.status_code == HTTPStatus.OK
+
+
+# --- HSTS ----------------------------------------------------------------------------
+
+
+def test_hsts_include_subdomains_and_preload_are_off_unless_set():
+    # when
+    values = settings_of(production_env(), "SECURE_HSTS_SECONDS", "SECURE_HSTS_INCLUDE_SUBDOMAINS", "SECURE_HSTS_PRELOAD")
+
+    # then
+    assert values == {"SECURE_HSTS_SECONDS": 31536000, "SECURE_HSTS_INCLUDE_SUBDOMAINS": False, "SECURE_HSTS_PRELOAD": False}
+
+
+def test_hsts_include_subdomains_and_preload_are_read_from_the_environment():
+    # given
+    env = production_env(SECURE_HSTS_INCLUDE_SUBDOMAINS="true", SECURE_HSTS_PRELOAD="true")
+
+    # when
+    values = settings_of(env, "SECURE_HSTS_INCLUDE_SUBDOMAINS", "SECURE_HSTS_PRELOAD")
+
+    # then
+    assert values == {"SECURE_HSTS_INCLUDE_SUBDOMAINS": True, "SECURE_HSTS_PRELOAD": True}
+
+
+@pytest.mark.django_db
+def test_the_hsts_header_names_no_subdomains_and_no_preload_by_default(client):
+    # when: the test run's settings (DEBUG off, the HSTS switches unset), HSTS itself turned on
+    with override_settings(SECURE_HSTS_SECONDS=3600):
+        response = client.get("/healthz", secure=True)
+
+    # then
+    assert response["Strict-Transport-Security"] == "max-age=3600"
