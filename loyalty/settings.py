@@ -89,6 +89,13 @@ DATABASES = {
     "default": env.db_url("DATABASE_URL", default=f"sqlite:///{SQLITE_PATH}"),
 }
 _db = DATABASES["default"]
+if _db["ENGINE"] == "django.db.backends.sqlite3" and not DEBUG and not env.bool("ALLOW_SQLITE_IN_PRODUCTION", default=False):
+    # On SQLite the ledger's guards (triggers, deferred balance checks) do not exist.
+    raise ImproperlyConfigured(
+        "DEBUG is off and DATABASE_URL is not a PostgreSQL URL: the embedded SQLite database is for "
+        "development (the ledger's database guards exist only on PostgreSQL). Set DATABASE_URL, or "
+        "ALLOW_SQLITE_IN_PRODUCTION=true if SQLite with DEBUG off is really meant (e.g. the SQLite test run)."
+    )
 if _db["ENGINE"] == "django.db.backends.sqlite3":
     _db.setdefault("OPTIONS", {}).update(
         {

@@ -32,6 +32,8 @@ def production_env(**overrides) -> dict:
     }
     if "DATABASE_URL" in os.environ:
         env["DATABASE_URL"] = os.environ["DATABASE_URL"]
+    else:  # the SQLite test run: DEBUG off on SQLite must be said explicitly
+        env["ALLOW_SQLITE_IN_PRODUCTION"] = "true"
     env.update(overrides)
     return {key: value for key, value in env.items() if value is not None}
 

@@ -138,3 +138,32 @@ def test_the_hsts_header_names_no_subdomains_and_no_preload_by_default(client):
 
     # then
     assert response["Strict-Transport-Security"] == "max-age=3600"
+
+
+# --- the database in production ---------------------------------------------------------
+
+
+def test_with_debug_off_the_app_refuses_to_start_without_a_postgresql_database_url():
+    # when
+    result = load_settings(production_env(DATABASE_URL=None), "DATABASES")
+
+    # then
+    assert result.returncode != 0
+    assert "ImproperlyConfigured" in result.stderr
+    assert "ALLOW_SQLITE_IN_PRODUCTION" in result.stderr
+
+
+def test_with_debug_off_sqlite_is_allowed_only_when_said_explicitly():
+    # when
+    values = settings_of(production_env(DATABASE_URL=None, ALLOW_SQLITE_IN_PRODUCTION="true"), "DATABASES")
+
+    # then
+    assert values["DATABASES"]["default"]["ENGINE"] == "django.db.backends.sqlite3"
+
+
+def test_with_debug_on_the_embedded_sqlite_database_needs_no_switch():
+    # when
+    values = settings_of(production_env(DATABASE_URL=None, DEBUG="true"), "DATABASES")
+
+    # then
+    assert values["DATABASES"]["default"]["ENGINE"] == "django.db.backends.sqlite3"
