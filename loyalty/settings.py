@@ -160,10 +160,43 @@ DATA_UPLOAD_MAX_MEMORY_SIZE = MAX_REQUEST_BODY_BYTES
 
 # --- API ------------------------------------------------------------------------
 API_RATE_LIMIT = env.str("API_RATE_LIMIT", default="6000/min")
-# The rate limit counts in this cache: the default is per process, so with
-# several gunicorn workers point CACHE_URL at a shared cache (e.g.
-# redis://127.0.0.1:6379/0, with the `redis` package) for an exact per-key rate.
+# Failed authentications per client address (a flood of bad keys answers 429
+# before any database lookup). The client address is REMOTE_ADDR, or, behind
+# TRUSTED_PROXY_HOPS proxies that append to X-Forwarded-For, the address the
+# outermost of them saw (loyalty.ratelimit.client_address).
+AUTH_FAILURE_RATE_LIMIT = env.str("AUTH_FAILURE_RATE_LIMIT", default="60/min")
+TRUSTED_PROXY_HOPS = env.int("TRUSTED_PROXY_HOPS", default=0)
+
+# The rate limits count in this cache (loyalty.ratelimit). Production needs a
+# shared one, so that every worker and node counts the same key together:
+# Redis (CACHE_URL=redis://host:6379/0, Django's own RedisCache) or the
+# database (dbcache://rate_limit_cache, after `manage.py createcachetable`).
+# The default, locmemcache://, counts per process: four workers would give a
+# key four times its limit, so with DEBUG off it must be asked for with
+# RATE_LIMIT_PER_PROCESS=true.
 CACHES = {"default": env.cache_url("CACHE_URL", default="locmemcache://")}
+CACHES["default"]["KEY_PREFIX"] = env.str("CACHE_KEY_PREFIX", default="")
+if CACHES["default"]["BACKEND"] == "django_redis.cache.RedisCache":  # django-environ's pick if that is installed
+    CACHES["default"]["BACKEND"] = "django.core.cache.backends.redis.RedisCache"
+if CACHES["default"]["BACKEND"] == "django.core.cache.backends.redis.RedisCache":
+    # A Redis that does not answer must not hold a request up: the limit fails open.
+    CACHES["default"].setdefault("OPTIONS", {}).update({"socket_connect_timeout": 0.5, "socket_timeout": 0.5})
+_SHARED_CACHES = {
+    "django.core.cache.backends.redis.RedisCache",
+    "django.core.cache.backends.db.DatabaseCache",
+    "django.core.cache.backends.memcached.PyMemcacheCache",
+    "django.core.cache.backends.memcached.PyLibMCCache",
+}
+if (
+    not DEBUG
+    and CACHES["default"]["BACKEND"] not in _SHARED_CACHES
+    and not env.bool("RATE_LIMIT_PER_PROCESS", default=False)
+):
+    raise ImproperlyConfigured(
+        f"DEBUG is off and CACHE_URL is a per-process cache ({CACHES['default']['BACKEND']}): every worker "
+        "would count the rate limits on its own. Set CACHE_URL=redis://host:6379/0 (or a database cache), or "
+        "RATE_LIMIT_PER_PROCESS=true if per-process limits are really meant."
+    )
 
 REST_FRAMEWORK = {
     "DEFAULT_AUTHENTICATION_CLASSES": ["loyalty.auth.ApiKeyAuthentication"],

@@ -29,6 +29,7 @@ def production_env(**overrides) -> dict:
         "DEBUG": "false",
         "SECRET_KEY": secrets.token_urlsafe(64),
         "ALLOWED_HOSTS": "loyalty.example.com",
+        "CACHE_URL": "redis://127.0.0.1:6379/0",  # a shared cache for the rate limits (check does not connect)
     }
     if "DATABASE_URL" in os.environ:
         env["DATABASE_URL"] = os.environ["DATABASE_URL"]

@@ -150,7 +150,7 @@ def test_healthz_reports_the_database_ok(anon_client):
 
     # then
     assert response.status_code == HTTPStatus.OK
-    assert response.json() == {"status": "ok", "database": "ok"}
+    assert response.json() == {"status": "ok", "database": "ok", "cache": "ok"}
 
 
 def test_the_openapi_schema_is_public(anon_client):

@@ -167,3 +167,48 @@ def test_with_debug_on_the_embedded_sqlite_database_needs_no_switch():
 
     # then
     assert values["DATABASES"]["default"]["ENGINE"] == "django.db.backends.sqlite3"
+
+
+# --- the rate limits' cache in production ---------------------------------------------------
+
+
+def test_with_debug_off_the_app_refuses_to_start_with_a_per_process_cache():
+    # when
+    result = load_settings(production_env(CACHE_URL=None), "CACHES")
+
+    # then
+    assert result.returncode != 0
+    assert "ImproperlyConfigured" in result.stderr
+    assert "RATE_LIMIT_PER_PROCESS" in result.stderr
+
+
+def test_a_per_process_cache_in_production_is_allowed_only_when_said_explicitly():
+    # when
+    values = settings_of(production_env(CACHE_URL=None, RATE_LIMIT_PER_PROCESS="true"), "CACHES")
+
+    # then
+    assert values["CACHES"]["default"]["BACKEND"] == "django.core.cache.backends.locmem.LocMemCache"
+
+
+@pytest.mark.parametrize(
+    ("url", "backend"),
+    [
+        ("redis://127.0.0.1:6379/0", "django.core.cache.backends.redis.RedisCache"),
+        ("dbcache://rate_limit_cache", "django.core.cache.backends.db.DatabaseCache"),
+    ],
+)
+def test_a_shared_cache_needs_no_switch(url, backend):
+    # when
+    values = settings_of(production_env(CACHE_URL=url, CACHE_KEY_PREFIX="loyalty"), "CACHES")
+
+    # then
+    assert values["CACHES"]["default"]["BACKEND"] == backend
+    assert values["CACHES"]["default"]["KEY_PREFIX"] == "loyalty"
+
+
+def test_a_redis_cache_does_not_wait_long_for_a_redis_that_does_not_answer():
+    # when
+    values = settings_of(production_env(), "CACHES")
+
+    # then
+    assert values["CACHES"]["default"]["OPTIONS"] == {"socket_connect_timeout": 0.5, "socket_timeout": 0.5}
