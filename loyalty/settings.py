@@ -128,6 +128,24 @@ else:
     _db.setdefault("TEST", {})
     _db["TEST"].setdefault("NAME", "test_" + _db["NAME"])
 
+# A streaming replica for reporting reads (optional). The operator dashboard,
+# the admin's change lists, trial_balance and reconcile --replica choose it
+# through loyalty.replicas (which falls back to the primary when it does not
+# answer); API answers never read it, so integrators read their own writes.
+# No database router: a read that may lag says so by naming the alias.
+_replica_url = env.str("DATABASE_REPLICA_URL", default="")
+if _replica_url:
+    if _db["ENGINE"] != "django.db.backends.postgresql":
+        raise ImproperlyConfigured("DATABASE_REPLICA_URL needs a PostgreSQL DATABASE_URL.")
+    _replica = environ.Env.db_url_config(_replica_url)
+    _replica["CONN_MAX_AGE"] = _db["CONN_MAX_AGE"]
+    _replica["CONN_HEALTH_CHECKS"] = True
+    # The primary's options (timeouts, binding), and a short connect timeout: a
+    # replica that does not answer costs a page at most this long, then is skipped.
+    _replica["OPTIONS"] = {**_db["OPTIONS"], "connect_timeout": 2, **_replica.get("OPTIONS", {})}
+    _replica["TEST"] = {"MIRROR": "default"}  # a test run has no replica of its test database
+    DATABASES["replica"] = _replica
+
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 AUTH_PASSWORD_VALIDATORS = [

@@ -13,6 +13,9 @@ redemptions or rewards a program has:
 5. rewards low on stock;
 6. the newest reversals, with everything they show joined in.
 
+Every selector reads from the database alias ``using`` (the view passes
+``loyalty.replicas``' reporting alias: the read replica when there is one).
+
 The dashboard lives in ``rewards``, at the top of the import chain, because
 it reads every app.
 """
@@ -24,6 +27,7 @@ from dataclasses import dataclass, field
 from datetime import date, datetime, time, timedelta
 from decimal import Decimal
 
+from django.db import DEFAULT_DB_ALIAS
 from django.db.models import BigIntegerField, Count, DecimalField, ExpressionWrapper, F, Q, Sum
 from django.db.models.functions import Cast, TruncDate
 from django.utils import timezone
@@ -110,10 +114,11 @@ class ProgramDashboard:
     recent_reversals: list[Reversal]  # redemption (asset, reward, participant) and authors selected
 
 
-def program_liabilities(*, program_id: uuid.UUID) -> list[AssetLiability]:
+def program_liabilities(*, program_id: uuid.UUID, using: str = DEFAULT_DB_ALIAS) -> list[AssetLiability]:
     """Outstanding points per asset of the program (two queries)."""
     assets = (
-        Asset.objects.filter(program_id=program_id)
+        Asset.objects.using(using)
+        .filter(program_id=program_id)
         .annotate(
             wallets_total=Sum(
                 "accounts__balance", filter=Q(accounts__type=Account.Type.WALLET), output_field=_SUM
@@ -122,7 +127,8 @@ def program_liabilities(*, program_id: uuid.UUID) -> list[AssetLiability]:
         .order_by("code")
     )
     sums = (
-        JournalLine.objects.filter(
+        JournalLine.objects.using(using)
+        .filter(
             account__program_id=program_id,
             account__type__in=(Account.Type.ISSUANCE, Account.Type.REDEMPTIONS),
         )
@@ -153,13 +159,16 @@ def program_liabilities(*, program_id: uuid.UUID) -> list[AssetLiability]:
     ]
 
 
-def program_redemptions_per_day(*, program_id: uuid.UUID, first_day: date, last_day: date) -> list[DailyRedemptions]:
+def program_redemptions_per_day(
+    *, program_id: uuid.UUID, first_day: date, last_day: date, using: str = DEFAULT_DB_ALIAS
+) -> list[DailyRedemptions]:
     """Redemptions counted and their points summed per day (every day of the range, zeros included; one query)."""
     tz = timezone.get_current_timezone()
     start = timezone.make_aware(datetime.combine(first_day, time.min), tz)
     end = timezone.make_aware(datetime.combine(last_day + timedelta(days=1), time.min), tz)
     rows = (
-        Redemption.objects.filter(program_id=program_id, created_at__gte=start, created_at__lt=end)
+        Redemption.objects.using(using)
+        .filter(program_id=program_id, created_at__gte=start, created_at__lt=end)
         .annotate(day=TruncDate("created_at", tzinfo=tz))
         .values("day", "asset_id")
         .annotate(count=Count("id"), points=Sum("amount", output_field=_SUM))
@@ -178,10 +187,13 @@ def program_redemptions_per_day(*, program_id: uuid.UUID, first_day: date, last_
     return days
 
 
-def program_top_rewards(*, program_id: uuid.UUID, limit: int = TOP_REWARDS) -> list[TopReward]:
+def program_top_rewards(
+    *, program_id: uuid.UUID, limit: int = TOP_REWARDS, using: str = DEFAULT_DB_ALIAS
+) -> list[TopReward]:
     """The program's rewards with the most redemptions, all time (one query)."""
     rows = (
-        Redemption.objects.filter(program_id=program_id, reward__isnull=False)
+        Redemption.objects.using(using)
+        .filter(program_id=program_id, reward__isnull=False)
         .values("reward_id", "reward__name", "reward__type", "asset__scale")
         .annotate(
             redemptions=Count("id"),
@@ -206,7 +218,7 @@ def program_top_rewards(*, program_id: uuid.UUID, limit: int = TOP_REWARDS) -> l
     ]
 
 
-def program_low_stock_rewards(*, program_id: uuid.UUID) -> list[LowStockReward]:
+def program_low_stock_rewards(*, program_id: uuid.UUID, using: str = DEFAULT_DB_ALIAS) -> list[LowStockReward]:
     """
     Rewards with a ``max_total`` and fewer than ``LOW_STOCK_UNITS`` units left,
     or fewer than ``LOW_STOCK_PERCENT`` % of ``max_total`` (sold-out ones
@@ -216,7 +228,8 @@ def program_low_stock_rewards(*, program_id: uuid.UUID) -> list[LowStockReward]:
     max_total = Cast("max_total", output_field=BigIntegerField())
     left = ExpressionWrapper(max_total - F("redeemed_count"), output_field=BigIntegerField())
     rewards = (
-        Reward.objects.filter(program_id=program_id, max_total__isnull=False)
+        Reward.objects.using(using)
+        .filter(program_id=program_id, max_total__isnull=False)
         .annotate(left=left, left_x100=ExpressionWrapper(left * 100, output_field=BigIntegerField()))
         .filter(
             Q(left__lt=LOW_STOCK_UNITS)
@@ -237,10 +250,13 @@ def program_low_stock_rewards(*, program_id: uuid.UUID) -> list[LowStockReward]:
     ]
 
 
-def program_recent_reversals(*, program_id: uuid.UUID, limit: int = RECENT_REVERSALS) -> list[Reversal]:
+def program_recent_reversals(
+    *, program_id: uuid.UUID, limit: int = RECENT_REVERSALS, using: str = DEFAULT_DB_ALIAS
+) -> list[Reversal]:
     """The newest reversals, with what a row shows selected in the same query."""
     return list(
-        Reversal.objects.filter(program_id=program_id)
+        Reversal.objects.using(using)
+        .filter(program_id=program_id)
         .select_related(
             "redemption__asset",
             "redemption__reward",
@@ -252,17 +268,19 @@ def program_recent_reversals(*, program_id: uuid.UUID, limit: int = RECENT_REVER
     )
 
 
-def program_dashboard_get(*, program: Program, today: date | None = None, days: int = DAYS) -> ProgramDashboard:
-    """Everything the program's dashboard shows (six queries, whatever the volume)."""
+def program_dashboard_get(
+    *, program: Program, today: date | None = None, days: int = DAYS, using: str = DEFAULT_DB_ALIAS
+) -> ProgramDashboard:
+    """Everything the program's dashboard shows (six queries, whatever the volume), read from ``using``."""
     last_day = today or timezone.localdate()
     first_day = last_day - timedelta(days=days - 1)
     return ProgramDashboard(
         program=program,
         first_day=first_day,
         last_day=last_day,
-        liabilities=program_liabilities(program_id=program.id),
-        days=program_redemptions_per_day(program_id=program.id, first_day=first_day, last_day=last_day),
-        top_rewards=program_top_rewards(program_id=program.id),
-        low_stock=program_low_stock_rewards(program_id=program.id),
-        recent_reversals=program_recent_reversals(program_id=program.id),
+        liabilities=program_liabilities(program_id=program.id, using=using),
+        days=program_redemptions_per_day(program_id=program.id, first_day=first_day, last_day=last_day, using=using),
+        top_rewards=program_top_rewards(program_id=program.id, using=using),
+        low_stock=program_low_stock_rewards(program_id=program.id, using=using),
+        recent_reversals=program_recent_reversals(program_id=program.id, using=using),
     )

@@ -12,7 +12,7 @@ from dataclasses import dataclass
 from datetime import datetime
 from decimal import Decimal
 
-from django.db import connection
+from django.db import DEFAULT_DB_ALIAS, connections
 
 from ledger.models import Account
 from ledger.reconciliation.dialect import Dialect, Tables, as_uuid
@@ -95,7 +95,9 @@ class BookTotal:
         return self.debits == self.credits and self.issuance == self.wallets + self.redemptions
 
 
-def trial_balance_rows(*, program_id: uuid.UUID | None = None, as_of: datetime | None = None) -> list[TrialBalanceRow]:
+def trial_balance_rows(
+    *, program_id: uuid.UUID | None = None, as_of: datetime | None = None, using: str = DEFAULT_DB_ALIAS
+) -> list[TrialBalanceRow]:
     """
     Debits, credits and balance per program, asset and account type, summed
     from the journal lines (of entries created at or before ``as_of``, if given).
@@ -103,6 +105,7 @@ def trial_balance_rows(*, program_id: uuid.UUID | None = None, as_of: datetime |
     Run it inside :func:`ledger.reconciliation.read_only_snapshot` when the
     figures must agree with other reads.
     """
+    connection = connections[using]
     d, t = Dialect(connection), Tables(connection)
     scope = Scope(program_id is not None)
     params: dict[str, object] = {}

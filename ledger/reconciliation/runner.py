@@ -9,7 +9,7 @@ from contextlib import contextmanager
 from dataclasses import dataclass, field
 from datetime import datetime
 
-from django.db import connection, transaction
+from django.db import DEFAULT_DB_ALIAS, connections, transaction
 from django.utils import timezone
 
 from ledger.reconciliation.books import BookTotal, Scope, book_totals, trial_balance_rows
@@ -27,7 +27,7 @@ WORK_MEM = "64MB"
 
 
 @contextmanager
-def read_only_snapshot() -> Iterator[None]:
+def read_only_snapshot(using: str = DEFAULT_DB_ALIAS) -> Iterator[None]:
     """
     Run the block in one read-only transaction that sees one snapshot.
 
@@ -37,10 +37,12 @@ def read_only_snapshot() -> Iterator[None]:
     already a snapshot.
     Inside a caller's transaction (tests) the caller's transaction is used
     as it is. The transaction is rolled back at the end: it has nothing to
-    commit.
+    commit. ``using`` may be a hot-standby replica (REPEATABLE READ, READ ONLY
+    runs there too).
     """
+    connection = connections[using]
     outermost = not connection.in_atomic_block
-    with transaction.atomic():
+    with transaction.atomic(using=using):
         if outermost and connection.vendor == "postgresql":
             with connection.cursor() as cursor:
                 cursor.execute("SET TRANSACTION ISOLATION LEVEL REPEATABLE READ, READ ONLY")
@@ -48,7 +50,7 @@ def read_only_snapshot() -> Iterator[None]:
                 cursor.execute(f"SET LOCAL work_mem = '{WORK_MEM}'")
                 cursor.execute("SET LOCAL jit = off")
         yield
-        transaction.set_rollback(True)
+        transaction.set_rollback(True, using=using)
 
 
 @dataclass(frozen=True)
@@ -132,8 +134,12 @@ def _finding(check: Check, d: Dialect, row) -> Finding:
     return Finding(name, issue.meaning, id_, ref, expected, actual, message)
 
 
-def check_run(check: Check, *, program_id: uuid.UUID | None = None, examples: int = DEFAULT_EXAMPLES) -> CheckResult:
-    """Run one check (one SQL statement) in the current transaction."""
+def check_run(
+    check: Check, *, program_id: uuid.UUID | None = None, examples: int = DEFAULT_EXAMPLES,
+    using: str = DEFAULT_DB_ALIAS,
+) -> CheckResult:
+    """Run one check (one SQL statement) in the current transaction of ``using``."""
+    connection = connections[using]
     d, t = Dialect(connection), Tables(connection)
     params: dict[str, object] = {"limit": examples}
     if program_id is not None:
@@ -156,8 +162,8 @@ def check_run(check: Check, *, program_id: uuid.UUID | None = None, examples: in
     )
 
 
-def program_must_exist(program_id: uuid.UUID | None) -> None:
-    if program_id is not None and not Program.objects.filter(id=program_id).exists():
+def program_must_exist(program_id: uuid.UUID | None, using: str = DEFAULT_DB_ALIAS) -> None:
+    if program_id is not None and not Program.objects.using(using).filter(id=program_id).exists():
         raise NotFound(f"Unknown program {program_id}.")
 
 
@@ -167,31 +173,35 @@ def reconcile(
     examples: int = DEFAULT_EXAMPLES,
     progress: Progress | None = None,
     checks: tuple[Check, ...] = CHECKS,
+    using: str = DEFAULT_DB_ALIAS,
 ) -> Report:
     """
     Check the whole ledger (or one program's part of it) and the counters
     derived from it, in one read-only snapshot; never writes.
 
     Raises ``NotFound`` for an unknown ``program_id``. ``progress`` is called
-    before (result None) and after each check.
+    before (result None) and after each check. ``using``: the database alias
+    (the read replica for ``reconcile --replica``).
     """
-    with read_only_snapshot():
-        program_must_exist(program_id)
+    with read_only_snapshot(using):
+        program_must_exist(program_id, using)
         generated_at = timezone.now()
         results = []
         for index, check in enumerate(checks, start=1):
             if progress:
                 progress(index, len(checks), check.name, None)
-            result = check_run(check, program_id=program_id, examples=examples)
+            result = check_run(check, program_id=program_id, examples=examples, using=using)
             results.append(result)
             if progress:
                 progress(index, len(checks), check.name, result)
-        totals = book_totals(trial_balance_rows(program_id=program_id))
+        totals = book_totals(trial_balance_rows(program_id=program_id, using=using))
     return Report(generated_at=generated_at, program_id=program_id, checks=tuple(results), totals=tuple(totals))
 
 
-def trial_balance(*, program_id: uuid.UUID | None = None, as_of: datetime | None = None):
-    """Trial-balance rows (see :func:`trial_balance_rows`) read in one read-only snapshot."""
-    with read_only_snapshot():
-        program_must_exist(program_id)
-        return trial_balance_rows(program_id=program_id, as_of=as_of)
+def trial_balance(
+    *, program_id: uuid.UUID | None = None, as_of: datetime | None = None, using: str = DEFAULT_DB_ALIAS
+):
+    """Trial-balance rows (see :func:`trial_balance_rows`) read in one read-only snapshot of ``using``."""
+    with read_only_snapshot(using):
+        program_must_exist(program_id, using)
+        return trial_balance_rows(program_id=program_id, as_of=as_of, using=using)

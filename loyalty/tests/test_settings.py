@@ -212,3 +212,39 @@ def test_a_redis_cache_does_not_wait_long_for_a_redis_that_does_not_answer():
 
     # then
     assert values["CACHES"]["default"]["OPTIONS"] == {"socket_connect_timeout": 0.5, "socket_timeout": 0.5}
+
+
+# --- the read replica ---------------------------------------------------------------------
+
+
+def test_database_replica_url_adds_the_replica_alias_with_the_primarys_options():
+    # when
+    values = settings_of(
+        production_env(DATABASE_REPLICA_URL="postgres://loyalty@replica.example.com:5432/loyalty"), "DATABASES"
+    )
+
+    # then
+    replica, default = values["DATABASES"]["replica"], values["DATABASES"]["default"]
+    assert (replica["HOST"], replica["ENGINE"]) == ("replica.example.com", "django.db.backends.postgresql")
+    assert replica["OPTIONS"] == {**default["OPTIONS"], "connect_timeout": 2}
+    assert replica["TEST"] == {"MIRROR": "default"}
+
+
+def test_without_database_replica_url_there_is_no_replica_alias():
+    # when
+    values = settings_of(production_env(), "DATABASES")
+
+    # then
+    assert set(values["DATABASES"]) == {"default"}
+
+
+def test_a_replica_needs_a_postgresql_primary():
+    # when
+    result = load_settings(
+        production_env(DATABASE_URL=None, ALLOW_SQLITE_IN_PRODUCTION="true", DATABASE_REPLICA_URL=POSTGRES_URL),
+        "DATABASES",
+    )
+
+    # then
+    assert result.returncode != 0
+    assert "DATABASE_REPLICA_URL needs a PostgreSQL DATABASE_URL" in result.stderr
