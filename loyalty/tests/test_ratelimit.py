@@ -15,6 +15,7 @@ import pytest
 from django.core.cache import cache
 from django.core.cache.backends.locmem import LocMemCache
 from django.core.cache.backends.redis import RedisCache
+from django.core.management import call_command
 from django.db import connection
 from django.test import override_settings
 from django.test.utils import CaptureQueriesContext
@@ -145,6 +146,24 @@ def test_peeking_does_not_count(shared_redis):
     assert [peek.allowed for peek in peeks] == [True] * 5
     assert (after.allowed, after.count) == (False, 2)
     assert 1 <= after.retry_after <= 60
+
+
+@pytest.mark.django_db
+def test_the_database_cache_counts_a_window_too():
+    # given: Django's database cache, shared by every process that shares the database
+    caches = {"default": {"BACKEND": "django.core.cache.backends.db.DatabaseCache", "LOCATION": "rate_limit_cache"}}
+    rate = ratelimit.Rate.parse("3/min")
+    with override_settings(CACHES=caches):
+        call_command("createcachetable", verbosity=0)
+
+        # when
+        verdicts = [ratelimit.hit("test", "db", rate) for _ in range(4)]
+        peek = ratelimit.peek("test", "db", rate)
+
+    # then
+    assert [verdict.allowed for verdict in verdicts] == [True, True, True, False]
+    assert (peek.allowed, peek.count) == (False, 4)
+    assert 1 <= verdicts[-1].retry_after <= 60
 
 
 @pytest.mark.django_db
