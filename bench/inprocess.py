@@ -41,6 +41,7 @@ os.environ.update(
     LOG_LEVEL="WARNING",
     DB_CONN_MAX_AGE="600",
     API_RATE_LIMIT="100000000/min",
+    RATE_LIMIT_PER_PROCESS=os.environ.get("RATE_LIMIT_PER_PROCESS", "true"),  # unless CACHE_URL is shared
     SECURE_SSL_REDIRECT="false",
 )
 

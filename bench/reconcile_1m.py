@@ -77,6 +77,7 @@ def ensure_database(url: str, *, rebuild: bool) -> None:
 def django_env(url: str) -> dict[str, str]:
     env = {**os.environ, "DATABASE_URL": url}
     env.setdefault("SECRET_KEY", "bench-only-not-a-secret-" + "x" * 40)
+    env.setdefault("RATE_LIMIT_PER_PROCESS", "true")  # commands only: no request is limited
     return env
 
 

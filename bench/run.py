@@ -122,6 +122,7 @@ class Config:
             ALLOWED_HOSTS="127.0.0.1,localhost",
             LOG_LEVEL="WARNING",
             API_RATE_LIMIT="1000000000/min",
+            RATE_LIMIT_PER_PROCESS=env.get("RATE_LIMIT_PER_PROCESS", "true"),  # the v1 figures: per-process counting
             DB_CONN_MAX_AGE="600",
             PYTHONWARNINGS="ignore",
             BENCH_PORT=str(self.port),

@@ -11,11 +11,11 @@ from ledger.assets import asset_rename
 from ledger.models import Account, Asset, JournalEntry, JournalLine
 from ledger.selectors import account_balance_get
 from ledger.services import asset_create
-from loyalty.admin_base import ReadOnlyAdmin, ReadOnlyInline, adopt, amount
+from loyalty.admin_base import ReadOnlyAdmin, ReadOnlyInline, ReplicaChangeListAdmin, adopt, amount
 
 
 @admin.register(Asset)
-class AssetAdmin(admin.ModelAdmin):
+class AssetAdmin(ReplicaChangeListAdmin):
     list_display = ("code", "name", "program", "scale", "created_at")
     list_filter = ("program",)
     list_select_related = ("program",)

@@ -6,13 +6,13 @@ from django import forms
 from django.contrib import admin, messages
 from django.template.response import TemplateResponse
 
-from loyalty.admin_base import ReadOnlyAdmin, adopt
+from loyalty.admin_base import ReadOnlyAdmin, ReplicaChangeListAdmin, adopt
 from loyalty.models import ApiKey, IdempotencyRecord, Program
 from loyalty.services import api_key_create, api_key_revoke, program_create, program_update
 
 
 @admin.register(Program)
-class ProgramAdmin(admin.ModelAdmin):
+class ProgramAdmin(ReplicaChangeListAdmin):
     list_display = ("name", "status", "created_at")
     list_filter = ("status",)
     search_fields = ("name",)
@@ -41,7 +41,7 @@ class ApiKeyCreateForm(forms.ModelForm):
 
 
 @admin.register(ApiKey)
-class ApiKeyAdmin(admin.ModelAdmin):
+class ApiKeyAdmin(ReplicaChangeListAdmin):
     """
     API keys, for superusers only. Creating one shows its plain text once, on
     the page that answers the form (never in a message, a log or the

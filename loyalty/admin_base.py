@@ -12,13 +12,44 @@ from django.contrib import admin
 from django.db import models
 
 from loyalty.money import format_amount
+from loyalty.replicas import read_with_fallback
 
 # The operators' group. Migration loyalty 0002 creates it with its own copy of
 # the name (a migration is history); loyalty/tests/test_admin.py checks they agree.
 OPERATOR_GROUP = "operator"
 
 
-class ReadOnlyAdmin(admin.ModelAdmin):
+class ReplicaChangeListAdmin(admin.ModelAdmin):
+    """
+    A change list shown with GET reads the read replica when there is one
+    (``loyalty.replicas``: the primary when it is down), its count, filters'
+    results and search included. Everything else (the change form, actions
+    and list edits posted to the change list) reads and writes the primary.
+    """
+
+    def changelist_view(self, request, extra_context=None):
+        if request.method not in ("GET", "HEAD"):
+            return super().changelist_view(request, extra_context)
+
+        def render(alias: str):
+            request._reporting_alias = alias
+            try:
+                response = super(ReplicaChangeListAdmin, self).changelist_view(request, extra_context)
+                if hasattr(response, "render"):
+                    response.render()  # run the page's queries here, where a failed replica falls back
+                return response
+            finally:
+                del request._reporting_alias
+
+        return read_with_fallback(render)
+
+    def get_queryset(self, request):
+        queryset = super().get_queryset(request)
+        alias = getattr(request, "_reporting_alias", None)
+        return queryset.using(alias) if alias else queryset
+
+
+class ReadOnlyAdmin(ReplicaChangeListAdmin):
     """
     A view-only admin: no add, change or delete for anyone, superusers included.
 

@@ -1,6 +1,6 @@
 """
-``X-API-Key`` authentication, the permission that requires it, and the
-per-key rate limit.
+``X-API-Key`` authentication (with its per-address limit on failures), the
+permission that requires it, and the per-key rate limit.
 
 Keys look like ``lk_<prefix>_<secret>``. Only the prefix and the SHA-256 of
 the whole key are stored; authentication looks the key up by prefix and
@@ -15,11 +15,12 @@ import re
 import secrets
 import string
 from dataclasses import dataclass
-from functools import cache
+from functools import cache, lru_cache
 
+from django.conf import settings
 from rest_framework import authentication, exceptions, permissions, throttling
 
-from loyalty import sql
+from loyalty import ratelimit, sql
 from loyalty.models import ApiKey
 
 KEY_PATTERN = re.compile(r"^lk_([a-z0-9]{8})_([A-Za-z0-9]{40})$")
@@ -93,8 +94,17 @@ def _key_query() -> str:
     )
 
 
+AUTH_FAILURES = "auth_failures"
+
+
 class ApiKeyAuthentication(authentication.BaseAuthentication):
-    """Authenticate ``X-API-Key``; ``request.auth`` becomes a :class:`KeyScope`."""
+    """
+    Authenticate ``X-API-Key``; ``request.auth`` becomes a :class:`KeyScope`.
+
+    Failed attempts count per client address (``AUTH_FAILURE_RATE_LIMIT``):
+    once an address has used them up, its requests with a key answer ``429``
+    before the key is looked up, so a flood of bad keys costs no database work.
+    """
 
     header = "HTTP_X_API_KEY"
 
@@ -102,8 +112,14 @@ class ApiKeyAuthentication(authentication.BaseAuthentication):
         plain_key = request.META.get(self.header)
         if not plain_key:
             raise exceptions.NotAuthenticated("Missing X-API-Key header.")
+        client = ratelimit.client_address(request.META, settings.TRUSTED_PROXY_HOPS)
+        rate = auth_failure_rate()
+        verdict = ratelimit.peek(AUTH_FAILURES, client, rate)
+        if not verdict.allowed:
+            raise exceptions.Throttled(wait=verdict.retry_after)
         scope = authenticate_key(plain_key)
         if scope is None:
+            ratelimit.hit(AUTH_FAILURES, client, rate)
             raise exceptions.AuthenticationFailed("Unknown or revoked API key.")
         return (None, scope)
 
@@ -117,12 +133,36 @@ class HasApiKey(permissions.BasePermission):
         return isinstance(request.auth, KeyScope)
 
 
-class ApiKeyRateThrottle(throttling.SimpleRateThrottle):
-    """Limit requests per API key (``API_RATE_LIMIT``, default 6000/min)."""
+def auth_failure_rate() -> ratelimit.Rate:
+    return _parsed_rate(settings.AUTH_FAILURE_RATE_LIMIT)
+
+
+@lru_cache(maxsize=8)  # safe: a pure function of the rate text
+def _parsed_rate(text: str) -> ratelimit.Rate:
+    return ratelimit.Rate.parse(text)
+
+
+class ApiKeyRateThrottle(throttling.BaseThrottle):
+    """
+    Limit requests per API key (``API_RATE_LIMIT``, default 6000/min) in the
+    shared cache, one atomic counter per key and window (``loyalty.ratelimit``);
+    past it DRF answers ``429`` with ``Retry-After`` (the window's end).
+    """
 
     scope = "api_key"
+    rate: str | None = None  # DRF's rate syntax; None reads DEFAULT_THROTTLE_RATES["api_key"]
 
-    def get_cache_key(self, request, view):
+    def __init__(self):
+        if not self.rate:
+            self.rate = throttling.api_settings.DEFAULT_THROTTLE_RATES[self.scope]
+        self._wait: int | None = None
+
+    def allow_request(self, request, view) -> bool:
         if not isinstance(request.auth, KeyScope):
-            return None
-        return self.cache_format % {"scope": self.scope, "ident": request.auth.api_key.prefix}
+            return True
+        verdict = ratelimit.hit(self.scope, request.auth.api_key.prefix, _parsed_rate(self.rate))
+        self._wait = verdict.retry_after
+        return verdict.allowed
+
+    def wait(self) -> int | None:
+        return self._wait

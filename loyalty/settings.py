@@ -89,6 +89,13 @@ DATABASES = {
     "default": env.db_url("DATABASE_URL", default=f"sqlite:///{SQLITE_PATH}"),
 }
 _db = DATABASES["default"]
+if _db["ENGINE"] == "django.db.backends.sqlite3" and not DEBUG and not env.bool("ALLOW_SQLITE_IN_PRODUCTION", default=False):
+    # On SQLite the ledger's guards (triggers, deferred balance checks) do not exist.
+    raise ImproperlyConfigured(
+        "DEBUG is off and DATABASE_URL is not a PostgreSQL URL: the embedded SQLite database is for "
+        "development (the ledger's database guards exist only on PostgreSQL). Set DATABASE_URL, or "
+        "ALLOW_SQLITE_IN_PRODUCTION=true if SQLite with DEBUG off is really meant (e.g. the SQLite test run)."
+    )
 if _db["ENGINE"] == "django.db.backends.sqlite3":
     _db.setdefault("OPTIONS", {}).update(
         {
@@ -120,6 +127,24 @@ else:
     _db["OPTIONS"].setdefault("prepare_threshold", env.int("DB_PREPARE_THRESHOLD", default=5) or None)
     _db.setdefault("TEST", {})
     _db["TEST"].setdefault("NAME", "test_" + _db["NAME"])
+
+# A streaming replica for reporting reads (optional). The operator dashboard,
+# the admin's change lists, trial_balance and reconcile --replica choose it
+# through loyalty.replicas (which falls back to the primary when it does not
+# answer); API answers never read it, so integrators read their own writes.
+# No database router: a read that may lag says so by naming the alias.
+_replica_url = env.str("DATABASE_REPLICA_URL", default="")
+if _replica_url:
+    if _db["ENGINE"] != "django.db.backends.postgresql":
+        raise ImproperlyConfigured("DATABASE_REPLICA_URL needs a PostgreSQL DATABASE_URL.")
+    _replica = environ.Env.db_url_config(_replica_url)
+    _replica["CONN_MAX_AGE"] = _db["CONN_MAX_AGE"]
+    _replica["CONN_HEALTH_CHECKS"] = True
+    # The primary's options (timeouts, binding), and a short connect timeout: a
+    # replica that does not answer costs a page at most this long, then is skipped.
+    _replica["OPTIONS"] = {**_db["OPTIONS"], "connect_timeout": 2, **_replica.get("OPTIONS", {})}
+    _replica["TEST"] = {"MIRROR": "default"}  # a test run has no replica of its test database
+    DATABASES["replica"] = _replica
 
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
@@ -153,10 +178,43 @@ DATA_UPLOAD_MAX_MEMORY_SIZE = MAX_REQUEST_BODY_BYTES
 
 # --- API ------------------------------------------------------------------------
 API_RATE_LIMIT = env.str("API_RATE_LIMIT", default="6000/min")
-# The rate limit counts in this cache: the default is per process, so with
-# several gunicorn workers point CACHE_URL at a shared cache (e.g.
-# redis://127.0.0.1:6379/0, with the `redis` package) for an exact per-key rate.
+# Failed authentications per client address (a flood of bad keys answers 429
+# before any database lookup). The client address is REMOTE_ADDR, or, behind
+# TRUSTED_PROXY_HOPS proxies that append to X-Forwarded-For, the address the
+# outermost of them saw (loyalty.ratelimit.client_address).
+AUTH_FAILURE_RATE_LIMIT = env.str("AUTH_FAILURE_RATE_LIMIT", default="60/min")
+TRUSTED_PROXY_HOPS = env.int("TRUSTED_PROXY_HOPS", default=0)
+
+# The rate limits count in this cache (loyalty.ratelimit). Production needs a
+# shared one, so that every worker and node counts the same key together:
+# Redis (CACHE_URL=redis://host:6379/0, Django's own RedisCache) or the
+# database (dbcache://rate_limit_cache, after `manage.py createcachetable`).
+# The default, locmemcache://, counts per process: four workers would give a
+# key four times its limit, so with DEBUG off it must be asked for with
+# RATE_LIMIT_PER_PROCESS=true.
 CACHES = {"default": env.cache_url("CACHE_URL", default="locmemcache://")}
+CACHES["default"]["KEY_PREFIX"] = env.str("CACHE_KEY_PREFIX", default="")
+if CACHES["default"]["BACKEND"] == "django_redis.cache.RedisCache":  # django-environ's pick if that is installed
+    CACHES["default"]["BACKEND"] = "django.core.cache.backends.redis.RedisCache"
+if CACHES["default"]["BACKEND"] == "django.core.cache.backends.redis.RedisCache":
+    # A Redis that does not answer must not hold a request up: the limit fails open.
+    CACHES["default"].setdefault("OPTIONS", {}).update({"socket_connect_timeout": 0.5, "socket_timeout": 0.5})
+_SHARED_CACHES = {
+    "django.core.cache.backends.redis.RedisCache",
+    "django.core.cache.backends.db.DatabaseCache",
+    "django.core.cache.backends.memcached.PyMemcacheCache",
+    "django.core.cache.backends.memcached.PyLibMCCache",
+}
+if (
+    not DEBUG
+    and CACHES["default"]["BACKEND"] not in _SHARED_CACHES
+    and not env.bool("RATE_LIMIT_PER_PROCESS", default=False)
+):
+    raise ImproperlyConfigured(
+        f"DEBUG is off and CACHE_URL is a per-process cache ({CACHES['default']['BACKEND']}): every worker "
+        "would count the rate limits on its own. Set CACHE_URL=redis://host:6379/0 (or a database cache), or "
+        "RATE_LIMIT_PER_PROCESS=true if per-process limits are really meant."
+    )
 
 REST_FRAMEWORK = {
     "DEFAULT_AUTHENTICATION_CLASSES": ["loyalty.auth.ApiKeyAuthentication"],
@@ -213,14 +271,36 @@ SPECTACULAR_SETTINGS = {
 }
 
 # --- Security (production) --------------------------------------------------------
-SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
+
+
+def _proxy_ssl_header(value: str) -> tuple[str, str] | None:
+    """``X-Forwarded-Proto`` or ``X-Forwarded-Proto,https`` -> ``("HTTP_X_FORWARDED_PROTO", "https")``."""
+    if not value.strip():
+        return None
+    name, _, expected = value.partition(",")
+    name = name.strip().upper().replace("-", "_")
+    return (name if name.startswith("HTTP_") else f"HTTP_{name}", expected.strip() or "https")
+
+
+# Off unless set: only a TLS proxy that sets this header (and drops a client's
+# own) may say that a request came over HTTPS. Without it a client talking to
+# gunicorn directly could claim HTTPS with the header alone.
+SECURE_PROXY_SSL_HEADER = _proxy_ssl_header(env.str("SECURE_PROXY_SSL_HEADER", default=""))
 SECURE_SSL_REDIRECT = env.bool("SECURE_SSL_REDIRECT", default=not DEBUG)
 SECURE_REDIRECT_EXEMPT = [r"^healthz$"]
 SESSION_COOKIE_SECURE = env.bool("SESSION_COOKIE_SECURE", default=not DEBUG)
 CSRF_COOKIE_SECURE = env.bool("CSRF_COOKIE_SECURE", default=not DEBUG)
 SECURE_HSTS_SECONDS = env.int("SECURE_HSTS_SECONDS", default=0 if DEBUG else 31536000)
-SECURE_HSTS_INCLUDE_SUBDOMAINS = not DEBUG
-SECURE_HSTS_PRELOAD = not DEBUG
+# Off unless set: includeSubDomains forces HTTPS on every host under the domain
+# (including ones this app does not own), and preload is a promise to the
+# browsers' lists that takes months to undo. Django's deploy check warns
+# about both (W005, W021); that choice is made here, so those two are silenced.
+SECURE_HSTS_INCLUDE_SUBDOMAINS = env.bool("SECURE_HSTS_INCLUDE_SUBDOMAINS", default=False)
+SECURE_HSTS_PRELOAD = env.bool("SECURE_HSTS_PRELOAD", default=False)
+SILENCED_SYSTEM_CHECKS = [
+    *([] if SECURE_HSTS_INCLUDE_SUBDOMAINS else ["security.W005"]),
+    *([] if SECURE_HSTS_PRELOAD else ["security.W021"]),
+]
 SECURE_CONTENT_TYPE_NOSNIFF = True
 X_FRAME_OPTIONS = "DENY"
 

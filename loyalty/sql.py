@@ -21,7 +21,7 @@ from __future__ import annotations
 import re
 from functools import cache
 
-from django.db import connection
+from django.db import DEFAULT_DB_ALIAS, connection, connections
 from django.db.models import Model
 
 _PLAIN_WORD = re.compile(r"[A-Za-z0-9_]+")
@@ -190,23 +190,27 @@ def mark_saved(*instances: Model) -> None:
         instance._state.db = connection.alias
 
 
-def execute(query: str, params: list | dict) -> int:
+# ``using``: another alias of the same database (the read replica of a reporting read);
+# the names and the values' adaptation above are the default connection's, which it shares.
+
+
+def execute(query: str, params: list | dict, *, using: str = DEFAULT_DB_ALIAS) -> int:
     """Execute one statement and return how many rows it changed."""
-    with connection.cursor() as cursor:
+    with connections[using].cursor() as cursor:
         cursor.execute(query, params)
         return cursor.rowcount
 
 
-def fetchone(query: str, params: list | dict):
+def fetchone(query: str, params: list | dict, *, using: str = DEFAULT_DB_ALIAS):
     """Execute one statement and return its first row (None if it has none)."""
-    with connection.cursor() as cursor:
+    with connections[using].cursor() as cursor:
         cursor.execute(query, params)
         return cursor.fetchone()
 
 
-def fetchall(query: str, params: list | dict) -> list[tuple]:
+def fetchall(query: str, params: list | dict, *, using: str = DEFAULT_DB_ALIAS) -> list[tuple]:
     """Execute one statement and return all its rows."""
-    with connection.cursor() as cursor:
+    with connections[using].cursor() as cursor:
         cursor.execute(query, params)
         return cursor.fetchall()
 

@@ -10,7 +10,7 @@ from django.utils.html import format_html, format_html_join
 
 from ledger.models import Asset
 from ledger.selectors import wallets_for_participant
-from loyalty.admin_base import amount
+from loyalty.admin_base import ReplicaChangeListAdmin, amount
 from participants.models import Enrollment, Participant
 from participants.services import participant_enrol
 
@@ -50,7 +50,7 @@ class EnrollmentInline(admin.TabularInline):
 
 
 @admin.register(Participant)
-class ParticipantAdmin(admin.ModelAdmin):
+class ParticipantAdmin(ReplicaChangeListAdmin):
     list_display = ("external_id", "display_name", "email", "created_at")
     search_fields = ("external_id", "display_name", "email")
     inlines = (EnrollmentInline,)

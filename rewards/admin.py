@@ -15,7 +15,7 @@ from django.urls import path, reverse
 from django.utils import formats
 
 from loyalty.admin import ProgramAdmin
-from loyalty.admin_base import ReadOnlyAdmin, ReadOnlyInline, adopt, amount
+from loyalty.admin_base import ReadOnlyAdmin, ReadOnlyInline, ReplicaChangeListAdmin, adopt, amount
 from loyalty.errors import DomainError
 from loyalty.models import Program
 from rewards.admin_forms import ReversalAdminForm, RewardAdminForm
@@ -31,7 +31,7 @@ def _when(value) -> str:
 
 
 @admin.register(Reward)
-class RewardAdmin(admin.ModelAdmin):
+class RewardAdmin(ReplicaChangeListAdmin):
     form = RewardAdminForm
     list_display = ("name", "program", "type", "cost", "status_code", "stock", "window")
     list_filter = ("program", "status", "type")

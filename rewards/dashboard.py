@@ -13,6 +13,9 @@ redemptions or rewards a program has:
 5. rewards low on stock;
 6. the newest reversals, with everything they show joined in.
 
+Every selector reads from the database alias ``using`` (the view passes
+``loyalty.replicas``' reporting alias: the read replica when there is one).
+
 The dashboard lives in ``rewards``, at the top of the import chain, because
 it reads every app.
 """
@@ -24,8 +27,9 @@ from dataclasses import dataclass, field
 from datetime import date, datetime, time, timedelta
 from decimal import Decimal
 
-from django.db.models import Count, DecimalField, ExpressionWrapper, F, IntegerField, Q, Sum
-from django.db.models.functions import TruncDate
+from django.db import DEFAULT_DB_ALIAS
+from django.db.models import BigIntegerField, Count, DecimalField, ExpressionWrapper, F, Q, Sum
+from django.db.models.functions import Cast, TruncDate
 from django.utils import timezone
 
 from ledger.models import Account, Asset, JournalLine
@@ -111,10 +115,11 @@ class ProgramDashboard:
     recent_reversals: list[Reversal]  # redemption (asset, reward, participant) and authors selected
 
 
-def program_liabilities(*, program_id: uuid.UUID) -> list[AssetLiability]:
+def program_liabilities(*, program_id: uuid.UUID, using: str = DEFAULT_DB_ALIAS) -> list[AssetLiability]:
     """Outstanding points per asset of the program (two queries)."""
     assets = (
-        Asset.objects.filter(program_id=program_id)
+        Asset.objects.using(using)
+        .filter(program_id=program_id)
         .annotate(
             wallets_total=Sum(
                 "accounts__balance", filter=Q(accounts__type=Account.Type.WALLET), output_field=_SUM
@@ -123,7 +128,8 @@ def program_liabilities(*, program_id: uuid.UUID) -> list[AssetLiability]:
         .order_by("code")
     )
     sums = (
-        JournalLine.objects.filter(
+        JournalLine.objects.using(using)
+        .filter(
             account__program_id=program_id,
             account__type__in=(Account.Type.ISSUANCE, Account.Type.REDEMPTIONS),
         )
@@ -154,13 +160,16 @@ def program_liabilities(*, program_id: uuid.UUID) -> list[AssetLiability]:
     ]
 
 
-def program_redemptions_per_day(*, program_id: uuid.UUID, first_day: date, last_day: date) -> list[DailyRedemptions]:
+def program_redemptions_per_day(
+    *, program_id: uuid.UUID, first_day: date, last_day: date, using: str = DEFAULT_DB_ALIAS
+) -> list[DailyRedemptions]:
     """Redemptions counted and their points summed per day (every day of the range, zeros included; one query)."""
     tz = timezone.get_current_timezone()
     start = timezone.make_aware(datetime.combine(first_day, time.min), tz)
     end = timezone.make_aware(datetime.combine(last_day + timedelta(days=1), time.min), tz)
     rows = (
-        Redemption.objects.filter(program_id=program_id, created_at__gte=start, created_at__lt=end)
+        Redemption.objects.using(using)
+        .filter(program_id=program_id, created_at__gte=start, created_at__lt=end)
         .annotate(day=TruncDate("created_at", tzinfo=tz))
         .values("day", "asset_id")
         .annotate(count=Count("id"), points=Sum("amount", output_field=_SUM))
@@ -179,10 +188,13 @@ def program_redemptions_per_day(*, program_id: uuid.UUID, first_day: date, last_
     return days
 
 
-def program_top_rewards(*, program_id: uuid.UUID, limit: int = TOP_REWARDS) -> list[TopReward]:
+def program_top_rewards(
+    *, program_id: uuid.UUID, limit: int = TOP_REWARDS, using: str = DEFAULT_DB_ALIAS
+) -> list[TopReward]:
     """The program's rewards with the most redemptions, all time (one query)."""
     rows = (
-        Redemption.objects.filter(program_id=program_id, reward__isnull=False)
+        Redemption.objects.using(using)
+        .filter(program_id=program_id, reward__isnull=False)
         .values("reward_id", "reward__name", "reward__type", "asset__scale")
         .annotate(
             redemptions=Count("id"),
@@ -207,17 +219,23 @@ def program_top_rewards(*, program_id: uuid.UUID, limit: int = TOP_REWARDS) -> l
     ]
 
 
-def program_low_stock_rewards(*, program_id: uuid.UUID) -> list[LowStockReward]:
+def program_low_stock_rewards(*, program_id: uuid.UUID, using: str = DEFAULT_DB_ALIAS) -> list[LowStockReward]:
     """
     Rewards with a ``max_total`` and fewer than ``LOW_STOCK_UNITS`` units left,
     or fewer than ``LOW_STOCK_PERCENT`` % of ``max_total`` (sold-out ones
     included), fewest left first (one query).
     """
-    left = ExpressionWrapper(F("max_total") - F("redeemed_count"), output_field=IntegerField())
+    # In bigint: max_total may be up to 2**31 - 1, and x 100 does not fit PostgreSQL's integer.
+    max_total = Cast("max_total", output_field=BigIntegerField())
+    left = ExpressionWrapper(max_total - F("redeemed_count"), output_field=BigIntegerField())
     rewards = (
-        Reward.objects.filter(program_id=program_id, max_total__isnull=False)
-        .annotate(left=left, left_x100=ExpressionWrapper(left * 100, output_field=IntegerField()))
-        .filter(Q(left__lt=LOW_STOCK_UNITS) | Q(left_x100__lt=F("max_total") * LOW_STOCK_PERCENT))
+        Reward.objects.using(using)
+        .filter(program_id=program_id, max_total__isnull=False)
+        .annotate(left=left, left_x100=ExpressionWrapper(left * 100, output_field=BigIntegerField()))
+        .filter(
+            Q(left__lt=LOW_STOCK_UNITS)
+            | Q(left_x100__lt=ExpressionWrapper(max_total * LOW_STOCK_PERCENT, output_field=BigIntegerField()))
+        )
         .order_by("left", "name", "id")
         .values("id", "name", "status", "max_total", "redeemed_count")
     )
@@ -233,10 +251,13 @@ def program_low_stock_rewards(*, program_id: uuid.UUID) -> list[LowStockReward]:
     ]
 
 
-def program_recent_reversals(*, program_id: uuid.UUID, limit: int = RECENT_REVERSALS) -> list[Reversal]:
+def program_recent_reversals(
+    *, program_id: uuid.UUID, limit: int = RECENT_REVERSALS, using: str = DEFAULT_DB_ALIAS
+) -> list[Reversal]:
     """The newest reversals, with what a row shows selected in the same query."""
     return list(
-        Reversal.objects.filter(program_id=program_id)
+        Reversal.objects.using(using)
+        .filter(program_id=program_id)
         .select_related(
             "redemption__asset",
             "redemption__reward",
@@ -248,17 +269,19 @@ def program_recent_reversals(*, program_id: uuid.UUID, limit: int = RECENT_REVER
     )
 
 
-def program_dashboard_get(*, program: Program, today: date | None = None, days: int = DAYS) -> ProgramDashboard:
-    """Everything the program's dashboard shows (six queries, whatever the volume)."""
+def program_dashboard_get(
+    *, program: Program, today: date | None = None, days: int = DAYS, using: str = DEFAULT_DB_ALIAS
+) -> ProgramDashboard:
+    """Everything the program's dashboard shows (six queries, whatever the volume), read from ``using``."""
     last_day = today or timezone.localdate()
     first_day = last_day - timedelta(days=days - 1)
     return ProgramDashboard(
         program=program,
         first_day=first_day,
         last_day=last_day,
-        liabilities=program_liabilities(program_id=program.id),
-        days=program_redemptions_per_day(program_id=program.id, first_day=first_day, last_day=last_day),
-        top_rewards=program_top_rewards(program_id=program.id),
-        low_stock=program_low_stock_rewards(program_id=program.id),
-        recent_reversals=program_recent_reversals(program_id=program.id),
+        liabilities=program_liabilities(program_id=program.id, using=using),
+        days=program_redemptions_per_day(program_id=program.id, first_day=first_day, last_day=last_day, using=using),
+        top_rewards=program_top_rewards(program_id=program.id, using=using),
+        low_stock=program_low_stock_rewards(program_id=program.id, using=using),
+        recent_reversals=program_recent_reversals(program_id=program.id, using=using),
     )

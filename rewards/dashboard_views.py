@@ -6,7 +6,8 @@ program admin (``/admin/loyalty/program/dashboards/`` lists the programs,
 ``/admin/loyalty/program/<id>/dashboard/`` shows one), behind the admin
 site's own ``admin_view`` (login, staff, CSRF, no-cache). Only superusers
 and members of the "operator" group may see them; other staff get a 403.
-The figures come from ``rewards.dashboard`` (aggregates only).
+The figures come from ``rewards.dashboard`` (aggregates only), read from
+the read replica when there is one (``loyalty.replicas``).
 """
 
 from __future__ import annotations
@@ -22,6 +23,7 @@ from django.utils import timezone
 from loyalty.admin_base import OPERATOR_GROUP
 from loyalty.models import Program
 from loyalty.money import format_amount, quantum
+from loyalty.replicas import read_with_fallback
 from rewards.dashboard import ProgramDashboard, program_dashboard_get
 from rewards.dashboard_chart import BarChart, bar_chart
 
@@ -67,7 +69,7 @@ class ProgramDashboards:
             raise PermissionDenied
         programs = [
             {"program": program, "url": program_dashboard_url(program.pk)}
-            for program in Program.objects.order_by("name", "id")
+            for program in read_with_fallback(lambda alias: list(Program.objects.using(alias).order_by("name", "id")))
         ]
         return TemplateResponse(
             request,
@@ -82,7 +84,7 @@ class ProgramDashboards:
         program = self.model_admin.get_object(request, unquote(object_id))
         if program is None:
             return self.model_admin._get_obj_does_not_exist_redirect(request, self.model_admin.opts, object_id)
-        dashboard = program_dashboard_get(program=program)
+        dashboard = read_with_fallback(lambda alias: program_dashboard_get(program=program, using=alias))
         return TemplateResponse(
             request,
             "admin/dashboard/program.html",

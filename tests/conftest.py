@@ -28,3 +28,44 @@ def browser(monkeypatch):
     driver.set_page_load_timeout(WAIT_SECONDS)
     yield driver
     driver.quit()
+
+
+@pytest.fixture(scope="session")
+def streaming_replica(django_db_setup, django_db_blocker):
+    """
+    A real streaming replica of the test run's PostgreSQL server (tests/replica.py),
+    made once for the session after the test database exists, and destroyed at its end.
+    """
+    from django.conf import settings
+
+    from tests.replica import ReplicaUnavailable, StreamingReplica
+
+    default = settings.DATABASES["default"]
+    if default["ENGINE"] != "django.db.backends.postgresql":
+        pytest.skip("a streaming replica needs PostgreSQL")
+    primary = {
+        "host": default.get("HOST") or "127.0.0.1", "port": int(default.get("PORT") or 5432),
+        "user": default.get("USER") or "postgres", "password": default.get("PASSWORD"),
+    }
+    try:
+        replica = StreamingReplica(primary, name=default["NAME"])
+    except ReplicaUnavailable as exc:
+        if os.environ.get("CI"):
+            pytest.fail(str(exc))
+        pytest.skip(str(exc))
+    try:
+        replica.create()
+        replica.start()
+        replica.wait_caught_up()
+    except ReplicaUnavailable as exc:
+        replica.destroy()
+        if os.environ.get("CI"):
+            pytest.fail(str(exc))
+        pytest.skip(str(exc))
+    except BaseException:
+        replica.destroy()
+        raise
+    try:
+        yield replica
+    finally:
+        replica.destroy()

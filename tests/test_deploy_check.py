@@ -29,9 +29,12 @@ def production_env(**overrides) -> dict:
         "DEBUG": "false",
         "SECRET_KEY": secrets.token_urlsafe(64),
         "ALLOWED_HOSTS": "loyalty.example.com",
+        "CACHE_URL": "redis://127.0.0.1:6379/0",  # a shared cache for the rate limits (check does not connect)
     }
     if "DATABASE_URL" in os.environ:
         env["DATABASE_URL"] = os.environ["DATABASE_URL"]
+    else:  # the SQLite test run: DEBUG off on SQLite must be said explicitly
+        env["ALLOW_SQLITE_IN_PRODUCTION"] = "true"
     env.update(overrides)
     return {key: value for key, value in env.items() if value is not None}
 

@@ -6,6 +6,7 @@ redemption, its id; never the key itself.
 
 from __future__ import annotations
 
+import io
 import json
 import logging
 from decimal import Decimal
@@ -201,3 +202,69 @@ def test_the_request_log_never_holds_the_key(client_for, program, request_log):
     for line in request_log.raw:
         assert plain not in line and plain[12:] not in line
         assert wrong not in line and wrong[12:] not in line
+
+
+@pytest.fixture
+def plain_request_log():
+    """The request logger through the ``plain`` formatter of the settings (one text line per record)."""
+    from django.conf import settings
+
+    stream = io.StringIO()
+    handler = logging.StreamHandler(stream)
+    handler.setFormatter(logging.Formatter(settings.LOGGING["formatters"]["plain"]["format"]))
+    logger = logging.getLogger("loyalty.request")
+    old_level = logger.level
+    logger.addHandler(handler)
+    logger.setLevel(logging.INFO)
+    try:
+        yield stream
+    finally:
+        logger.removeHandler(handler)
+        logger.setLevel(old_level)
+
+
+@pytest.mark.django_db
+def test_a_newline_in_the_path_cannot_forge_a_plain_log_line(client_for, plain_request_log):
+    # given: %0A decodes to a newline in request.path
+    forged = "/api/v1/programs/x%0A2026-01-01 00:00:00,000 INFO loyalty.request GET /api/v1/forged 200"
+
+    # when
+    response = client_for.get(forged)
+
+    # then
+    assert response.status_code == HTTPStatus.NOT_FOUND
+    output = plain_request_log.getvalue()
+    assert output.count("\n") == 1 and output.endswith("\n")
+    assert "/api/v1/programs/x\\n2026-01-01" in output
+
+
+@pytest.mark.django_db
+def test_control_characters_in_logged_values_are_escaped(client_for, program, request_log):
+    # when
+    client_for.get(f"/api/v1/programs/{program.id}%0D%1B[31m%E2%80%A8", HTTP_IDEMPOTENCY_KEY="a\tb")
+
+    # then
+    [line] = request_log.lines
+    assert line["path"] == f"/api/v1/programs/{program.id}\\r\\x1b[31m\\u2028"
+    assert line["idempotency_key"] == "a\\tb"
+
+
+@pytest.mark.django_db
+def test_a_long_idempotency_key_header_is_truncated_in_the_log(client_for, program, request_log):
+    # when
+    client_for.get(f"/api/v1/programs/{program.id}", HTTP_IDEMPOTENCY_KEY="k" * 10_000)
+
+    # then
+    [line] = request_log.lines
+    assert line["idempotency_key"] == "k" * 255 + "...[10000 chars]"
+    assert len(request_log.raw[0]) < 1_000
+
+
+@pytest.mark.django_db
+def test_a_long_path_is_truncated_in_the_log(client_for, request_log):
+    # when
+    client_for.get("/api/v1/programs/" + "p" * 5_000)
+
+    # then
+    [line] = request_log.lines
+    assert line["path"] == ("/api/v1/programs/" + "p" * 5_000)[:1024] + "...[5017 chars]"

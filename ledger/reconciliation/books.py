@@ -12,6 +12,8 @@ from dataclasses import dataclass
 from datetime import datetime
 from decimal import Decimal
 
+from django.db import DEFAULT_DB_ALIAS
+
 from ledger.models import Account, Asset, JournalEntry, JournalLine
 from ledger.reconciliation.dialect import amt, as_uuid, to_decimal
 from ledger.reconciliation.probes import Scope
@@ -89,7 +91,9 @@ class BookTotal:
         return self.debits == self.credits and self.issuance == self.wallets + self.redemptions
 
 
-def trial_balance_rows(*, program_id: uuid.UUID | None = None, as_of: datetime | None = None) -> list[TrialBalanceRow]:
+def trial_balance_rows(
+    *, program_id: uuid.UUID | None = None, as_of: datetime | None = None, using: str = DEFAULT_DB_ALIAS
+) -> list[TrialBalanceRow]:
     """
     Debits, credits and balance per program, asset and account type, summed
     from the journal lines (of entries created at or before ``as_of``, if given).
@@ -128,7 +132,9 @@ ORDER BY {p.name}, {a.program_id}, {s.code}, {a.asset_id}, {a.type}"""
             credits=to_decimal(credits),
             stored_balance=to_decimal(stored_sum) if type_ == WALLET else None,
         )
-        for program, name, asset, code, scale, type_, accounts, debits, credits, stored_sum in sql.fetchall(query, params)
+        for program, name, asset, code, scale, type_, accounts, debits, credits, stored_sum in sql.fetchall(
+            query, params, using=using
+        )
     ]
 
 

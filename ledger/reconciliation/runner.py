@@ -9,7 +9,7 @@ from contextlib import contextmanager
 from dataclasses import dataclass, field
 from datetime import datetime
 
-from django.db import connection, transaction
+from django.db import DEFAULT_DB_ALIAS, connections, transaction
 from django.utils import timezone
 
 from ledger.reconciliation.books import BookTotal, book_totals, trial_balance_rows
@@ -29,7 +29,7 @@ WORK_MEM = "64MB"
 
 
 @contextmanager
-def read_only_snapshot() -> Iterator[None]:
+def read_only_snapshot(using: str = DEFAULT_DB_ALIAS) -> Iterator[None]:
     """
     Run the block in one read-only transaction that sees one snapshot.
 
@@ -39,10 +39,12 @@ def read_only_snapshot() -> Iterator[None]:
     already a snapshot.
     Inside a caller's transaction (tests) the caller's transaction is used
     as it is. The transaction is rolled back at the end: it has nothing to
-    commit.
+    commit. ``using`` may be a hot-standby replica (REPEATABLE READ, READ ONLY
+    runs there too).
     """
+    connection = connections[using]
     outermost = not connection.in_atomic_block
-    with transaction.atomic():
+    with transaction.atomic(using=using):
         if outermost and sql.is_postgresql():
             with connection.cursor() as cursor:
                 cursor.execute("SET TRANSACTION ISOLATION LEVEL REPEATABLE READ, READ ONLY")
@@ -50,7 +52,7 @@ def read_only_snapshot() -> Iterator[None]:
                 cursor.execute(f"SET LOCAL work_mem = '{WORK_MEM}'")
                 cursor.execute("SET LOCAL jit = off")
         yield
-        transaction.set_rollback(True)
+        transaction.set_rollback(True, using=using)
 
 
 @dataclass(frozen=True)
@@ -134,12 +136,15 @@ def _finding(check: Check, row) -> Finding:
     return Finding(name, issue.meaning, id_, ref, expected, actual, message)
 
 
-def check_run(check: Check, *, program_id: uuid.UUID | None = None, examples: int = DEFAULT_EXAMPLES) -> CheckResult:
-    """Run one check (one SQL statement) in the current transaction."""
+def check_run(
+    check: Check, *, program_id: uuid.UUID | None = None, examples: int = DEFAULT_EXAMPLES,
+    using: str = DEFAULT_DB_ALIAS,
+) -> CheckResult:
+    """Run one check (one SQL statement) in the current transaction of ``using``."""
     scope = Scope(program_id is not None)
     params = {"limit": examples, **scope.params(program_id)}
     started = time.monotonic()
-    rows = sql.fetchall(check_sql(check, scope), params)
+    rows = sql.fetchall(check_sql(check, scope), params, using=using)
     by_issue: dict[str, int] = {}
     for row in rows:  # at most ``examples`` rows per issue, not the ledger
         by_issue[row[0]] = row[5]
@@ -154,8 +159,8 @@ def check_run(check: Check, *, program_id: uuid.UUID | None = None, examples: in
     )
 
 
-def program_must_exist(program_id: uuid.UUID | None) -> None:
-    if program_id is not None and not Program.objects.filter(id=program_id).exists():
+def program_must_exist(program_id: uuid.UUID | None, using: str = DEFAULT_DB_ALIAS) -> None:
+    if program_id is not None and not Program.objects.using(using).filter(id=program_id).exists():
         raise NotFound(f"Unknown program {program_id}.")
 
 
@@ -165,6 +170,7 @@ def reconcile(
     examples: int = DEFAULT_EXAMPLES,
     progress: Progress | None = None,
     checks: tuple[Check, ...] | None = None,
+    using: str = DEFAULT_DB_ALIAS,
 ) -> Report:
     """
     Check the whole ledger (or one program's part of it) and the counters
@@ -172,26 +178,29 @@ def reconcile(
 
     ``checks`` defaults to every app's (``registry.registered_checks``).
     Raises ``NotFound`` for an unknown ``program_id``. ``progress`` is called
-    before (result None) and after each check.
+    before (result None) and after each check. ``using``: the database alias
+    (the read replica for ``reconcile --replica``).
     """
     checks = registered_checks() if checks is None else checks
-    with read_only_snapshot():
-        program_must_exist(program_id)
+    with read_only_snapshot(using):
+        program_must_exist(program_id, using)
         generated_at = timezone.now()
         results = []
         for index, check in enumerate(checks, start=1):
             if progress:
                 progress(index, len(checks), check.name, None)
-            result = check_run(check, program_id=program_id, examples=examples)
+            result = check_run(check, program_id=program_id, examples=examples, using=using)
             results.append(result)
             if progress:
                 progress(index, len(checks), check.name, result)
-        totals = book_totals(trial_balance_rows(program_id=program_id))
+        totals = book_totals(trial_balance_rows(program_id=program_id, using=using))
     return Report(generated_at=generated_at, program_id=program_id, checks=tuple(results), totals=tuple(totals))
 
 
-def trial_balance(*, program_id: uuid.UUID | None = None, as_of: datetime | None = None):
-    """Trial-balance rows (see :func:`trial_balance_rows`) read in one read-only snapshot."""
-    with read_only_snapshot():
-        program_must_exist(program_id)
-        return trial_balance_rows(program_id=program_id, as_of=as_of)
+def trial_balance(
+    *, program_id: uuid.UUID | None = None, as_of: datetime | None = None, using: str = DEFAULT_DB_ALIAS
+):
+    """Trial-balance rows (see :func:`trial_balance_rows`) read in one read-only snapshot of ``using``."""
+    with read_only_snapshot(using):
+        program_must_exist(program_id, using)
+        return trial_balance_rows(program_id=program_id, as_of=as_of, using=using)

@@ -5,7 +5,9 @@ The one place that renders errors in the contract's shape::
 
 It covers domain errors, DRF's own exceptions (parse errors, 401, 403, 404,
 405, 415, throttling), database unavailability (503) and anything unexpected
-(500, logged, never a traceback in the body). Django-level 404/500 and the
+(500, logged with its traceback, never a traceback or an internal
+message in the body; a domain error with a 5xx status other than 503 is a
+broken invariant and answers the same generic 500). Django-level 404/500 and the
 413 body limit use :func:`error_response` too.
 """
 
@@ -83,6 +85,9 @@ def is_database_unavailable(exc: BaseException) -> bool:
 
 
 def exception_handler(exc, context):
+    if isinstance(exc, DomainError) and exc.status >= 500 and exc.status != 503:
+        # A broken invariant (LedgerInvariantViolation, ...) is a bug: its text is for the logs only.
+        return _internal_error(exc)
     if isinstance(exc, DomainError):
         headers = {"Retry-After": str(RETRY_AFTER_SECONDS)} if exc.status == 503 else None
         return Response(error_body(exc.code, exc.message, exc.fields), status=exc.status, headers=headers)
@@ -121,7 +126,12 @@ def exception_handler(exc, context):
             headers={"Retry-After": str(RETRY_AFTER_SECONDS)},
         )
 
-    logger.exception("unhandled error", exc_info=exc)
+    return _internal_error(exc)
+
+
+def _internal_error(exc: BaseException) -> Response:
+    """Log the error with its traceback; answer the generic 500 (never the error's own text)."""
+    logger.error("unhandled error: %s", exc.__class__.__name__, exc_info=exc)
     return Response(error_body(ErrorCode.INTERNAL_ERROR, "Internal error."), status=500)
 
 

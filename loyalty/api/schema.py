@@ -282,8 +282,11 @@ RETRY_AFTER_HEADER = {
 HEALTHZ_PATH = {
     "get": {
         "operationId": "healthz",
-        "summary": "Liveness and database check",
-        "description": "Public: no `X-API-Key`. Not under `/api/v1` and not in the error shape.",
+        "summary": "Liveness, database and cache check",
+        "description": (
+            "Public: no `X-API-Key`. Not under `/api/v1` and not in the error shape. A cache that is down "
+            "(`\"cache\": \"down\"`) still answers 200: the rate limits fail open."
+        ),
         "tags": ["service"],
         "security": [],
         "responses": {
@@ -293,13 +296,14 @@ HEALTHZ_PATH = {
                     "application/json": {
                         "schema": {
                             "type": "object",
-                            "required": ["status", "database"],
+                            "required": ["status", "database", "cache"],
                             "properties": {
                                 "status": {"type": "string", "enum": ["ok"]},
                                 "database": {"type": "string", "enum": ["ok"]},
+                                "cache": {"type": "string", "enum": ["ok", "down"]},
                             },
                         },
-                        "example": {"status": "ok", "database": "ok"},
+                        "example": {"status": "ok", "database": "ok", "cache": "ok"},
                     }
                 },
             },
@@ -310,13 +314,14 @@ HEALTHZ_PATH = {
                     "application/json": {
                         "schema": {
                             "type": "object",
-                            "required": ["status", "database"],
+                            "required": ["status", "database", "cache"],
                             "properties": {
                                 "status": {"type": "string", "enum": ["error"]},
                                 "database": {"type": "string", "enum": ["unavailable"]},
+                                "cache": {"type": "string", "enum": ["ok", "down"]},
                             },
                         },
-                        "example": {"status": "error", "database": "unavailable"},
+                        "example": {"status": "error", "database": "unavailable", "cache": "ok"},
                     }
                 },
             },

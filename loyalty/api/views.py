@@ -6,6 +6,8 @@ from django.shortcuts import render
 from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_GET
 
+from loyalty import ratelimit
+
 
 @require_GET
 def landing(request):
@@ -15,11 +17,18 @@ def landing(request):
 @csrf_exempt  # no session or form: a POST must get the 405, not the CSRF middleware's 403 page
 @require_GET
 def healthz(request):
-    """``{"status": "ok", "database": "ok"}``, or 503 when the database is unreachable."""
+    """
+    ``{"status": "ok", "database": "ok", "cache": "ok"}``, or 503 when the
+    database is unreachable. A cache that is down (``"cache": "down"``) still
+    answers 200: the rate limits fail open and every request is served.
+    """
+    cache = ratelimit.cache_status()
     try:
         with connection.cursor() as cursor:
             cursor.execute("SELECT 1")
             cursor.fetchone()
     except Exception:  # noqa: BLE001 - any failure means "not healthy"
-        return JsonResponse({"status": "error", "database": "unavailable"}, status=503, headers={"Retry-After": "1"})
-    return JsonResponse({"status": "ok", "database": "ok"})
+        return JsonResponse(
+            {"status": "error", "database": "unavailable", "cache": cache}, status=503, headers={"Retry-After": "1"}
+        )
+    return JsonResponse({"status": "ok", "database": "ok", "cache": cache})

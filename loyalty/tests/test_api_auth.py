@@ -94,7 +94,7 @@ def test_a_key_over_its_rate_is_429_with_retry_after_and_changes_nothing(
 ):
     # given
     cache.clear()
-    monkeypatch.setattr(ApiKeyRateThrottle, "THROTTLE_RATES", {"api_key": "2/min"})
+    monkeypatch.setattr(ApiKeyRateThrottle, "rate", "2/min")
     client_for.get("/api/v1/programs")
     client_for.get("/api/v1/programs")
     before = db_state()

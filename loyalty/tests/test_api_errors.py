@@ -1,10 +1,12 @@
 """Every error renders the contract's shape: 404, 405, 413, 415, malformed JSON, 500; and /healthz."""
 
 import json
+import logging
 from http import HTTPStatus
 
 import pytest
 
+from loyalty.errors import DomainError, LedgerInvariantViolation
 from loyalty.tests.helpers import assert_error, db_state
 from participants import selectors
 
@@ -112,13 +114,43 @@ def test_an_unexpected_failure_is_500_without_a_traceback(client_for, participan
     assert error["message"] == "Internal error."
 
 
+@pytest.mark.parametrize(
+    "error",
+    [
+        LedgerInvariantViolation("Debits and credits differ for asset(s) POINTS."),
+        DomainError("wallet 1b2c3d: stored balance 10.00 differs from its lines"),
+    ],
+    ids=["ledger_invariant_violation", "any_other_500_domain_error"],
+)
+def test_a_broken_invariant_is_logged_with_its_traceback_and_answers_the_generic_500(
+    client_for, participant, monkeypatch, caplog, error
+):
+    # given
+    def explode(**kwargs):
+        raise error
+
+    monkeypatch.setattr(selectors, "participant_balances_list", explode)
+
+    # when
+    with caplog.at_level(logging.ERROR, logger="loyalty.api"):
+        response = client_for.get(f"/api/v1/participants/{participant.id}/balances")
+
+    # then
+    body = assert_error(response, HTTPStatus.INTERNAL_SERVER_ERROR, "internal_error")
+    assert body["message"] == "Internal error."
+    assert error.message not in response.content.decode()
+    [record] = [record for record in caplog.records if record.name == "loyalty.api"]
+    assert record.exc_info is not None and record.exc_info[1] is error
+    assert record.exc_info[2] is not None  # the traceback
+
+
 def test_healthz_reports_the_database_ok(anon_client):
     # when
     response = anon_client.get("/healthz")
 
     # then
     assert response.status_code == HTTPStatus.OK
-    assert response.json() == {"status": "ok", "database": "ok"}
+    assert response.json() == {"status": "ok", "database": "ok", "cache": "ok"}
 
 
 def test_the_openapi_schema_is_public(anon_client):

@@ -242,6 +242,29 @@ def test_a_sold_out_reward_is_listed_first_among_low_stock(operator_client, mix)
     assert (first["name"], first["status"], first["units_left"]) == ("Mug", "OUT_OF_STOCK", 0)
 
 
+def test_a_reward_with_a_max_total_of_fifty_million_does_not_break_the_dashboard(operator_client, make_client):
+    # given: the API allows max_total up to 2,147,483,647; left x 100 used to overflow PostgreSQL's integer
+    program = ProgramFactory(name="Big Stock")
+    asset = AssetFactory(program=program, code="POINTS", scale=2)
+    client = make_client(programs=[program])
+    created = client.post(
+        "/api/v1/rewards",
+        {"program_id": str(program.id), "asset_id": str(asset.id), "name": "Pen", "type": "UNIT_BASED",
+         "unit_cost": "1.00", "max_total": 50_000_000},
+    )
+    assert created.status_code == HTTPStatus.CREATED, created.content
+    RewardFactory(asset=asset, name="Almost gone", unit_cost=Decimal("1.00"), max_total=2_147_483_647)
+    Reward.objects.filter(name="Almost gone").update(redeemed_count=2_000_000_000)
+
+    # when
+    response = operator_client.get(dashboard_url(program))
+
+    # then: the 50 million are not low; 147,483,647 left of 2,147,483,647 is under 10%
+    assert response.status_code == HTTPStatus.OK
+    rows = [(row["name"], row["units_left"]) for row in response.context["low_stock"]]
+    assert rows == [("Almost gone", 147_483_647)]
+
+
 def test_recent_reversals_show_the_redemption_amount_reason_and_author(operator_client, mix):
     # when
     response = operator_client.get(dashboard_url(mix.program))

@@ -13,6 +13,7 @@ from ledger.management.commands.reconcile import USAGE_ERROR, parse_program_id
 from ledger.reconciliation import trial_balance
 from ledger.reconciliation.render import trial_balance_text
 from loyalty.errors import NotFound
+from loyalty.replicas import read_with_fallback
 
 
 def parse_as_of(value: str | None):
@@ -38,7 +39,8 @@ def parse_as_of(value: str | None):
 class Command(BaseCommand):
     help = (
         "Print debits, credits and balance per program, asset and account type, summed from the "
-        "journal lines (not the stored balances), now or as of a past moment."
+        "journal lines (not the stored balances), now or as of a past moment. Reads the read replica "
+        "when DATABASE_REPLICA_URL is set and it answers (its lag applies), else the primary."
     )
 
     def add_arguments(self, parser):
@@ -52,7 +54,8 @@ class Command(BaseCommand):
         program_id = parse_program_id(options["program"])
         as_of = parse_as_of(options["as_of"])
         try:
-            rows = trial_balance(program_id=program_id, as_of=as_of)
+            # A report: read from the replica when there is one (the primary when it is down).
+            rows = read_with_fallback(lambda alias: trial_balance(program_id=program_id, as_of=as_of, using=alias))
         except NotFound as exc:
             raise CommandError(exc.message, returncode=USAGE_ERROR) from exc
         except OperationalError as exc:
