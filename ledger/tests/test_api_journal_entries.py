@@ -2,6 +2,7 @@
 
 from decimal import Decimal
 from http import HTTPStatus
+from urllib.parse import parse_qs, urlsplit
 from uuid import uuid4
 
 import pytest
@@ -91,7 +92,7 @@ def test_listing_entries_shows_the_keys_programs_newest_first(client_for, partic
     # then
     assert response.status_code == HTTPStatus.OK
     body = response.json()
-    assert set(body) == {"next", "previous", "results"}
+    assert set(body) == {"next", "previous", "next_cursor", "previous_cursor", "results"}
     assert [entry["id"] for entry in body["results"]] == [str(second.journal_entry_id), str(first.journal_entry_id)]
 
 
@@ -163,6 +164,34 @@ def test_cursor_pages_do_not_overlap_and_link_back(client_for, participant, asse
     assert seen == [str(entry_id) for entry_id in reversed(entries)]
     assert first["previous"] is None and second["previous"] is not None
     assert third["next"] is None
+
+
+def test_a_pages_next_cursor_passed_back_as_cursor_gives_the_same_page_as_its_next_link(
+    client_for, participant, asset
+):
+    # given
+    for _ in range(5):
+        fund(participant, asset, "1")
+    first = client_for.get("/api/v1/journal-entries?page_size=2").json()
+
+    # when
+    by_cursor = client_for.get("/api/v1/journal-entries", {"page_size": 2, "cursor": first["next_cursor"]}).json()
+
+    # then
+    assert parse_qs(urlsplit(first["next"]).query)["cursor"] == [first["next_cursor"]]
+    assert by_cursor == client_for.get(first["next"]).json()
+    assert by_cursor["previous_cursor"] is not None and first["previous_cursor"] is None
+
+
+def test_the_last_pages_next_cursor_is_null(client_for, participant, asset):
+    # given
+    fund(participant, asset, "1")
+
+    # when
+    body = client_for.get("/api/v1/journal-entries").json()
+
+    # then
+    assert (body["next"], body["next_cursor"], body["previous"], body["previous_cursor"]) == (None, None, None, None)
 
 
 def test_a_cursor_page_stays_stable_while_new_entries_arrive(client_for, participant, asset):

@@ -1,6 +1,13 @@
-"""The contract's list shape: ``{"next": url|null, "previous": url|null, "results": [...]}``."""
+"""
+The contract's list shape: ``{"next": url|null, "previous": url|null, "results": [...]}``.
+
+Cursor-paginated lists also answer ``next_cursor`` and ``previous_cursor``: the
+``cursor`` of those links, which a client passes back as ``?cursor=`` without
+parsing a URL (the links keep working as before).
+"""
 
 import re
+from urllib.parse import parse_qs, urlsplit
 
 from django.utils.dateparse import parse_datetime
 from rest_framework.exceptions import NotFound
@@ -93,12 +100,49 @@ class LedgerCursorPagination(_CappedPageSize, CursorPagination):
                 raise NotFound(self.invalid_cursor_message)
         return cursor
 
+    def get_paginated_response(self, data):
+        next_link, previous_link = self.get_next_link(), self.get_previous_link()
+        return Response(
+            {
+                "next": next_link,
+                "previous": previous_link,
+                "next_cursor": self.cursor_of(next_link),
+                "previous_cursor": self.cursor_of(previous_link),
+                "results": data,
+            }
+        )
+
+    def cursor_of(self, link: str | None) -> str | None:
+        """The ``cursor`` query parameter of a ``next``/``previous`` link (None for no link)."""
+        if link is None:
+            return None
+        return parse_qs(urlsplit(link).query).get(self.cursor_query_param, [None])[0]
+
+    def get_paginated_response_schema(self, schema):
+        response = super().get_paginated_response_schema(schema)
+        cursor = {
+            "type": "string",
+            "nullable": True,
+            "description": "Pass back as `?cursor=` for the {} page (the `cursor` of the `{}` link); null when "
+            "there is none.",
+        }
+        response["properties"] = {
+            "next": response["properties"]["next"],
+            "previous": response["properties"]["previous"],
+            "next_cursor": {**cursor, "description": cursor["description"].format("next", "next")},
+            "previous_cursor": {**cursor, "description": cursor["description"].format("previous", "previous")},
+            "results": response["properties"]["results"],
+        }
+        response["required"] = list(response["properties"])
+        return response
+
     def get_schema_operation_parameters(self, view):
         cursor = {
             "name": self.cursor_query_param,
             "required": False,
             "in": "query",
-            "description": "Opaque cursor taken from a `next` or `previous` link; a malformed cursor is 404.",
+            "description": "Opaque cursor: a page's `next_cursor` or `previous_cursor` (the same value as in its "
+            "`next` or `previous` link); a malformed cursor is 404.",
             "schema": {"type": "string"},
         }
         return [cursor, self.page_size_schema_parameter()]

@@ -333,7 +333,7 @@ def test_the_redemption_list_pages_with_a_cursor(client_for, funded, asset):
     second = client_for.get(urlparse(first.json()["next"]).path + "?" + urlparse(first.json()["next"]).query)
 
     # then
-    assert set(first.json()) == {"next", "previous", "results"}
+    assert set(first.json()) == {"next", "previous", "next_cursor", "previous_cursor", "results"}
     assert first.json()["previous"] is None
     assert "cursor=" in first.json()["next"]
     assert ids(first) == [str(made[2].id), str(made[1].id)]

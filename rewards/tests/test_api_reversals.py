@@ -527,7 +527,7 @@ def test_listing_reversals_answers_them_newest_first_with_the_redemption(client_
 
     # then
     assert response.status_code == HTTPStatus.OK
-    assert set(response.json()) == {"next", "previous", "results"}
+    assert set(response.json()) == {"next", "previous", "next_cursor", "previous_cursor", "results"}
     results = response.json()["results"]
     assert [r["id"] for r in results] == [str(newer.id), str(older.id)]
     assert {r["redemption"]["reversed_quantity"] for r in results} == {2}
