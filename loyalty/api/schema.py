@@ -1,13 +1,15 @@
 """
-OpenAPI (drf-spectacular) helpers: the ``X-API-Key`` security scheme, the
-error bodies, the error responses views list in ``extend_schema``, and the
-postprocessing hook that adds what no view describes (``/healthz``, the
-``Retry-After`` header, the API's description).
+OpenAPI (drf-spectacular) pieces that views use: the ``X-API-Key`` security
+scheme, the shared error components, the error responses views list in
+``extend_schema``, and the common parameters.
 
-Every error status has its own component whose ``code`` is an enum of the
-codes that status can carry (``NotFoundError``: ``not_found``); each
-operation that answers 422 gets a component listing exactly the rule codes
-it can raise, in the contract's order (``CatalogRedemptionRuleError``).
+Every error answer references one component, ``ErrorResponse``
+(``{"error": Error}``, ``Error`` being ``{code, message, fields}``), so "any
+error" is one type in a generated client; each response's description names
+the codes that status can carry for that operation (a 422 lists its rule
+codes in the contract's order). What every operation gets without asking
+(401/429/503 and the ``default`` answer, ``Retry-After``, extensible enums,
+...) is added by the one postprocessing hook, ``loyalty.api.schema_hook``.
 
 ``loyalty.apps.LoyaltyConfig.ready`` imports this module so that the
 authentication extension is registered before a schema is generated.
@@ -15,13 +17,12 @@ authentication extension is registered before a schema is generated.
 
 from __future__ import annotations
 
-from collections.abc import Sequence
 from dataclasses import dataclass
 from http import HTTPStatus
 
 from drf_spectacular.extensions import OpenApiAuthenticationExtension, OpenApiSerializerExtension
 from drf_spectacular.types import OpenApiTypes
-from drf_spectacular.utils import OpenApiExample, OpenApiParameter, OpenApiResponse, extend_schema_field
+from drf_spectacular.utils import OpenApiExample, OpenApiParameter, OpenApiResponse
 from rest_framework import serializers
 
 from loyalty.errors import ErrorCode
@@ -63,42 +64,37 @@ class StrictInputSerializerSchema(OpenApiSerializerExtension):
 
 # --- error bodies ---------------------------------------------------------------------
 
-FIELD_MESSAGES_SCHEMA = {
-    "type": "object",
-    "additionalProperties": {"type": "array", "items": {"type": "string"}},
-    "description": "Request field (dotted for nested values, `non_field_errors` for the body as a whole) -> "
-    "its messages.",
-}
-NO_FIELDS_SCHEMA = {"type": "object", "maxProperties": 0, "description": "Always `{}` for this error."}
+ERROR_CODE_CHOICES = [(code.value, code.name) for code in ErrorCode]  # as ENUM_NAME_OVERRIDES["ErrorCode"] reads it
 
 
-def _error_serializer(name: str, codes: Sequence[ErrorCode], description: str) -> type[serializers.Serializer]:
-    """A component ``name``: the error envelope whose ``code`` is one of ``codes``."""
-    with_fields = ErrorCode.VALIDATION_ERROR in codes
-    body = {
-        "type": "object",
-        "required": ["code", "message", "fields"],
-        "properties": {
-            "code": {
-                "type": "string",
-                "enum": [code.value for code in codes],
-                "description": "Stable machine-readable error code.",
-            },
-            "message": {"type": "string", "description": "Human-readable explanation; may change."},
-            "fields": FIELD_MESSAGES_SCHEMA if with_fields else NO_FIELDS_SCHEMA,
-        },
-    }
-    body_field = extend_schema_field(body)(type(f"{name}Body", (serializers.JSONField,), {}))
-    return type(
-        f"{name}Serializer",
-        (serializers.Serializer,),
-        {"__module__": __name__, "__doc__": description, "error": body_field()},
+class ErrorSerializer(serializers.Serializer):
+    """An error: a stable `code`, a `message` for humans, and `fields` (for `validation_error`)."""
+
+    # Describes what loyalty.api.errors.error_body renders (the one place that builds error bodies).
+    code = serializers.ChoiceField(
+        choices=ERROR_CODE_CHOICES,
+        read_only=True,
+        help_text="Stable machine-readable code; the status's description says which codes it can carry.",
     )
+    message = serializers.CharField(read_only=True, help_text="Human-readable explanation; may change.")
+    # Named like Serializer.fields: DRF's metaclass takes declared fields out of the class body, so no clash.
+    fields = serializers.DictField(
+        child=serializers.ListField(child=serializers.CharField()),
+        read_only=True,
+        help_text="For `validation_error`: request field (dotted for nested values, `non_field_errors` for the "
+        "body as a whole) -> its messages. `{}` for every other code.",
+    )
+
+
+class ErrorResponseSerializer(serializers.Serializer):
+    """The body of every error answer: `{"error": {"code", "message", "fields"}}`."""
+
+    error = ErrorSerializer(read_only=True)
 
 
 @dataclass(frozen=True)
 class _StatusError:
-    serializer: type[serializers.Serializer]
+    code: ErrorCode
     description: str
     example: dict
 
@@ -107,17 +103,12 @@ def _example(code: ErrorCode, message: str, fields: dict | None = None) -> dict:
     return {"error": {"code": code.value, "message": message, "fields": fields or {}}}
 
 
-def _status_error(name: str, code: ErrorCode, description: str, message: str, fields=None) -> _StatusError:
-    return _StatusError(
-        serializer=_error_serializer(name, [code], description),
-        description=description,
-        example=_example(code, message, fields),
-    )
+def _status_error(code: ErrorCode, description: str, message: str, fields=None) -> _StatusError:
+    return _StatusError(code=code, description=description, example=_example(code, message, fields))
 
 
 STATUS_ERRORS: dict[HTTPStatus, _StatusError] = {
     HTTPStatus.BAD_REQUEST: _status_error(
-        "ValidationError",
         ErrorCode.VALIDATION_ERROR,
         "`validation_error`: malformed JSON, wrong types, missing, unknown or read-only fields, out-of-range "
         "values, or a field that does not apply to the named objects; `fields` says which.",
@@ -125,51 +116,43 @@ STATUS_ERRORS: dict[HTTPStatus, _StatusError] = {
         {"quantity": ["A JSON integer is required."]},
     ),
     HTTPStatus.UNAUTHORIZED: _status_error(
-        "AuthenticationFailedError",
         ErrorCode.AUTHENTICATION_FAILED,
         "`authentication_failed`: no, unknown or revoked `X-API-Key`.",
         "Unknown or revoked API key.",
     ),
     HTTPStatus.FORBIDDEN: _status_error(
-        "PermissionDeniedError",
         ErrorCode.PERMISSION_DENIED,
         "`permission_denied`: the key is valid but may not do this.",
         "Creating a program needs an API key for all programs.",
     ),
     HTTPStatus.NOT_FOUND: _status_error(
-        "NotFoundError",
         ErrorCode.NOT_FOUND,
         "`not_found`: an unknown or malformed id in the path, an id in the body that names nothing the key "
         "may see, or an object outside the key's programs.",
         "Unknown participant.",
     ),
     HTTPStatus.CONFLICT: _status_error(
-        "IdempotencyKeyReusedError",
         ErrorCode.IDEMPOTENCY_KEY_REUSED,
         "`idempotency_key_reused`: the idempotency key was used before with a different request; nothing "
         "changed.",
         "The idempotency key was used before with a different request.",
     ),
     HTTPStatus.REQUEST_ENTITY_TOO_LARGE: _status_error(
-        "PayloadTooLargeError",
         ErrorCode.PAYLOAD_TOO_LARGE,
         "`payload_too_large`: the body is over 64 KiB.",
         "The request body is larger than 65536 bytes.",
     ),
     HTTPStatus.UNSUPPORTED_MEDIA_TYPE: _status_error(
-        "UnsupportedMediaTypeError",
         ErrorCode.UNSUPPORTED_MEDIA_TYPE,
         "`unsupported_media_type`: the body is not `application/json`.",
         'Unsupported media type "text/plain" in request.',
     ),
     HTTPStatus.TOO_MANY_REQUESTS: _status_error(
-        "RateLimitedError",
         ErrorCode.RATE_LIMITED,
         "`rate_limited`: the key exceeded its request rate; retry after `Retry-After` seconds.",
         "Request rate exceeded; retry after 3 s.",
     ),
     HTTPStatus.SERVICE_UNAVAILABLE: _status_error(
-        "ServiceUnavailableError",
         ErrorCode.SERVICE_UNAVAILABLE,
         "`service_unavailable`: the database is unreachable or a lock wait timed out; nothing was changed; "
         "retry after `Retry-After` seconds.",
@@ -177,33 +160,41 @@ STATUS_ERRORS: dict[HTTPStatus, _StatusError] = {
     ),
 }
 
+# The `default` answer of every operation: whatever status it has not listed.
+DEFAULT_ERROR = _status_error(
+    ErrorCode.INTERNAL_ERROR,
+    "Any other error, in the same envelope: 500 `internal_error` (a bug; never a traceback), 503 "
+    "`service_unavailable` (`Retry-After`), 405 `method_not_allowed`, and codes that a later version adds.",
+    "Internal error.",
+)
+
 
 class BusinessRules:
     """The 422 answers of one operation: its rule codes, in the order they are checked."""
 
-    def __init__(self, name: str, *codes: ErrorCode, example: tuple[ErrorCode, str]):
+    def __init__(self, *codes: ErrorCode, example: tuple[ErrorCode, str]):
         listed = ", ".join(f"`{code.value}`" for code in codes)
         self.codes = codes
         self.description = (
             f"A business rule refuses the request; nothing changed. The first failing rule answers, in this "
             f"order: {listed}."
         )
-        self.serializer = _error_serializer(name, codes, self.description)
         self.example = _example(*example)
 
     def response(self) -> OpenApiResponse:
         return OpenApiResponse(
-            self.serializer,
+            ErrorResponseSerializer,
             description=self.description,
-            examples=[_error_example(self.example, HTTPStatus.UNPROCESSABLE_ENTITY)],
+            examples=[error_example(self.example, HTTPStatus.UNPROCESSABLE_ENTITY)],
         )
 
 
-def _error_example(value: dict, status: HTTPStatus) -> OpenApiExample:
-    return OpenApiExample(value["error"]["code"], value=value, response_only=True, status_codes=[str(int(status))])
+def error_example(value: dict, status: HTTPStatus | str) -> OpenApiExample:
+    status = str(int(status)) if isinstance(status, HTTPStatus) else status
+    return OpenApiExample(value["error"]["code"], value=value, response_only=True, status_codes=[status])
 
 
-# Every authenticated endpoint can answer these.
+# Every authenticated operation answers these (the schema hook adds them where a view does not list them).
 COMMON_ERRORS = (HTTPStatus.UNAUTHORIZED, HTTPStatus.TOO_MANY_REQUESTS, HTTPStatus.SERVICE_UNAVAILABLE)
 # Every endpoint that reads a body can answer these as well.
 BODY_ERRORS = (HTTPStatus.BAD_REQUEST, HTTPStatus.REQUEST_ENTITY_TOO_LARGE, HTTPStatus.UNSUPPORTED_MEDIA_TYPE)
@@ -220,19 +211,20 @@ def error_responses(
     *statuses: int, rules: BusinessRules | None = None, descriptions: dict[int, str] | None = None
 ) -> dict[int, OpenApiResponse]:
     """
-    ``{status: OpenApiResponse}`` for ``extend_schema(responses=...)``: the given
-    statuses plus the common ones (401, 429, 503), and 422 with ``rules``.
+    ``{status: OpenApiResponse}`` for ``extend_schema(responses=...)``: the
+    given statuses, and 422 with ``rules``, each an ``ErrorResponse``. (401,
+    429, 503 and ``default`` are added to every operation by the schema hook.)
     """
     descriptions = descriptions or {}
     out: dict[int, OpenApiResponse] = {}
-    for status in sorted({HTTPStatus(status) for status in (*statuses, *COMMON_ERRORS)}):
+    for status in sorted({HTTPStatus(status) for status in statuses}):
         if status == HTTPStatus.UNPROCESSABLE_ENTITY:
             raise ValueError("Pass the operation's 422 codes as rules=BusinessRules(...).")
         error = STATUS_ERRORS[status]
         out[int(status)] = OpenApiResponse(
-            error.serializer,
+            ErrorResponseSerializer,
             description=descriptions.get(status, error.description),
-            examples=[_error_example(error.example, status)],
+            examples=[error_example(error.example, status)],
         )
     if rules is not None:
         out[int(HTTPStatus.UNPROCESSABLE_ENTITY)] = rules.response()
@@ -270,125 +262,3 @@ IDEMPOTENCY_KEY_HEADER = OpenApiParameter(
     description=f"Alternative to the body's `idempotency_key` (1-{MAX_KEY_LENGTH} characters); both with "
     "different values is 400.",
 )
-
-
-# --- postprocessing ------------------------------------------------------------------------
-
-RETRY_AFTER_HEADER = {
-    "description": "Seconds to wait before retrying.",
-    "schema": {"type": "integer", "minimum": 1},
-}
-
-HEALTHZ_PATH = {
-    "get": {
-        "operationId": "healthz",
-        "summary": "Liveness, database and cache check",
-        "description": (
-            "Public: no `X-API-Key`. Not under `/api/v1` and not in the error shape. A cache that is down "
-            "(`\"cache\": \"down\"`) still answers 200: the rate limits fail open."
-        ),
-        "tags": ["service"],
-        "security": [],
-        "responses": {
-            "200": {
-                "description": "The app and its database answer.",
-                "content": {
-                    "application/json": {
-                        "schema": {
-                            "type": "object",
-                            "required": ["status", "database", "cache"],
-                            "properties": {
-                                "status": {"type": "string", "enum": ["ok"]},
-                                "database": {"type": "string", "enum": ["ok"]},
-                                "cache": {"type": "string", "enum": ["ok", "down"]},
-                            },
-                        },
-                        "example": {"status": "ok", "database": "ok", "cache": "ok"},
-                    }
-                },
-            },
-            "503": {
-                "description": "The database is unreachable.",
-                "headers": {"Retry-After": RETRY_AFTER_HEADER},
-                "content": {
-                    "application/json": {
-                        "schema": {
-                            "type": "object",
-                            "required": ["status", "database", "cache"],
-                            "properties": {
-                                "status": {"type": "string", "enum": ["error"]},
-                                "database": {"type": "string", "enum": ["unavailable"]},
-                                "cache": {"type": "string", "enum": ["ok", "down"]},
-                            },
-                        },
-                        "example": {"status": "error", "database": "unavailable", "cache": "ok"},
-                    }
-                },
-            },
-        },
-    }
-}
-
-API_DESCRIPTION = """\
-Points programs: participants, accruals, a reward catalog, redemptions and reversals, on a double-entry ledger.
-
-**Auth.** Every `/api/v1` request carries `X-API-Key: lk_<prefix>_<secret>` (the schema and the docs are public).
-A key sees all programs or some; an object in a program it may not see is answered 404, exactly as if it did not
-exist.
-
-**Types.** JSON in and out. Ids are UUIDs: malformed in a path is 404, in a body 400. Money-like values are decimal
-strings (`"50.00"`) with exactly the asset's `scale` places, never JSON numbers. Types are strict and unknown or
-read-only body fields are 400. Timestamps are ISO 8601 in UTC. Lists are `{next, previous, results}`, newest first,
-`?page_size=` up to 200 (default 50; larger values are capped). An empty query parameter (`?status=`) is the
-same as leaving it out.
-
-**Check order.** Size and media type (413, 415), the key (401, 403), its rate (429), the path's objects (404), the
-body's shape (400), the objects the body names (404), checks that depend on them (400), idempotency (409 or the 200
-repeat), then the 422 rules in the order each operation lists. A failed request changes nothing.
-
-**Idempotency.** Accruals, redemptions and reversals take an optional `idempotency_key` (or the `Idempotency-Key`
-header), scoped to the program: the same request again answers 200 with the original record; a different request
-with the same key is 409.
-
-**Errors** are `{"error": {"code", "message", "fields"}}`; `fields` maps request fields to messages for
-`validation_error` and is `{}` otherwise. Besides the statuses each operation lists, any request can be answered
-405 `method_not_allowed` (a method the path does not have; `OPTIONS` included), 413 or 415 (a body on any method),
-400 (an invalid `Content-Length`), and 500 `internal_error` (a bug: never with a traceback).
-
-| status | code |
-| --- | --- |
-| 400 | `validation_error` |
-| 401 | `authentication_failed` |
-| 403 | `permission_denied` |
-| 404 | `not_found` |
-| 405 | `method_not_allowed` |
-| 409 | `idempotency_key_reused` |
-| 413 | `payload_too_large` |
-| 415 | `unsupported_media_type` |
-| 422 | `program_not_active`, `participant_not_enrolled`, `reward_not_active`, `reward_not_available`, \
-`amount_out_of_range`, `reward_out_of_stock`, `participant_limit_exceeded`, `insufficient_balance`, \
-`redemption_fully_reversed`, `reversal_exceeds_remaining` |
-| 429 | `rate_limited` (`Retry-After`) |
-| 500 | `internal_error` |
-| 503 | `service_unavailable` (`Retry-After`) |
-"""
-
-
-def postprocess_schema(result, generator, request, public):
-    """
-    Add ``/healthz``, the ``Retry-After`` header of 429/503 answers and the
-    API's description; mark the query parameters of lists as accepting an
-    empty value (``?status=`` filters nothing, like leaving it out).
-    """
-    result["info"]["description"] = API_DESCRIPTION
-    for path_item in result.get("paths", {}).values():
-        for method, operation in path_item.items():
-            if method == "get":
-                for parameter in operation.get("parameters", []):
-                    if parameter["in"] == "query" and not parameter.get("required"):
-                        parameter["allowEmptyValue"] = True
-            for status, response in operation.get("responses", {}).items():
-                if status in ("429", "503"):
-                    response.setdefault("headers", {})["Retry-After"] = RETRY_AFTER_HEADER
-    result["paths"]["/healthz"] = HEALTHZ_PATH
-    return result

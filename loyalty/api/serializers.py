@@ -39,6 +39,25 @@ class ScaledAmountField(serializers.Field):
         return format_amount(amount, scale)
 
 
+@extend_schema_field({"x-null-only": True})  # {enum: [null], nullable: true}, by loyalty.api.schema_hook
+class NullField(serializers.Field):
+    """
+    A read-only field that is always null: a field of the contract that a
+    shape carries without a value (the dry run's ``id``). A generated client
+    types it ``None``, so nobody mistakes it for a value.
+    """
+
+    def __init__(self, **kwargs):
+        kwargs["read_only"] = True
+        super().__init__(**kwargs)
+
+    def get_attribute(self, instance):
+        return None
+
+    def to_representation(self, value):  # pragma: no cover - DRF renders a None attribute as null itself
+        return None
+
+
 class FilterSerializer(serializers.Serializer):
     """Query-string filters of a list: malformed values are 400; an empty value means no filter."""
 

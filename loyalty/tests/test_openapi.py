@@ -3,10 +3,17 @@ The OpenAPI document is valid, complete and truthful: every operation of the
 contract, the ``X-API-Key`` scheme, strict request bodies, every error status
 with its codes, and the contract's examples. The schema and the docs are
 public and the docs load nothing from a CDN.
+
+The rules that make it a document client generators love (one error type,
+a ``default`` answer, enum components, extensible response enums, no null
+ids or timestamps on a resource, cursors a client can pass back) are checked
+over every operation and every component, so that a new operation that
+breaks one fails here; each rule also has a test that it catches a violation.
 """
 
 from __future__ import annotations
 
+import copy
 import io
 import json
 import re
@@ -20,11 +27,13 @@ from openapi_schema_validator import OAS30ReadValidator, OAS30WriteValidator
 from openapi_spec_validator import validate
 from rest_framework.exceptions import ValidationError
 
-from ledger.tests.factories import AssetFactory
+from ledger.tests.factories import AssetFactory, fund
 from loyalty.api.fields import POSITIVE_DECIMAL_STRING_PATTERN, DecimalStringField
+from loyalty.api.schema_hook import refs, response_components
 from loyalty.errors import ErrorCode
 from loyalty.tests.factories import ProgramFactory
 from loyalty.tests.helpers import assert_error, db_state
+from rewards.tests.factories import RewardFactory
 
 API_OPERATIONS = {
     ("get", "/api/v1/programs"),
@@ -116,12 +125,17 @@ def component(schema: dict, ref: str) -> dict:
     return schema["components"]["schemas"][ref.rsplit("/", 1)[1]]
 
 
-def response_schema(schema: dict, operation: dict, status: str) -> dict:
-    return component(schema, operation["responses"][status]["content"]["application/json"]["schema"]["$ref"])
+def documented_codes(response: dict) -> list[str]:
+    """The error codes a response's description names (backquoted), in order."""
+    return re.findall(r"`([a-z_]+)`", response["description"])
 
 
-def error_codes(error_schema: dict) -> list[str]:
-    return error_schema["properties"]["error"]["properties"]["code"]["enum"]
+def example_codes(response: dict) -> list[str]:
+    return [
+        example["value"]["error"]["code"]
+        for media in response["content"].values()
+        for example in media.get("examples", {}).values()
+    ]
 
 
 def request_schema(schema: dict, method: str, path: str) -> dict:
@@ -238,47 +252,44 @@ def test_the_422_of_a_movement_lists_exactly_its_rule_codes_in_the_contract_orde
     operation = openapi["paths"][path][method]
 
     # when
-    documented = error_codes(response_schema(openapi, operation, "422"))
+    documented = documented_codes(operation["responses"]["422"])
 
     # then
     assert documented == codes
-    assert ", ".join(f"`{code}`" for code in codes) in operation["responses"]["422"]["description"]
+    assert set(example_codes(operation["responses"]["422"])) <= set(codes)
 
 
-def test_every_other_error_status_lists_only_its_own_code(openapi):
+def test_every_other_error_status_names_only_its_own_code(openapi):
     # when
-    enums = {
-        (method, path, status): error_codes(response_schema(openapi, op, status))
+    named = {
+        (method, path, status): (documented_codes(response)[:1], example_codes(response))
         for method, path, op in operations(openapi)
         if path.startswith("/api/v1/")
-        for status in op["responses"]
+        for status, response in op["responses"].items()
         if status in STATUS_CODES
     }
 
     # then
-    assert len(enums) > 100
-    assert all(codes == STATUS_CODES[status] for (_, _, status), codes in enums.items())
+    assert len(named) > 100
+    assert all(
+        first == examples == STATUS_CODES[status] for (_, _, status), (first, examples) in named.items()
+    ), named
 
 
-def test_every_error_body_is_the_contract_envelope_with_known_codes(openapi):
+def test_the_error_components_are_the_contract_envelope_with_every_known_code(openapi):
     # given
-    known = {code.value for code in ErrorCode}
+    schemas = openapi["components"]["schemas"]
 
     # when
-    bodies = [
-        response_schema(openapi, op, status)
-        for _, path, op in operations(openapi)
-        if path.startswith("/api/v1/")
-        for status in op["responses"]
-        if status >= "400"
-    ]
+    envelope, error = schemas["ErrorResponse"], schemas["Error"]
 
     # then
-    for body in bodies:
-        assert body["required"] == ["error"]
-        error = body["properties"]["error"]
-        assert error["required"] == ["code", "message", "fields"]
-        assert set(error["properties"]["code"]["enum"]) <= known
+    assert envelope["required"] == ["error"]
+    assert envelope["properties"]["error"]["allOf"] == [{"$ref": "#/components/schemas/Error"}]
+    assert sorted(error["required"]) == ["code", "fields", "message"]
+    assert error["properties"]["code"]["anyOf"] == [{"$ref": "#/components/schemas/ErrorCode"}, {"type": "string"}]
+    assert schemas["ErrorCode"]["enum"] == [code.value for code in ErrorCode]
+    assert error["properties"]["fields"]["additionalProperties"] == {"type": "array", "items": {"type": "string"}}
 
 
 def test_rate_limited_and_unavailable_answers_document_retry_after(openapi):
@@ -293,6 +304,223 @@ def test_rate_limited_and_unavailable_answers_document_retry_after(openapi):
     # then
     assert len(headers) == len(API_OPERATIONS) * 2 + 1
     assert all("Retry-After" in response_headers for response_headers in headers)
+
+
+# --- rules over the whole document (a new operation or serializer that breaks one fails here) -------
+
+ERROR_RESPONSE_REF = {"$ref": "#/components/schemas/ErrorResponse"}
+CATALOG = "/api/v1/participants/{participant_id}/redemptions/catalog"
+# Null by the contract: a balance that never moved has no updated_at.
+NULLABLE_BY_CONTRACT = {("Balance", "updated_at")}
+# Not a resource: the dry run's answer, whose ids and timestamps the contract sends as null.
+PREVIEWS = {"RedemptionPreview"}
+ID_AND_TIMESTAMPS = ("id", "journal_entry_id", "created_at", "updated_at")
+
+
+def json_body(response: dict) -> dict:
+    return response.get("content", {}).get("application/json", {}).get("schema", {})
+
+
+def response_properties(schema: dict):
+    """``(component, property, property schema)`` of every component a response can contain."""
+    for name in sorted(response_components(schema)):
+        for prop, spec in schema["components"]["schemas"][name].get("properties", {}).items():
+            yield name, prop, spec
+
+
+def missing_default_answers(schema: dict) -> list[str]:
+    return [
+        f"{method} {path}"
+        for method, path, op in operations(schema)
+        if json_body(op["responses"].get("default", {})) != ERROR_RESPONSE_REF
+    ]
+
+
+def error_answers_outside_the_envelope(schema: dict) -> list[str]:
+    return [
+        f"{method} {path} {status}"
+        for method, path, op in operations(schema)
+        for status, response in op["responses"].items()
+        if (status == "default" or status >= "400")
+        and json_body(response) != ERROR_RESPONSE_REF
+        and (path, status) != ("/healthz", "503")  # the health check's own body, by the contract
+    ]
+
+
+def inline_parameter_enums(schema: dict) -> list[str]:
+    return [
+        f"{method} {path} ?{parameter['name']}"
+        for method, path, op in operations(schema)
+        for parameter in op.get("parameters", [])
+        if "enum" in parameter["schema"] or "enum" in parameter["schema"].get("items", {})
+    ]
+
+
+def closed_enums_in_responses(schema: dict) -> list[str]:
+    """Response properties whose enum a later version could not extend without breaking a client."""
+    enums = {name for name, c in schema["components"]["schemas"].items() if "enum" in c}
+    out = []
+    for component, prop, spec in response_properties(schema):
+        spec = spec.get("items", spec)
+        if spec.get("enum", [None]) != [None] or (
+            set(refs(spec)) & enums and spec.get("anyOf", [None])[-1] != {"type": "string"}
+        ):
+            out.append(f"{component}.{prop}")
+    return out
+
+
+def null_ids_or_timestamps_on_resources(schema: dict) -> list[str]:
+    out = []
+    for component, prop, spec in response_properties(schema):
+        if prop not in ID_AND_TIMESTAMPS or component in PREVIEWS or (component, prop) in NULLABLE_BY_CONTRACT:
+            continue
+        required = prop in schema["components"]["schemas"][component].get("required", [])
+        if spec.get("nullable") or not required:
+            out.append(f"{component}.{prop}")
+    return out
+
+
+def cursor_lists_without_a_cursor_to_pass_back(schema: dict) -> list[str]:
+    out = []
+    for method, path, op in operations(schema):
+        if not any(parameter["name"] == "cursor" for parameter in op.get("parameters", [])):
+            continue
+        page = component(schema, json_body(op["responses"]["200"])["$ref"])
+        for name in ("next_cursor", "previous_cursor"):
+            spec = page["properties"].get(name, {})
+            if (spec.get("type"), spec.get("nullable"), name in page["required"]) != ("string", True, True):
+                out.append(f"{method} {path} {name}")
+    return out
+
+
+def _drop_default(schema):
+    del schema["paths"]["/api/v1/programs"]["get"]["responses"]["default"]
+
+
+def _own_error_body(schema):
+    schema["paths"]["/api/v1/programs"]["get"]["responses"]["404"]["content"]["application/json"]["schema"] = {
+        "$ref": "#/components/schemas/Program"
+    }
+
+
+def _inline_enum(schema):
+    (status,) = [p for p in schema["paths"]["/api/v1/rewards"]["get"]["parameters"] if p["name"] == "status"]
+    status["schema"] = {"type": "string", "enum": ["ACTIVE", "INACTIVE", "OUT_OF_STOCK"]}
+
+
+def _closed_enum(schema):
+    schema["components"]["schemas"]["Redemption"]["properties"]["status"] = {
+        "$ref": "#/components/schemas/RedemptionStatusEnum"
+    }
+
+
+def _nullable_id(schema):
+    schema["components"]["schemas"]["Redemption"]["properties"]["id"]["nullable"] = True
+
+
+def _no_cursor(schema):
+    del schema["components"]["schemas"]["PaginatedJournalEntryList"]["properties"]["next_cursor"]
+
+
+RULES = {
+    missing_default_answers: _drop_default,
+    error_answers_outside_the_envelope: _own_error_body,
+    inline_parameter_enums: _inline_enum,
+    closed_enums_in_responses: _closed_enum,
+    null_ids_or_timestamps_on_resources: _nullable_id,
+    cursor_lists_without_a_cursor_to_pass_back: _no_cursor,
+}
+
+
+@pytest.mark.parametrize("rule", RULES, ids=lambda rule: rule.__name__)
+def test_every_operation_and_component_follows_the_rule(openapi, rule):
+    # when
+    violations = rule(openapi)
+
+    # then
+    assert violations == []
+
+
+@pytest.mark.parametrize(("rule", "break_it"), RULES.items(), ids=lambda value: value.__name__)
+def test_the_rule_catches_an_operation_that_breaks_it(openapi, rule, break_it):
+    # given
+    broken = copy.deepcopy(openapi)
+    break_it(broken)
+
+    # when
+    violations = rule(broken)
+
+    # then
+    assert len(violations) == 1
+
+
+def test_the_rules_see_every_resource_and_every_cursor_list(openapi):
+    # when
+    resources = {name for name, prop, _ in response_properties(openapi) if prop == "id"}
+    cursor_lists = {
+        (method, path)
+        for method, path, op in operations(openapi)
+        if any(parameter["name"] == "cursor" for parameter in op.get("parameters", []))
+    }
+
+    # then
+    assert resources == {
+        "Program", "Asset", "Participant", "Accrual", "Reward", "Redemption", "RedemptionPreview", "Reversal",
+        "JournalEntry",
+    }
+    assert cursor_lists == {
+        ("get", "/api/v1/redemptions"),
+        ("get", "/api/v1/participants/{participant_id}/redemptions"),
+        ("get", "/api/v1/redemptions/{redemption_id}/reversals"),
+        ("get", "/api/v1/journal-entries"),
+    }
+
+
+def test_the_catalog_redemption_answers_200_with_a_redemption_or_its_preview(openapi):
+    # given
+    operation = openapi["paths"][CATALOG]["post"]
+
+    # when
+    ok, created = json_body(operation["responses"]["200"]), json_body(operation["responses"]["201"])
+
+    # then
+    assert ok == {
+        "oneOf": [{"$ref": "#/components/schemas/Redemption"}, {"$ref": "#/components/schemas/RedemptionPreview"}]
+    }
+    assert created == {"$ref": "#/components/schemas/Redemption"}
+
+
+def test_the_preview_has_the_redemptions_fields_with_null_ids_and_timestamps(openapi):
+    # given
+    schemas = openapi["components"]["schemas"]
+
+    # when
+    preview, redemption = schemas["RedemptionPreview"], schemas["Redemption"]
+    always_null = {name for name, spec in preview["properties"].items() if spec.get("enum") == [None]}
+
+    # then
+    assert list(preview["properties"]) == list(redemption["properties"])
+    assert always_null == {"id", "journal_entry_id", "idempotency_key", "created_at", "updated_at"}
+    assert all(preview["properties"][name]["nullable"] is True for name in always_null)
+    assert sorted(preview["required"]) == sorted(redemption["required"])
+
+
+@pytest.mark.parametrize(
+    ("path", "parameter", "enum"),
+    [
+        ("/api/v1/rewards", "type", "RewardTypeEnum"),
+        ("/api/v1/rewards", "status", "RewardStatusEnum"),
+        ("/api/v1/redemptions", "status", "RedemptionStatusEnum"),
+        ("/api/v1/participants/{participant_id}/redemptions", "status", "RedemptionStatusEnum"),
+        ("/api/v1/journal-entries", "kind", "JournalEntryKindEnum"),
+    ],
+)
+def test_a_query_enum_references_the_component_its_resource_uses(openapi, path, parameter, enum):
+    # when
+    (spec,) = [p for p in openapi["paths"][path]["get"]["parameters"] if p["name"] == parameter]
+
+    # then
+    assert spec["schema"] == {"$ref": f"#/components/schemas/{enum}"}
 
 
 # --- request bodies ----------------------------------------------------------------------
@@ -405,6 +633,7 @@ def test_enums_have_names_that_say_what_they_are(openapi):
 
     # then
     assert enums == {
+        "ErrorCode",
         "ProgramStatusEnum",
         "RewardTypeEnum",
         "RewardStatusEnum",
@@ -534,6 +763,29 @@ def test_the_static_files_of_the_docs_are_served_by_the_app(anon_client):
     assert statuses == {url: HTTPStatus.OK for url in assets}
 
 
+def matches(schema: dict, name: str, value: dict) -> bool:
+    """Whether ``value`` is valid as the component ``name`` of ``schema`` (as a response)."""
+    rooted = {"$ref": f"#/components/schemas/{name}", "components": schema["components"]}
+    return OAS30ReadValidator(rooted).is_valid(value)
+
+
+@pytest.mark.django_db
+def test_a_dry_run_answers_a_redemption_preview_and_a_redemption_a_redemption(openapi, client_for, asset, participant):
+    # given
+    fund(participant, asset, "100.00")
+    reward = RewardFactory(asset=asset)
+    url = f"/api/v1/participants/{participant.id}/redemptions/catalog"
+    body = {"program_id": str(asset.program_id), "reward_id": str(reward.id)}
+
+    # when
+    preview = client_for.post(url + "?dry_run=true", body).json()
+    redemption = client_for.post(url, body).json()
+
+    # then
+    assert matches(openapi, "RedemptionPreview", preview) and not matches(openapi, "Redemption", preview)
+    assert matches(openapi, "Redemption", redemption) and not matches(openapi, "RedemptionPreview", redemption)
+
+
 # --- behaviour the schema documents ----------------------------------------------------------
 
 
@@ -600,7 +852,7 @@ def test_a_request_without_a_key_that_asks_for_html_is_401_not_406(anon_client):
 
 
 @pytest.mark.django_db
-def test_a_post_to_healthz_is_405_not_the_csrf_page(anon_client):
+def test_a_post_to_healthz_is_405_in_the_error_envelope_not_the_csrf_page(anon_client):
     # given
     before = db_state()
 
@@ -608,6 +860,6 @@ def test_a_post_to_healthz_is_405_not_the_csrf_page(anon_client):
     response = anon_client.generic("POST", "/healthz")
 
     # then
-    assert response.status_code == HTTPStatus.METHOD_NOT_ALLOWED
+    assert_error(response, HTTPStatus.METHOD_NOT_ALLOWED, "method_not_allowed")
     assert response["Allow"] == "GET"
     assert db_state() == before

@@ -18,7 +18,6 @@ from participants.selectors import participant_get_visible
 from participants.services import accrual_create
 
 ACCRUAL_RULES = BusinessRules(
-    "AccrualRuleError",
     ErrorCode.PROGRAM_NOT_ACTIVE,
     ErrorCode.PARTICIPANT_NOT_ENROLLED,
     example=(ErrorCode.PROGRAM_NOT_ACTIVE, "The program is not active."),

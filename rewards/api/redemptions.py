@@ -13,7 +13,7 @@ from __future__ import annotations
 
 from http import HTTPStatus
 
-from drf_spectacular.utils import OpenApiResponse, extend_schema
+from drf_spectacular.utils import OpenApiResponse, PolymorphicProxySerializer, extend_schema
 from rest_framework.response import Response
 
 from ledger.selectors import asset_get_visible
@@ -30,6 +30,7 @@ from rewards.api.serializers import (
     DirectRedemptionCreateSerializer,
     ParticipantRedemptionFilterSerializer,
     RedemptionFilterSerializer,
+    RedemptionPreviewSerializer,
     RedemptionSerializer,
 )
 from rewards.models import Redemption
@@ -40,6 +41,13 @@ PARTICIPANT_ID = path_uuid("participant_id", "The participant's id.")
 REDEMPTION_ID = path_uuid("redemption_id", "The redemption's id.")
 
 MOVEMENT_ERRORS = (*BODY_ERRORS, HTTPStatus.NOT_FOUND, HTTPStatus.CONFLICT)
+
+# The catalog's 200: the original redemption (idempotent repeat) or a dry run's preview (oneOf, inlined by the hook).
+REDEMPTION_OR_PREVIEW = PolymorphicProxySerializer(
+    component_name="RedemptionOrPreview",
+    serializers=[RedemptionSerializer, RedemptionPreviewSerializer],
+    resource_type_field_name=None,
+)
 
 
 def _status(created: bool) -> HTTPStatus:
@@ -67,13 +75,13 @@ class ParticipantRedemptionViewSet(ApiViewSet):
         responses={
             HTTPStatus.CREATED: OpenApiResponse(RedemptionSerializer, description="Redeemed."),
             HTTPStatus.OK: OpenApiResponse(
-                RedemptionSerializer,
-                description="Idempotent repeat: the original redemption; or, for `?dry_run=true`, the redemption "
-                "that would be created.",
+                REDEMPTION_OR_PREVIEW,
+                description="Idempotent repeat: the original `Redemption`; or, for `?dry_run=true`, the "
+                "`RedemptionPreview` of the redemption that would be created.",
             ),
             **error_responses(*MOVEMENT_ERRORS, rules=schema.CATALOG_REDEMPTION_RULES),
         },
-        examples=[schema.CATALOG_REQUEST_EXAMPLE, schema.REDEMPTION_EXAMPLE],
+        examples=[schema.CATALOG_REQUEST_EXAMPLE, schema.REDEMPTION_EXAMPLE, schema.PREVIEW_EXAMPLE],
     )
     def catalog(self, request, participant_id):
         participant = self.get_participant()
@@ -86,10 +94,10 @@ class ParticipantRedemptionViewSet(ApiViewSet):
         result = redemption_create_catalog(
             program=program, participant=participant, reward=reward, idempotency_key=key, dry_run=dry_run, **data
         )
-        status = HTTPStatus.OK if dry_run else _status(result.created)
-        if result.record.id is not None:  # a dry run creates nothing
-            annotate_request(request, redemption_id=str(result.record.id))
-        return Response(RedemptionSerializer(result.record).data, status=status)
+        if dry_run:  # creates nothing
+            return Response(RedemptionPreviewSerializer(result.record).data, status=HTTPStatus.OK)
+        annotate_request(request, redemption_id=str(result.record.id))
+        return Response(RedemptionSerializer(result.record).data, status=_status(result.created))
 
     @extend_schema(
         operation_id="participants_redemptions_create",

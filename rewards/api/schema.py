@@ -17,9 +17,9 @@ DRY_RUN = OpenApiParameter(
     OpenApiParameter.QUERY,
     required=False,
     description=(
-        "`true`: run every check except idempotency and answer 200 with the redemption that would be created "
-        "(id, journal_entry_id, idempotency_key, created_at and updated_at null) or the error it would get; "
-        "nothing changes."
+        "`true`: run every check except idempotency and answer 200 with the `RedemptionPreview` of the "
+        "redemption that would be created (`id`, `journal_entry_id`, `idempotency_key`, `created_at` and "
+        "`updated_at` null) or the error it would get; nothing changes."
     ),
 )
 
@@ -57,6 +57,20 @@ REDEMPTION_EXAMPLE = OpenApiExample(
     value=REDEMPTION_EXAMPLE_VALUE,
     response_only=True,
     status_codes=["200", "201"],
+)
+
+PREVIEW_EXAMPLE = OpenApiExample(
+    "Dry run of 2 units",
+    value={
+        **REDEMPTION_EXAMPLE_VALUE,
+        "id": None,
+        "journal_entry_id": None,
+        "idempotency_key": None,
+        "created_at": None,
+        "updated_at": None,
+    },
+    response_only=True,
+    status_codes=["200"],
 )
 
 CATALOG_REQUEST_EXAMPLE = OpenApiExample(
@@ -140,7 +154,6 @@ REWARD_EXAMPLE = OpenApiExample(
 INSUFFICIENT_BALANCE_EXAMPLE = (ErrorCode.INSUFFICIENT_BALANCE, "Balance 120.00 is less than the cost 1000.00.")
 
 CATALOG_REDEMPTION_RULES = BusinessRules(
-    "CatalogRedemptionRuleError",
     ErrorCode.PROGRAM_NOT_ACTIVE,
     ErrorCode.PARTICIPANT_NOT_ENROLLED,
     ErrorCode.REWARD_NOT_ACTIVE,
@@ -153,7 +166,6 @@ CATALOG_REDEMPTION_RULES = BusinessRules(
 )
 
 DIRECT_REDEMPTION_RULES = BusinessRules(
-    "DirectRedemptionRuleError",
     ErrorCode.PROGRAM_NOT_ACTIVE,
     ErrorCode.PARTICIPANT_NOT_ENROLLED,
     ErrorCode.INSUFFICIENT_BALANCE,
@@ -161,7 +173,6 @@ DIRECT_REDEMPTION_RULES = BusinessRules(
 )
 
 REVERSAL_RULES = BusinessRules(
-    "ReversalRuleError",
     ErrorCode.REDEMPTION_FULLY_REVERSED,
     ErrorCode.REVERSAL_EXCEEDS_REMAINING,
     example=(ErrorCode.REVERSAL_EXCEEDS_REMAINING, "3 unit(s) asked, 1 left to reverse."),

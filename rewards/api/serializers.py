@@ -22,7 +22,7 @@ from loyalty.api.fields import (
     StrictUUIDField,
     idempotency_key_field,
 )
-from loyalty.api.serializers import FilterSerializer, ScaledAmountField
+from loyalty.api.serializers import FilterSerializer, NullField, ScaledAmountField
 from rewards.models import Redemption, Reward
 
 MAX_COUNT = 2_147_483_647  # the database's integer column
@@ -163,7 +163,7 @@ class ParticipantRedemptionFilterSerializer(FilterSerializer):
 
 
 class RedemptionSerializer(serializers.Serializer):
-    id = serializers.UUIDField(read_only=True, allow_null=True, help_text="Null in a dry run.")
+    id = serializers.UUIDField(read_only=True)
     program_id = serializers.UUIDField(read_only=True)
     participant_id = serializers.UUIDField(read_only=True)
     asset_id = serializers.UUIDField(read_only=True)
@@ -174,15 +174,42 @@ class RedemptionSerializer(serializers.Serializer):
     )
     unit_cost = ScaledAmountField(allow_null=True, help_text="Cost per unit at redemption time; UNIT_BASED only.")
     description = serializers.CharField(read_only=True)
-    journal_entry_id = serializers.UUIDField(read_only=True, allow_null=True, help_text="Null in a dry run.")
+    journal_entry_id = serializers.UUIDField(read_only=True, help_text="The entry this redemption created.")
     status = serializers.ChoiceField(choices=Redemption.Status.choices, read_only=True)
     reversed_amount = ScaledAmountField()
     reversed_quantity = serializers.IntegerField(read_only=True, allow_null=True, help_text="UNIT_BASED only.")
-    idempotency_key = serializers.CharField(read_only=True, allow_null=True)
-    created_at = serializers.DateTimeField(read_only=True, allow_null=True, help_text="Null in a dry run.")
-    updated_at = serializers.DateTimeField(
-        read_only=True, allow_null=True, help_text="Moves on each reversal; null in a dry run."
+    idempotency_key = serializers.CharField(
+        read_only=True, allow_null=True, help_text="From the body or the header, or null."
     )
+    created_at = serializers.DateTimeField(read_only=True)
+    updated_at = serializers.DateTimeField(read_only=True, help_text="Moves on each reversal.")
+
+
+NOT_CREATED = "Always null: a dry run creates nothing."
+
+
+class RedemptionPreviewSerializer(RedemptionSerializer):
+    """
+    What a dry run (`?dry_run=true`) answers: the redemption that would be created, in the redemption's shape
+    (the contract's), with `id`, `journal_entry_id`, `idempotency_key`, `created_at` and `updated_at` always
+    null, `reversed_amount` zero and `reversed_quantity` 0 (UNIT_BASED) or null.
+    """
+
+    id = NullField(help_text=NOT_CREATED)
+    journal_entry_id = NullField(help_text=NOT_CREATED)
+    status = serializers.ChoiceField(
+        choices=Redemption.Status.choices,
+        read_only=True,
+        help_text="The status the redemption would have once made (`COMPLETED`).",
+    )
+    idempotency_key = NullField(help_text="Always null: a dry run does not claim its idempotency key.")
+    created_at = NullField(help_text=NOT_CREATED)
+    updated_at = NullField(help_text=NOT_CREATED)
+
+    def get_fields(self):
+        """The redemption's field order (a subclass's own fields would come last)."""
+        fields = super().get_fields()
+        return {name: fields[name] for name in RedemptionSerializer._declared_fields}
 
 
 # --- reversals ---------------------------------------------------------------------------
