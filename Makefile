@@ -8,7 +8,7 @@ PG_URL ?= postgres://postgres@127.0.0.1:5432/loyalty
 HOST ?= 127.0.0.1
 PORT ?= 8000
 
-.PHONY: run test test-sqlite install migrate demo check schema bench clean
+.PHONY: run test test-sqlite install migrate demo check schema client bench clean
 
 $(STAMP): requirements.txt requirements-dev.txt
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
@@ -33,14 +33,20 @@ test: install
 test-sqlite: install
 	env -u DATABASE_URL $(BIN)/python -m pytest $(PYTEST_ARGS)
 
-## make check: lint (ruff, pyproject.toml), Django's checks, migrations match the models, the OpenAPI schema validates
+## make check: lint (ruff, pyproject.toml), Django's checks, migrations match the models, the OpenAPI schema
+## validates (spectacular --validate --fail-on-warn) and the committed schema and SDK (clients/) are current
 # makemigrations --check runs on the embedded database, which always exists (the PostgreSQL
 # one may not yet, and Django would warn that it cannot check the migration history).
 check: install
 	$(BIN)/ruff check .
 	DATABASE_URL=$${DATABASE_URL:-$(PG_URL)} DEBUG=true $(BIN)/python manage.py check
 	env -u DATABASE_URL DEBUG=true $(BIN)/python manage.py makemigrations --check --dry-run
-	DEBUG=true $(BIN)/python manage.py spectacular --validate --fail-on-warn --file /dev/null
+	$(BIN)/python clients/build.py --check
+
+## make client: regenerate clients/openapi.yaml and the Python SDK generated from it (clients/python/);
+## run it after any change to the API, and commit clients/ with the change (make check fails until then)
+client: install
+	$(BIN)/python clients/build.py
 
 ## make bench: redemption throughput next to the PL/pgSQL baseline on PostgreSQL (bench/README.md, ~13 min)
 bench: install

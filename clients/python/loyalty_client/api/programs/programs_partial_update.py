@@ -1,0 +1,222 @@
+from http import HTTPStatus
+from typing import Any
+from urllib.parse import quote
+from uuid import UUID
+
+import httpx
+
+from ...client import AuthenticatedClient, Client
+from ...models.error_response import ErrorResponse
+from ...models.patched_program_update_request import PatchedProgramUpdateRequest
+from ...models.program import Program
+from ...types import UNSET, Response, Unset
+
+
+def _get_kwargs(
+    program_id: UUID,
+    *,
+    body: PatchedProgramUpdateRequest | Unset = UNSET,
+) -> dict[str, Any]:
+    headers: dict[str, Any] = {}
+
+    _kwargs: dict[str, Any] = {
+        "method": "patch",
+        "url": "/api/v1/programs/{program_id}".format(
+            program_id=quote(str(program_id), safe=""),
+        ),
+    }
+
+    if not isinstance(body, Unset):
+        _kwargs["json"] = body.to_dict()
+
+    headers["Content-Type"] = "application/json"
+
+    _kwargs["headers"] = headers
+    return _kwargs
+
+
+def _parse_response(*, client: AuthenticatedClient | Client, response: httpx.Response) -> ErrorResponse | Program:
+    if response.status_code == 200:
+        response_200 = Program.from_dict(response.json())
+
+        return response_200
+
+    if response.status_code == 400:
+        response_400 = ErrorResponse.from_dict(response.json())
+
+        return response_400
+
+    if response.status_code == 401:
+        response_401 = ErrorResponse.from_dict(response.json())
+
+        return response_401
+
+    if response.status_code == 404:
+        response_404 = ErrorResponse.from_dict(response.json())
+
+        return response_404
+
+    if response.status_code == 413:
+        response_413 = ErrorResponse.from_dict(response.json())
+
+        return response_413
+
+    if response.status_code == 415:
+        response_415 = ErrorResponse.from_dict(response.json())
+
+        return response_415
+
+    if response.status_code == 429:
+        response_429 = ErrorResponse.from_dict(response.json())
+
+        return response_429
+
+    if response.status_code == 503:
+        response_503 = ErrorResponse.from_dict(response.json())
+
+        return response_503
+
+    response_default = ErrorResponse.from_dict(response.json())
+
+    return response_default
+
+
+def _build_response(
+    *, client: AuthenticatedClient | Client, response: httpx.Response
+) -> Response[ErrorResponse | Program]:
+    return Response(
+        status_code=HTTPStatus(response.status_code),
+        content=response.content,
+        headers=response.headers,
+        parsed=_parse_response(client=client, response=response),
+    )
+
+
+def sync_detailed(
+    program_id: UUID,
+    *,
+    client: AuthenticatedClient,
+    body: PatchedProgramUpdateRequest | Unset = UNSET,
+) -> Response[ErrorResponse | Program]:
+    """Rename a program or switch it ACTIVE / INACTIVE
+
+     An `INACTIVE` program refuses accruals and redemptions (422 `program_not_active`); reversals of
+    earlier redemptions stay allowed.
+
+    Args:
+        program_id (UUID):
+        body (PatchedProgramUpdateRequest | Unset):
+
+    Raises:
+        errors.UnexpectedStatus: If the server returns an undocumented status code and Client.raise_on_unexpected_status is True.
+        httpx.TimeoutException: If the request takes longer than Client.timeout.
+
+    Returns:
+        Response[ErrorResponse | Program]
+    """
+
+    kwargs = _get_kwargs(
+        program_id=program_id,
+        body=body,
+    )
+
+    response = client.get_httpx_client().request(
+        **kwargs,
+    )
+
+    return _build_response(client=client, response=response)
+
+
+def sync(
+    program_id: UUID,
+    *,
+    client: AuthenticatedClient,
+    body: PatchedProgramUpdateRequest | Unset = UNSET,
+) -> ErrorResponse | Program | None:
+    """Rename a program or switch it ACTIVE / INACTIVE
+
+     An `INACTIVE` program refuses accruals and redemptions (422 `program_not_active`); reversals of
+    earlier redemptions stay allowed.
+
+    Args:
+        program_id (UUID):
+        body (PatchedProgramUpdateRequest | Unset):
+
+    Raises:
+        errors.UnexpectedStatus: If the server returns an undocumented status code and Client.raise_on_unexpected_status is True.
+        httpx.TimeoutException: If the request takes longer than Client.timeout.
+
+    Returns:
+        ErrorResponse | Program
+    """
+
+    return sync_detailed(
+        program_id=program_id,
+        client=client,
+        body=body,
+    ).parsed
+
+
+async def asyncio_detailed(
+    program_id: UUID,
+    *,
+    client: AuthenticatedClient,
+    body: PatchedProgramUpdateRequest | Unset = UNSET,
+) -> Response[ErrorResponse | Program]:
+    """Rename a program or switch it ACTIVE / INACTIVE
+
+     An `INACTIVE` program refuses accruals and redemptions (422 `program_not_active`); reversals of
+    earlier redemptions stay allowed.
+
+    Args:
+        program_id (UUID):
+        body (PatchedProgramUpdateRequest | Unset):
+
+    Raises:
+        errors.UnexpectedStatus: If the server returns an undocumented status code and Client.raise_on_unexpected_status is True.
+        httpx.TimeoutException: If the request takes longer than Client.timeout.
+
+    Returns:
+        Response[ErrorResponse | Program]
+    """
+
+    kwargs = _get_kwargs(
+        program_id=program_id,
+        body=body,
+    )
+
+    response = await client.get_async_httpx_client().request(**kwargs)
+
+    return _build_response(client=client, response=response)
+
+
+async def asyncio(
+    program_id: UUID,
+    *,
+    client: AuthenticatedClient,
+    body: PatchedProgramUpdateRequest | Unset = UNSET,
+) -> ErrorResponse | Program | None:
+    """Rename a program or switch it ACTIVE / INACTIVE
+
+     An `INACTIVE` program refuses accruals and redemptions (422 `program_not_active`); reversals of
+    earlier redemptions stay allowed.
+
+    Args:
+        program_id (UUID):
+        body (PatchedProgramUpdateRequest | Unset):
+
+    Raises:
+        errors.UnexpectedStatus: If the server returns an undocumented status code and Client.raise_on_unexpected_status is True.
+        httpx.TimeoutException: If the request takes longer than Client.timeout.
+
+    Returns:
+        ErrorResponse | Program
+    """
+
+    return (
+        await asyncio_detailed(
+            program_id=program_id,
+            client=client,
+            body=body,
+        )
+    ).parsed

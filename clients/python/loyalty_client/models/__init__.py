@@ -1,0 +1,103 @@
+"""Contains all the data models used in inputs/outputs"""
+
+from .account_type_enum import AccountTypeEnum
+from .accrual import Accrual
+from .accrual_create_request import AccrualCreateRequest
+from .asset import Asset
+from .asset_create_request import AssetCreateRequest
+from .balance import Balance
+from .catalog_redemption_create_request import CatalogRedemptionCreateRequest
+from .direct_redemption_create_request import DirectRedemptionCreateRequest
+from .error import Error
+from .error_code import ErrorCode
+from .error_fields import ErrorFields
+from .error_response import ErrorResponse
+from .healthz_response_200 import HealthzResponse200
+from .healthz_response_200_cache import HealthzResponse200Cache
+from .healthz_response_200_database import HealthzResponse200Database
+from .healthz_response_200_status import HealthzResponse200Status
+from .healthz_response_503 import HealthzResponse503
+from .healthz_response_503_cache import HealthzResponse503Cache
+from .healthz_response_503_database import HealthzResponse503Database
+from .healthz_response_503_status import HealthzResponse503Status
+from .journal_entry import JournalEntry
+from .journal_entry_kind_enum import JournalEntryKindEnum
+from .journal_line import JournalLine
+from .line_direction_enum import LineDirectionEnum
+from .paginated_asset_list import PaginatedAssetList
+from .paginated_balance_list import PaginatedBalanceList
+from .paginated_journal_entry_list import PaginatedJournalEntryList
+from .paginated_participant_list import PaginatedParticipantList
+from .paginated_program_list import PaginatedProgramList
+from .paginated_redemption_list import PaginatedRedemptionList
+from .paginated_reversal_list import PaginatedReversalList
+from .paginated_reward_list import PaginatedRewardList
+from .participant import Participant
+from .participant_create_request import ParticipantCreateRequest
+from .patched_program_update_request import PatchedProgramUpdateRequest
+from .patched_reward_update_request import PatchedRewardUpdateRequest
+from .program import Program
+from .program_create_request import ProgramCreateRequest
+from .program_status_enum import ProgramStatusEnum
+from .redemption import Redemption
+from .redemption_preview import RedemptionPreview
+from .redemption_status_enum import RedemptionStatusEnum
+from .reversal import Reversal
+from .reversal_create_request import ReversalCreateRequest
+from .reward import Reward
+from .reward_create_request import RewardCreateRequest
+from .reward_settable_status_enum import RewardSettableStatusEnum
+from .reward_status_enum import RewardStatusEnum
+from .reward_type_enum import RewardTypeEnum
+
+__all__ = (
+    "AccountTypeEnum",
+    "Accrual",
+    "AccrualCreateRequest",
+    "Asset",
+    "AssetCreateRequest",
+    "Balance",
+    "CatalogRedemptionCreateRequest",
+    "DirectRedemptionCreateRequest",
+    "Error",
+    "ErrorCode",
+    "ErrorFields",
+    "ErrorResponse",
+    "HealthzResponse200",
+    "HealthzResponse200Cache",
+    "HealthzResponse200Database",
+    "HealthzResponse200Status",
+    "HealthzResponse503",
+    "HealthzResponse503Cache",
+    "HealthzResponse503Database",
+    "HealthzResponse503Status",
+    "JournalEntry",
+    "JournalEntryKindEnum",
+    "JournalLine",
+    "LineDirectionEnum",
+    "PaginatedAssetList",
+    "PaginatedBalanceList",
+    "PaginatedJournalEntryList",
+    "PaginatedParticipantList",
+    "PaginatedProgramList",
+    "PaginatedRedemptionList",
+    "PaginatedReversalList",
+    "PaginatedRewardList",
+    "Participant",
+    "ParticipantCreateRequest",
+    "PatchedProgramUpdateRequest",
+    "PatchedRewardUpdateRequest",
+    "Program",
+    "ProgramCreateRequest",
+    "ProgramStatusEnum",
+    "Redemption",
+    "RedemptionPreview",
+    "RedemptionStatusEnum",
+    "Reversal",
+    "ReversalCreateRequest",
+    "Reward",
+    "RewardCreateRequest",
+    "RewardSettableStatusEnum",
+    "RewardStatusEnum",
+    "RewardTypeEnum",
+)

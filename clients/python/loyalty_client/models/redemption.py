@@ -1,0 +1,242 @@
+from __future__ import annotations
+
+import datetime
+from collections.abc import Mapping
+from typing import Any, TypeVar, cast
+from uuid import UUID
+
+from attrs import define as _attrs_define
+from attrs import field as _attrs_field
+
+from ..models.redemption_status_enum import RedemptionStatusEnum
+
+T = TypeVar("T", bound="Redemption")
+
+
+@_attrs_define
+class Redemption:
+    """
+    Attributes:
+        id (UUID):
+        program_id (UUID):
+        participant_id (UUID):
+        asset_id (UUID):
+        reward_id (None | UUID): Catalog redemptions only.
+        amount (str): Total debited from the participant's balance. Example: 50.00.
+        quantity (int | None): UNIT_BASED catalog redemptions only.
+        unit_cost (None | str): Cost per unit at redemption time; UNIT_BASED only. Example: 50.00.
+        description (str):
+        journal_entry_id (UUID): The entry this redemption created.
+        status (RedemptionStatusEnum | str): One of `RedemptionStatusEnum`; a later version may add values, so a client
+            accepts any string here.
+        reversed_amount (str): Decimal string with exactly the asset's scale decimal places. Example: 50.00.
+        reversed_quantity (int | None): UNIT_BASED only.
+        idempotency_key (None | str): From the body or the header, or null.
+        created_at (datetime.datetime):
+        updated_at (datetime.datetime): Moves on each reversal.
+    """
+
+    id: UUID
+    program_id: UUID
+    participant_id: UUID
+    asset_id: UUID
+    reward_id: None | UUID
+    amount: str
+    quantity: int | None
+    unit_cost: None | str
+    description: str
+    journal_entry_id: UUID
+    status: RedemptionStatusEnum | str
+    reversed_amount: str
+    reversed_quantity: int | None
+    idempotency_key: None | str
+    created_at: datetime.datetime
+    updated_at: datetime.datetime
+    additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
+
+    def to_dict(self) -> dict[str, Any]:
+        id = str(self.id)
+
+        program_id = str(self.program_id)
+
+        participant_id = str(self.participant_id)
+
+        asset_id = str(self.asset_id)
+
+        reward_id: None | str
+        if isinstance(self.reward_id, UUID):
+            reward_id = str(self.reward_id)
+        else:
+            reward_id = self.reward_id
+
+        amount = self.amount
+
+        quantity: int | None
+        quantity = self.quantity
+
+        unit_cost: None | str
+        unit_cost = self.unit_cost
+
+        description = self.description
+
+        journal_entry_id = str(self.journal_entry_id)
+
+        status: str
+        if isinstance(self.status, RedemptionStatusEnum):
+            status = self.status.value
+        else:
+            status = self.status
+
+        reversed_amount = self.reversed_amount
+
+        reversed_quantity: int | None
+        reversed_quantity = self.reversed_quantity
+
+        idempotency_key: None | str
+        idempotency_key = self.idempotency_key
+
+        created_at = self.created_at.isoformat()
+
+        updated_at = self.updated_at.isoformat()
+
+        field_dict: dict[str, Any] = {}
+        field_dict.update(self.additional_properties)
+        field_dict.update(
+            {
+                "id": id,
+                "program_id": program_id,
+                "participant_id": participant_id,
+                "asset_id": asset_id,
+                "reward_id": reward_id,
+                "amount": amount,
+                "quantity": quantity,
+                "unit_cost": unit_cost,
+                "description": description,
+                "journal_entry_id": journal_entry_id,
+                "status": status,
+                "reversed_amount": reversed_amount,
+                "reversed_quantity": reversed_quantity,
+                "idempotency_key": idempotency_key,
+                "created_at": created_at,
+                "updated_at": updated_at,
+            }
+        )
+
+        return field_dict
+
+    @classmethod
+    def from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
+        d = dict(src_dict)
+        id = UUID(d.pop("id"))
+
+        program_id = UUID(d.pop("program_id"))
+
+        participant_id = UUID(d.pop("participant_id"))
+
+        asset_id = UUID(d.pop("asset_id"))
+
+        def _parse_reward_id(data: object) -> None | UUID:
+            if data is None:
+                return data
+            try:
+                if not isinstance(data, str):
+                    raise TypeError()
+                reward_id_type_0 = UUID(data)
+
+                return reward_id_type_0
+            except (TypeError, ValueError, AttributeError, KeyError):
+                pass
+            return cast(None | UUID, data)
+
+        reward_id = _parse_reward_id(d.pop("reward_id"))
+
+        amount = d.pop("amount")
+
+        def _parse_quantity(data: object) -> int | None:
+            if data is None:
+                return data
+            return cast(int | None, data)
+
+        quantity = _parse_quantity(d.pop("quantity"))
+
+        def _parse_unit_cost(data: object) -> None | str:
+            if data is None:
+                return data
+            return cast(None | str, data)
+
+        unit_cost = _parse_unit_cost(d.pop("unit_cost"))
+
+        description = d.pop("description")
+
+        journal_entry_id = UUID(d.pop("journal_entry_id"))
+
+        def _parse_status(data: object) -> RedemptionStatusEnum | str:
+            try:
+                if not isinstance(data, str):
+                    raise TypeError()
+                status_type_0 = RedemptionStatusEnum(data)
+
+                return status_type_0
+            except (TypeError, ValueError, AttributeError, KeyError):
+                pass
+            return cast(RedemptionStatusEnum | str, data)
+
+        status = _parse_status(d.pop("status"))
+
+        reversed_amount = d.pop("reversed_amount")
+
+        def _parse_reversed_quantity(data: object) -> int | None:
+            if data is None:
+                return data
+            return cast(int | None, data)
+
+        reversed_quantity = _parse_reversed_quantity(d.pop("reversed_quantity"))
+
+        def _parse_idempotency_key(data: object) -> None | str:
+            if data is None:
+                return data
+            return cast(None | str, data)
+
+        idempotency_key = _parse_idempotency_key(d.pop("idempotency_key"))
+
+        created_at = datetime.datetime.fromisoformat(d.pop("created_at"))
+
+        updated_at = datetime.datetime.fromisoformat(d.pop("updated_at"))
+
+        redemption = cls(
+            id=id,
+            program_id=program_id,
+            participant_id=participant_id,
+            asset_id=asset_id,
+            reward_id=reward_id,
+            amount=amount,
+            quantity=quantity,
+            unit_cost=unit_cost,
+            description=description,
+            journal_entry_id=journal_entry_id,
+            status=status,
+            reversed_amount=reversed_amount,
+            reversed_quantity=reversed_quantity,
+            idempotency_key=idempotency_key,
+            created_at=created_at,
+            updated_at=updated_at,
+        )
+
+        redemption.additional_properties = d
+        return redemption
+
+    @property
+    def additional_keys(self) -> list[str]:
+        return list(self.additional_properties.keys())
+
+    def __getitem__(self, key: str) -> Any:
+        return self.additional_properties[key]
+
+    def __setitem__(self, key: str, value: Any) -> None:
+        self.additional_properties[key] = value
+
+    def __delitem__(self, key: str) -> None:
+        del self.additional_properties[key]
+
+    def __contains__(self, key: str) -> bool:
+        return key in self.additional_properties
