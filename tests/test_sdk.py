@@ -39,7 +39,7 @@ from pathlib import Path
 
 import pytest
 from django.conf import settings
-from loyalty_client import api_key_client
+from loyalty_client import DEFAULT_TIMEOUT, api_key_client
 from loyalty_client.api.participants import participants_balances_list
 from loyalty_client.api.programs import programs_list, programs_retrieve
 from loyalty_client.api.redemptions import (
@@ -383,8 +383,13 @@ ANSWERS = {
 }
 
 
+STAND_IN_KEY = "lk_standin_" + "x" * 40
+SEEN_KEYS: list[str | None] = []
+
+
 class StandIn(BaseHTTPRequestHandler):
     def _answer(self) -> None:
+        SEEN_KEYS.append(self.headers.get("X-API-Key"))
         self.rfile.read(int(self.headers.get("Content-Length") or 0))
         status, body = ANSWERS[(self.command, self.path.split("?", 1)[0])]
         payload = json.dumps(body).encode()
@@ -405,7 +410,7 @@ def stand_in_client():
     server = ThreadingHTTPServer(("127.0.0.1", free_port()), StandIn)
     thread = threading.Thread(target=server.serve_forever, daemon=True)
     thread.start()
-    yield api_key_client(f"http://127.0.0.1:{server.server_port}", "lk_standin_" + "x" * 40)
+    yield api_key_client(f"http://127.0.0.1:{server.server_port}", STAND_IN_KEY)
     server.shutdown()
     server.server_close()
 
@@ -448,3 +453,16 @@ def test_a_status_and_a_field_a_later_version_adds_do_not_break_a_redemption(sta
     assert isinstance(answer, Redemption)
     assert answer.status == "PARTIALLY_EXPIRED" and not isinstance(answer.status, RedemptionStatusEnum)
     assert answer.additional_properties == {"allocations": []}
+
+
+def test_the_api_key_client_sends_the_key_as_the_schema_says_with_a_timeout(stand_in_client):
+    # given
+    SEEN_KEYS.clear()
+
+    # when
+    programs_retrieve.sync(PROGRAM_ID, client=stand_in_client)
+
+    # then
+    assert SEEN_KEYS == [STAND_IN_KEY]  # X-API-Key: <key>, no "Bearer" and no Authorization header
+    assert stand_in_client.get_httpx_client().timeout == DEFAULT_TIMEOUT
+    assert "authorization" not in stand_in_client.get_httpx_client().headers

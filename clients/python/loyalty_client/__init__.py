@@ -13,13 +13,15 @@ from .client import AuthenticatedClient, Client
 # header as it is, with no prefix. The generator does not read security schemes,
 # so this constructor is written by hand (clients/generator/templates/package_init.py.jinja).
 API_KEY_HEADER = "X-API-Key"
+# The generated client's own default is no timeout at all (httpx's timeout=None).
+DEFAULT_TIMEOUT = httpx.Timeout(30.0, connect=5.0)
 
 
 def api_key_client(
     base_url: str,
     api_key: str,
     *,
-    timeout: httpx.Timeout | None = None,
+    timeout: httpx.Timeout = DEFAULT_TIMEOUT,
     raise_on_unexpected_status: bool = False,
     httpx_args: dict[str, Any] | None = None,
 ) -> AuthenticatedClient:
@@ -27,8 +29,10 @@ def api_key_client(
     A client that sends ``X-API-Key: <api_key>`` with every request.
 
     ``base_url`` is the server's root (``https://loyalty.example.com``: the
-    operations' paths start with ``/api/v1``). ``timeout`` defaults to httpx's
-    (5 s); ``httpx_args`` go to the ``httpx.Client`` (a transport, proxies, ...).
+    operations' paths start with ``/api/v1``). ``timeout``: 30 s per request,
+    5 s to connect (a movement that timed out is retried with the same
+    idempotency key); ``httpx_args`` go to the ``httpx.Client`` (a transport,
+    proxies, ...).
     """
     return AuthenticatedClient(
         base_url=base_url,
@@ -43,6 +47,7 @@ def api_key_client(
 
 __all__ = (
     "API_KEY_HEADER",
+    "DEFAULT_TIMEOUT",
     "AuthenticatedClient",
     "Client",
     "api_key_client",
