@@ -13,11 +13,18 @@ from loyalty.services import api_key_create, api_key_revoke, program_create, pro
 
 @admin.register(Program)
 class ProgramAdmin(ReplicaChangeListAdmin):
-    list_display = ("name", "status", "created_at")
+    list_display = ("name", "tenant", "status", "created_at")
     list_filter = ("status",)
+    list_select_related = ("tenant",)
     search_fields = ("name",)
-    readonly_fields = ("id", "created_at", "updated_at")
-    fields = ("id", "name", "status", "created_at", "updated_at")
+
+    def get_fields(self, request, obj=None):
+        return ("id", "tenant", "name", "status", "created_at", "updated_at")
+
+    def get_readonly_fields(self, request, obj=None):
+        if obj is None:
+            return ("id", "created_at", "updated_at")
+        return ("id", "tenant", "created_at", "updated_at")  # a program never changes tenant
 
     def save_model(self, request, obj, form, change):
         if change:
@@ -25,18 +32,22 @@ class ProgramAdmin(ReplicaChangeListAdmin):
             if changes:
                 program_update(program=obj, **changes)
         else:
-            adopt(obj, program_create(name=form.cleaned_data["name"], status=form.cleaned_data["status"]))
+            data = form.cleaned_data
+            adopt(obj, program_create(tenant_id=data["tenant"].id, name=data["name"], status=data["status"]))
 
 
 class ApiKeyCreateForm(forms.ModelForm):
     class Meta:
         model = ApiKey
-        fields = ("name", "all_programs", "programs")
+        fields = ("tenant", "name", "all_programs", "programs")
 
     def clean(self):
         cleaned = super().clean()
         if cleaned.get("all_programs") == bool(cleaned.get("programs")):
             raise forms.ValidationError("Choose some programs, or tick “all programs”, not both.")
+        tenant = cleaned.get("tenant")
+        if tenant is not None and any(program.tenant_id != tenant.id for program in cleaned.get("programs") or ()):
+            self.add_error("programs", "Every program of a key must belong to the key's tenant.")
         return cleaned
 
 
@@ -49,13 +60,14 @@ class ApiKeyAdmin(ReplicaChangeListAdmin):
     edited or deleted.
     """
 
-    list_display = ("name", "key_hint", "scope", "state", "created_at", "revoked_at")
-    list_filter = ("all_programs", ("revoked_at", admin.EmptyFieldListFilter))
+    list_display = ("name", "tenant", "key_hint", "scope", "state", "created_at", "revoked_at")
+    list_filter = ("tenant", "all_programs", ("revoked_at", admin.EmptyFieldListFilter))
+    list_select_related = ("tenant",)
     search_fields = ("name", "prefix__exact")
     actions = ("revoke",)
     form = ApiKeyCreateForm
     filter_horizontal = ("programs",)
-    readonly_fields = ("name", "key_hint", "all_programs", "scope", "state", "created_at", "revoked_at")
+    readonly_fields = ("tenant", "name", "key_hint", "all_programs", "scope", "state", "created_at", "revoked_at")
 
     def get_queryset(self, request):
         return super().get_queryset(request).prefetch_related("programs")
@@ -81,7 +93,7 @@ class ApiKeyAdmin(ReplicaChangeListAdmin):
 
     def get_fields(self, request, obj=None):
         if obj is None:
-            return ("name", "all_programs", "programs")
+            return ("tenant", "name", "all_programs", "programs")
         return self.readonly_fields
 
     def get_readonly_fields(self, request, obj=None):
@@ -94,7 +106,7 @@ class ApiKeyAdmin(ReplicaChangeListAdmin):
     @admin.display(description="programs")
     def scope(self, obj: ApiKey) -> str:
         if obj.all_programs:
-            return "All programs"
+            return "All the tenant's programs"
         return ", ".join(sorted(program.name for program in obj.programs.all())) or "—"
 
     @admin.display(description="state")
@@ -104,6 +116,7 @@ class ApiKeyAdmin(ReplicaChangeListAdmin):
     def save_model(self, request, obj, form, change):
         api_key, plain = api_key_create(
             name=form.cleaned_data["name"],
+            tenant_id=form.cleaned_data["tenant"].id,
             program_ids=[program.id for program in form.cleaned_data["programs"]],
             all_programs=form.cleaned_data["all_programs"],
         )

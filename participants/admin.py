@@ -51,20 +51,21 @@ class EnrollmentInline(admin.TabularInline):
 
 @admin.register(Participant)
 class ParticipantAdmin(ReplicaChangeListAdmin):
-    list_display = ("external_id", "display_name", "email", "created_at")
+    list_display = ("external_id", "display_name", "email", "tenant", "created_at")
+    list_select_related = ("tenant",)
     search_fields = ("external_id", "display_name", "email")
     inlines = (EnrollmentInline,)
 
     def get_fields(self, request, obj=None):
         if obj is None:
-            return ("external_id", "display_name", "email")
-        return ("id", "external_id", "display_name", "email", "balances", "created_at", "updated_at")
+            return ("tenant", "external_id", "display_name", "email")
+        return ("id", "tenant", "external_id", "display_name", "email", "balances", "created_at", "updated_at")
 
     def get_readonly_fields(self, request, obj=None):
         if obj is None:
             return ()
-        # external_id is the integrators' handle on the participant.
-        return ("id", "external_id", "balances", "created_at", "updated_at")
+        # external_id is the integrators' handle on the participant; it never changes tenant.
+        return ("id", "tenant", "external_id", "balances", "created_at", "updated_at")
 
     def has_delete_permission(self, request, obj=None):
         # Enrolments, wallets and movements point at the participant.

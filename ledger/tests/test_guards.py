@@ -55,11 +55,13 @@ def check_deferred_constraints_now():
 
 
 def new_entry(program, **fields):
+    fields.setdefault("tenant_id", program.tenant_id)
     return JournalEntry.objects.create(program=program, kind=JournalEntry.Kind.ADJUSTMENT, description="test", **fields)
 
 
-def line(entry, account, direction, amount, *, asset_id=None):
+def line(entry, account, direction, amount, *, asset_id=None, tenant_id=None):
     return JournalLine(
+        tenant_id=tenant_id or entry.tenant_id,
         entry=entry,
         account=account,
         asset_id=asset_id or account.asset_id,

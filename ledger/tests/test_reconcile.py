@@ -142,15 +142,15 @@ def invent_entry(program, kind: str, lines: list[tuple[Account, str, int]]) -> u
     entry_id = uuid.uuid4()
     with ledger_guards_off():
         raw(
-            f"INSERT INTO {table(JournalEntry)} (id, program_id, kind, description, created_at) "
-            "VALUES (%s, %s, %s, 'invented', CURRENT_TIMESTAMP)",
-            uuid_param(entry_id), uuid_param(program.id), kind,
+            f"INSERT INTO {table(JournalEntry)} (id, tenant_id, program_id, kind, description, created_at) "
+            "VALUES (%s, %s, %s, %s, 'invented', CURRENT_TIMESTAMP)",
+            uuid_param(entry_id), uuid_param(program.tenant_id), uuid_param(program.id), kind,
         )
         for account, direction, amount in lines:
             raw(
-                f"INSERT INTO {table(JournalLine)} (id, entry_id, account_id, asset_id, direction, amount) "
-                "VALUES (%s, %s, %s, %s, %s, %s)",
-                uuid_param(uuid.uuid4()), uuid_param(entry_id), uuid_param(account.id),
+                f"INSERT INTO {table(JournalLine)} (id, tenant_id, entry_id, account_id, asset_id, direction, amount) "
+                "VALUES (%s, %s, %s, %s, %s, %s, %s)",
+                uuid_param(uuid.uuid4()), uuid_param(account.tenant_id), uuid_param(entry_id), uuid_param(account.id),
                 uuid_param(account.asset_id), direction, amount,
             )
     return entry_id

@@ -12,13 +12,14 @@ from loyalty.auth import authenticate_key, hash_key
 from loyalty.models import ApiKey, IdempotencyRecord, Program
 from loyalty.services import api_key_create
 from loyalty.tests.admin_helpers import OPERATOR_PASSWORD, admin_url
-from loyalty.tests.factories import ProgramFactory
+from loyalty.tests.factories import ProgramFactory, default_tenant
 
 pytestmark = pytest.mark.django_db
 
 
 def _api_key_add(client, **data):
-    return client.post(admin_url(ApiKey, "add"), {"name": "Shop", "all_programs": "", "programs": [], **data})
+    fields = {"tenant": str(default_tenant().pk), "name": "Shop", "all_programs": "", "programs": [], **data}
+    return client.post(admin_url(ApiKey, "add"), fields)
 
 
 def test_operator_group_from_the_migration_has_exactly_the_operator_permissions():
@@ -71,7 +72,9 @@ def test_operator_logs_in_through_the_login_form_and_sees_the_catalog_but_not_ap
 
 def test_operator_creates_a_program_and_renames_it(operator_client):
     # given
-    operator_client.post(admin_url(Program, "add"), {"name": "Coffee Club", "status": "ACTIVE"})
+    operator_client.post(
+        admin_url(Program, "add"), {"tenant": str(default_tenant().pk), "name": "Coffee Club", "status": "ACTIVE"}
+    )
     program = Program.objects.get()
 
     # when
@@ -217,8 +220,10 @@ def test_idempotency_records_are_hidden_from_operators(operator_client):
 
 def test_idempotency_records_are_read_only_even_for_a_superuser(superuser_client):
     # given
+    program = ProgramFactory()
     record = IdempotencyRecord.objects.create(
-        program=ProgramFactory(),
+        tenant=program.tenant,
+        program=program,
         key="k-1",
         fingerprint="f" * 64,
         kind="ACCRUAL",

@@ -6,7 +6,7 @@ from uuid import uuid4
 import pytest
 
 from loyalty.models import Program
-from loyalty.tests.factories import ProgramFactory
+from loyalty.tests.factories import ProgramFactory, default_tenant
 from loyalty.tests.helpers import assert_error, db_state, is_utc_timestamp
 
 pytestmark = pytest.mark.django_db
@@ -57,7 +57,7 @@ def test_an_all_programs_key_lists_every_program(admin_client_api):
 
 def test_lists_default_to_fifty_items_per_page(admin_client_api):
     # given
-    Program.objects.bulk_create([Program(name=f"P{i}") for i in range(51)])
+    Program.objects.bulk_create([Program(tenant=default_tenant(), name=f"P{i}") for i in range(51)])
 
     # when
     response = admin_client_api.get("/api/v1/programs")
@@ -70,7 +70,7 @@ def test_lists_default_to_fifty_items_per_page(admin_client_api):
 
 def test_page_size_above_two_hundred_is_capped_at_two_hundred(admin_client_api):
     # given
-    Program.objects.bulk_create([Program(name=f"P{i}") for i in range(201)])
+    Program.objects.bulk_create([Program(tenant=default_tenant(), name=f"P{i}") for i in range(201)])
 
     # when
     response = admin_client_api.get("/api/v1/programs?page_size=1000")

@@ -113,6 +113,7 @@ def test_operator_adds_a_participant_with_an_enrolment(operator_client, program)
     response = operator_client.post(
         admin_url(Participant, "add"),
         {
+            "tenant": str(program.tenant_id),
             "external_id": "member-x",
             "display_name": "X",
             "email": "",

@@ -196,6 +196,7 @@ class CatalogDecision:
         reward = self.reward
         return Redemption(
             id=redemption_id,
+            tenant_id=program.tenant_id,
             program=program,
             participant=participant,
             asset=reward.asset,
@@ -329,6 +330,7 @@ def _apply(request: _Request, decision: CatalogDecision) -> Created:
 def _claim(request: _Request, redemption_id: uuid.UUID) -> Redemption | None:
     """Step 1: claim the key for ``redemption_id``; the earlier identical redemption if there is one."""
     return idempotency_replay(
+        tenant_id=request.program.tenant_id,
         program_id=request.program.id,
         key=request.idempotency_key,
         fingerprint=request.fingerprint,
@@ -356,7 +358,11 @@ def _lock_and_check(request: _Request, decision: CatalogDecision, *, now: dateti
     reward_rules_check(decision, now=now)
     if within_limit is None:  # no wallet yet: the counter was not touched
         within_limit = participant_count_add(
-            reward_id=reward.id, participant_id=participant.id, units=decision.units, limit=reward.max_per_participant
+            tenant_id=program.tenant_id,
+            reward_id=reward.id,
+            participant_id=participant.id,
+            units=decision.units,
+            limit=reward.max_per_participant,
         )
     try:
         limit_check(decision, within_limit=within_limit)
@@ -384,10 +390,9 @@ def _refuse(decision: CatalogDecision, refusal: DomainError, *, now: datetime) -
 
 def _post(redemption: Redemption, *, wallet: Account) -> JournalEntry:
     """Step 3: the balanced entry (debit the wallet, credit the program's REDEMPTIONS account)."""
-    redemptions_account = program_account_ref(
-        program_id=redemption.program_id, asset_id=redemption.asset_id, type=Account.Type.REDEMPTIONS
-    )
+    redemptions_account = program_account_ref(asset=redemption.asset, type=Account.Type.REDEMPTIONS)
     return journal_entry_post(
+        tenant_id=redemption.tenant_id,
         program_id=redemption.program_id,
         kind=JournalEntry.Kind.REDEMPTION,
         description=redemption.description,
@@ -500,6 +505,7 @@ def redemption_create_direct(
     )
     request = _Request(program, participant, fingerprint, idempotency_key)
     redemption = Redemption(
+        tenant_id=program.tenant_id,
         program=program,
         participant=participant,
         asset=asset,
