@@ -1,20 +1,99 @@
-"""Admin of the core: programs, API keys (superusers only), idempotency records (read-only)."""
+"""
+Admin of the core: tenants and their members, users and groups (superusers
+only), programs, API keys (superusers only), idempotency records (read-only).
+"""
 
 from __future__ import annotations
 
 from django import forms
 from django.contrib import admin, messages
+from django.contrib.auth import get_user_model
+from django.contrib.auth.admin import GroupAdmin, UserAdmin
+from django.contrib.auth.models import Group
 from django.template.response import TemplateResponse
 
-from loyalty.admin_base import ReadOnlyAdmin, ReplicaChangeListAdmin, adopt
-from loyalty.models import ApiKey, IdempotencyRecord, Program
-from loyalty.services import api_key_create, api_key_revoke, program_create, program_update
+from loyalty.admin_base import ReadOnlyAdmin, ReplicaChangeListAdmin, TenantScopedAdmin, adopt
+from loyalty.models import ApiKey, IdempotencyRecord, Membership, Program, Tenant
+from loyalty.services import api_key_create, api_key_revoke, program_create, program_update, tenant_create
+
+
+class SuperusersOnly:
+    """Only active superusers see and manage these pages (a staff member without it gets 403)."""
+
+    def _superuser(self, request) -> bool:
+        return request.user.is_active and request.user.is_superuser
+
+    def has_module_permission(self, request):
+        return self._superuser(request)
+
+    def has_view_permission(self, request, obj=None):
+        return self._superuser(request)
+
+    def has_add_permission(self, request, obj=None):
+        return self._superuser(request)
+
+    def has_change_permission(self, request, obj=None):
+        return self._superuser(request)
+
+    def has_delete_permission(self, request, obj=None):
+        return False
+
+
+class MembershipInline(TenantScopedAdmin, admin.TabularInline):
+    """The staff users who operate the tenant (they see only their tenants' objects in the admin)."""
+
+    model = Membership
+    fields = ("user", "created_at")
+    readonly_fields = ("created_at",)
+    autocomplete_fields = ("user",)
+    extra = 0
+
+    def formfield_for_foreignkey(self, db_field, request, **kwargs):
+        if db_field.name == "user":  # users have no tenant: a superuser picks any staff user
+            kwargs["queryset"] = get_user_model()._default_manager.filter(is_staff=True)
+        return super().formfield_for_foreignkey(db_field, request, **kwargs)
+
+
+@admin.register(Tenant)
+class TenantAdmin(SuperusersOnly, ReplicaChangeListAdmin):
+    """Tenants and their operators (the inline), for superusers. Created through the service; never deleted."""
+
+    list_display = ("name", "created_at")
+    search_fields = ("name",)
+    readonly_fields = ("id", "created_at", "updated_at")
+    fields = ("id", "name", "created_at", "updated_at")
+    inlines = (MembershipInline,)
+
+    def save_model(self, request, obj, form, change):
+        if change:
+            obj.save(update_fields=["name", "updated_at"])
+        else:
+            adopt(obj, tenant_create(name=form.cleaned_data["name"]))
+
+
+# Users and groups are platform-wide (they have no tenant): only superusers see and manage
+# them; to anyone else every user and group is missing (TenantScopedAdmin: 404, never a 403
+# that would tell an existing id from a missing one).
+admin.site.unregister(get_user_model())
+admin.site.unregister(Group)
+
+
+@admin.register(get_user_model())
+class SuperuserUserAdmin(SuperusersOnly, TenantScopedAdmin, UserAdmin):
+    def has_delete_permission(self, request, obj=None):
+        return self._superuser(request)
+
+
+@admin.register(Group)
+class SuperuserGroupAdmin(SuperusersOnly, TenantScopedAdmin, GroupAdmin):
+    def has_delete_permission(self, request, obj=None):
+        return self._superuser(request)
 
 
 @admin.register(Program)
 class ProgramAdmin(ReplicaChangeListAdmin):
     list_display = ("name", "tenant", "status", "created_at")
-    list_filter = ("status",)
+    list_filter = ("tenant", "status")
     list_select_related = ("tenant",)
     search_fields = ("name",)
 
