@@ -90,6 +90,8 @@ def _b(t):
 
 
 CASES: dict[str, Case] = {
+    # the key itself
+    "who am I": Case("me", "GET", lambda t: "/api/v1/me", "hides"),
     # programs
     "list programs": Case("programs", "GET", lambda t: "/api/v1/programs", "hides"),
     "create a program": Case("programs", "POST", lambda t: "/api/v1/programs", "403", lambda t: {"name": "Mine"}),

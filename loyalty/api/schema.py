@@ -140,7 +140,7 @@ STATUS_ERRORS: dict[HTTPStatus, _StatusError] = {
         "NotFoundError",
         ErrorCode.NOT_FOUND,
         "`not_found`: an unknown or malformed id in the path, an id in the body that names nothing the key "
-        "may see, or an object outside the key's programs.",
+        "may see, or an object of another tenant or outside the key's programs.",
         "Unknown participant.",
     ),
     HTTPStatus.CONFLICT: _status_error(
@@ -211,8 +211,8 @@ BODY_ERRORS = (HTTPStatus.BAD_REQUEST, HTTPStatus.REQUEST_ENTITY_TOO_LARGE, HTTP
 LIST_BAD_REQUEST = "`validation_error`: a malformed filter value or `page_size` (a positive integer)."
 LIST_NOT_FOUND = "`not_found`: an unknown page (`?page=` past the end) or a malformed `?cursor=`."
 SUBLIST_NOT_FOUND = (
-    "`not_found`: an unknown or malformed id in the path, an object outside the key's programs, an unknown page "
-    "(`?page=` past the end) or a malformed `?cursor=`."
+    "`not_found`: an unknown or malformed id in the path, an object of another tenant or outside the key's programs, "
+    "an unknown page (`?page=` past the end) or a malformed `?cursor=`."
 )
 
 
@@ -333,8 +333,8 @@ API_DESCRIPTION = """\
 Points programs: participants, accruals, a reward catalog, redemptions and reversals, on a double-entry ledger.
 
 **Auth.** Every `/api/v1` request carries `X-API-Key: lk_<prefix>_<secret>` (the schema and the docs are public).
-A key sees all programs or some; an object in a program it may not see is answered 404, exactly as if it did not
-exist.
+A key belongs to one tenant and sees all of its programs or some (`GET /api/v1/me` says which); an object of another
+tenant, or in a program the key may not see, is answered 404, exactly as if it did not exist.
 
 **Types.** JSON in and out. Ids are UUIDs: malformed in a path is 404, in a body 400. Money-like values are decimal
 strings (`"50.00"`) with exactly the asset's `scale` places, never JSON numbers. Types are strict and unknown or
