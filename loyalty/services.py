@@ -105,7 +105,7 @@ def _key_tenant(tenant_id: uuid.UUID | None, programs: list[Program]) -> uuid.UU
     if len(existing) != 1:
         found = "none" if not existing else "several"
         raise ValidationFailed.on(
-            "tenant", f"Name the key's tenant: it is implied only while exactly one tenant exists ({found} here)."
+            "tenant", f"The key's tenant is implied only while exactly one tenant exists ({found} here)."
         )
     return existing[0]
 
