@@ -46,6 +46,7 @@ CHECK_NAMES = [
     "movements",
     "reward_stock",
     "idempotency_records",
+    "tenants",
 ]
 
 
@@ -258,7 +259,7 @@ def test_text_report_lists_every_check_with_totals_and_a_summary_line(mix):
         assert f"OK   {name}" in outcome.out
     assert mix.asset.code in outcome.out
     assert "1300.00" in outcome.out  # issued: 500 + 500 + 300
-    assert outcome.out.rstrip().splitlines()[-1].startswith("OK: all 6 checks passed")
+    assert outcome.out.rstrip().splitlines()[-1].startswith("OK: all 7 checks passed")
 
 
 @pytest.mark.django_db
@@ -870,7 +871,7 @@ def test_a_failing_text_report_names_the_check_the_ids_and_a_fail_summary(mix):
     assert outcome.code == 1
     assert "FAIL reward_stock" in outcome.out
     assert str(mix.amount_based.id) in outcome.out
-    assert outcome.out.rstrip().splitlines()[-1].startswith("FAIL: 1 of 6 checks found 1 discrepancy")
+    assert outcome.out.rstrip().splitlines()[-1].startswith("FAIL: 1 of 7 checks found 1 discrepancy")
 
 
 @pytest.mark.django_db
@@ -900,8 +901,8 @@ def test_progress_goes_to_stderr_only_on_a_terminal(mix):
 
     # then
     assert piped.err == ""
-    assert "[1/6] entries_balanced ..." in on_terminal.err
-    assert "[6/6] OK   idempotency_records" in on_terminal.err
+    assert "[1/7] entries_balanced ..." in on_terminal.err
+    assert "[7/7] OK   tenants" in on_terminal.err
 
 
 @pytest.mark.django_db
