@@ -24,10 +24,6 @@ def default_tenant_create(apps, schema_editor):
     Tenant.objects.get_or_create(id=DEFAULT_TENANT_ID, defaults={"name": DEFAULT_TENANT_NAME})
 
 
-def default_tenant_delete(apps, schema_editor):
-    apps.get_model("loyalty", "Tenant").objects.filter(id=DEFAULT_TENANT_ID).delete()
-
-
 class Migration(migrations.Migration):
     dependencies = [
         ("loyalty", "0002_operator_group"),
@@ -72,5 +68,6 @@ class Migration(migrations.Migration):
                 "constraints": [models.UniqueConstraint(fields=("user", "tenant"), name="membership_unique")],
             },
         ),
-        migrations.RunPython(default_tenant_create, default_tenant_delete),
+        # Backwards, the table goes with its rows (a DELETE first would leave PostgreSQL pending FK events).
+        migrations.RunPython(default_tenant_create, migrations.RunPython.noop),
     ]
