@@ -45,14 +45,14 @@ BEGIN
             USING ERRCODE = 'check_violation';
     END IF;
 
-    IF EXISTS (
-        SELECT 1
-        FROM ledger_journalentry e
-        JOIN loyalty_program p ON p.id = e.program_id
-        WHERE e.id = target AND p.tenant_id <> e.tenant_id
-    ) THEN
-        RAISE EXCEPTION 'journal entry % is of another tenant than its program', target
-            USING ERRCODE = 'check_violation';
+    -- The entry's program and tenant never change (entries are immutable): checked once, for the entry's row.
+    IF TG_TABLE_NAME = 'ledger_journalentry' THEN
+        IF EXISTS (
+            SELECT 1 FROM loyalty_program p WHERE p.id = NEW.program_id AND p.tenant_id <> NEW.tenant_id
+        ) THEN
+            RAISE EXCEPTION 'journal entry % is of another tenant than its program', target
+                USING ERRCODE = 'check_violation';
+        END IF;
     END IF;
 
     SELECT asset_id INTO bad_asset
