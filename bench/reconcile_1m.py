@@ -99,13 +99,13 @@ INSERT INTO ledger_asset (tenant_id, id, program_id, code, name, scale, created_
 VALUES (%(tenant)s, %(asset)s, %(program)s, 'POINTS', 'Points', 2, now() - interval '60 days');
 INSERT INTO ledger_account (tenant_id, id, program_id, asset_id, type, participant_id, balance, created_at, updated_at)
 VALUES (%(tenant)s, %(issuance)s, %(program)s, %(asset)s, 'ISSUANCE', NULL, NULL, now() - interval '60 days', NULL),
-       (%(redemptions_account)s, %(program)s, %(asset)s, 'REDEMPTIONS', NULL, NULL, now() - interval '60 days', NULL);
+       (%(tenant)s, %(redemptions_account)s, %(program)s, %(asset)s, 'REDEMPTIONS', NULL, NULL, now() - interval '60 days', NULL);
 INSERT INTO rewards_reward (tenant_id, id, program_id, asset_id, name, description, type, unit_cost, min_amount, max_amount,
                             status, max_total, redeemed_count, max_per_participant, available_from,
                             available_until, created_at, updated_at)
 VALUES (%(tenant)s, %(unit_reward)s, %(program)s, %(asset)s, 'Bench gift card', '', 'UNIT_BASED', 10, NULL, NULL,
         'ACTIVE', NULL, 0, NULL, NULL, NULL, now(), now()),
-       (%(amount_reward)s, %(program)s, %(asset)s, 'Bench donation', '', 'AMOUNT_BASED', NULL, NULL, NULL,
+       (%(tenant)s, %(amount_reward)s, %(program)s, %(asset)s, 'Bench donation', '', 'AMOUNT_BASED', NULL, NULL, NULL,
         'ACTIVE', NULL, 0, NULL, NULL, NULL, now(), now());
 
 INSERT INTO participants_participant (tenant_id, id, external_id, display_name, email, created_at, updated_at)
