@@ -122,10 +122,10 @@ def wallet_if_enrolled(*, participant_id: uuid.UUID, asset: Asset) -> Account | 
     return None if row is None else sql.from_row(Account, row)
 
 
-def wallets_for_participant(*, participant_id: uuid.UUID, asset_ids) -> dict[uuid.UUID, Account]:
+def wallets_for_participant(*, tenant_id: uuid.UUID, participant_id: uuid.UUID, asset_ids) -> dict[uuid.UUID, Account]:
     """The participant's wallets by asset id (assets without movement have none)."""
     wallets = Account.objects.filter(
-        type=Account.Type.WALLET, participant_id=participant_id, asset_id__in=list(asset_ids)
+        type=Account.Type.WALLET, tenant_id=tenant_id, participant_id=participant_id, asset_id__in=list(asset_ids)
     )
     return {wallet.asset_id: wallet for wallet in wallets}
 

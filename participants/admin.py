@@ -95,11 +95,15 @@ class ParticipantAdmin(ReplicaChangeListAdmin):
     @admin.display(description="balances")
     def balances(self, obj: Participant) -> str:
         assets = list(
-            Asset.objects.filter(program__enrollments__participant=obj).select_related("program").order_by("code")
+            Asset.objects.filter(tenant_id=obj.tenant_id, program__enrollments__participant=obj)
+            .select_related("program")
+            .order_by("code")
         )
         if not assets:
             return "—"
-        wallets = wallets_for_participant(participant_id=obj.id, asset_ids=[asset.id for asset in assets])
+        wallets = wallets_for_participant(
+            tenant_id=obj.tenant_id, participant_id=obj.id, asset_ids=[asset.id for asset in assets]
+        )
         rows = (
             (
                 asset.program.name,

@@ -30,8 +30,8 @@ def _enrolled(*, program_ids: Collection[uuid.UUID] | None = None, program_id: u
     return Exists(enrollments)
 
 
-def participant_is_enrolled(*, participant_id: uuid.UUID, program_id: uuid.UUID) -> bool:
-    return Enrollment.objects.filter(participant_id=participant_id, program_id=program_id).exists()
+def participant_is_enrolled(*, tenant_id: uuid.UUID, participant_id: uuid.UUID, program_id: uuid.UUID) -> bool:
+    return Enrollment.objects.filter(tenant_id=tenant_id, participant_id=participant_id, program_id=program_id).exists()
 
 
 def participant_list(

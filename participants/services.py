@@ -103,7 +103,7 @@ def _accrue(accrual: Accrual, *, fingerprint: str) -> Created:
         fingerprint=fingerprint,
         kind=IdempotencyRecord.Kind.ACCRUAL,
         resource_id=accrual.id,
-        load=lambda id: Accrual.objects.select_related("asset").get(id=id),
+        load=lambda id: Accrual.objects.select_related("asset").get(id=id, tenant_id=program.tenant_id),
     )
     if earlier is not None:
         return Created(earlier, False)
@@ -111,7 +111,9 @@ def _accrue(accrual: Accrual, *, fingerprint: str) -> Created:
         raise ProgramNotActive()
     wallet = wallet_lock_if_enrolled(participant_id=participant.id, asset=asset)
     if wallet is None:  # first movement of this asset, or not enrolled
-        if not participant_is_enrolled(participant_id=participant.id, program_id=program.id):
+        if not participant_is_enrolled(
+            tenant_id=program.tenant_id, participant_id=participant.id, program_id=program.id
+        ):
             raise ParticipantNotEnrolled()
         wallet = wallet_create_and_lock(participant_id=participant.id, asset=asset)
     issuance = program_account_ref(asset=asset, type=Account.Type.ISSUANCE)

@@ -44,10 +44,11 @@ from rewards.models import ParticipantRewardCount, Redemption, Reward
 from rewards.stock import ACTIVE, stock_has_room_sql, stock_status_sql
 
 
-def redemption_lock(*, redemption_id: uuid.UUID) -> Redemption:
+def redemption_lock(*, tenant_id: uuid.UUID, redemption_id: uuid.UUID) -> Redemption:
     # of=("self",): without it PostgreSQL also locks the joined asset row FOR UPDATE,
     # which every movement of the asset KEY SHAREs (foreign keys): deadlocks.
-    return Redemption.objects.select_for_update(of=("self",)).select_related("asset").get(id=redemption_id)
+    redemptions = Redemption.objects.select_for_update(of=("self",)).select_related("asset")
+    return redemptions.get(id=redemption_id, tenant_id=tenant_id)
 
 
 def reward_lock(*, reward_id: uuid.UUID) -> Reward:

@@ -72,9 +72,9 @@ def catalog_redemption_targets(*, scope: KeyScope, program_id: uuid.UUID, reward
     return sql.from_row(Program, row), reward
 
 
-def participant_reward_count(*, reward_id: uuid.UUID, participant_id: uuid.UUID) -> int:
+def participant_reward_count(*, tenant_id: uuid.UUID, reward_id: uuid.UUID, participant_id: uuid.UUID) -> int:
     """How much of the reward the participant holds (0 before a first redemption)."""
-    held = ParticipantRewardCount.objects.filter(reward_id=reward_id, participant_id=participant_id)
+    held = ParticipantRewardCount.objects.filter(tenant_id=tenant_id, reward_id=reward_id, participant_id=participant_id)
     return held.values_list("count", flat=True).first() or 0
 
 
@@ -107,4 +107,6 @@ def redemption_get_visible(*, scope: KeyScope, redemption_id: uuid.UUID) -> Rede
 
 def reversal_list(*, redemption: Redemption) -> QuerySet[Reversal]:
     """The reversals of one (visible) redemption, each with its redemption for rendering."""
-    return Reversal.objects.filter(redemption_id=redemption.id).select_related("redemption__asset")
+    return Reversal.objects.filter(tenant_id=redemption.tenant_id, redemption_id=redemption.id).select_related(
+        "redemption__asset"
+    )

@@ -162,7 +162,7 @@ def redemption_preview_catalog(
     if wallet is None:
         enrolment_check(participant=participant, program=program)
     reward_rules_check(decision, now=timezone.now())
-    held = participant_reward_count(reward_id=reward.id, participant_id=participant.id)
+    held = participant_reward_count(tenant_id=reward.tenant_id, reward_id=reward.id, participant_id=participant.id)
     limit_check(
         decision, within_limit=count_within_limit(held=held, units=decision.units, limit=reward.max_per_participant)
     )
@@ -281,7 +281,7 @@ def balance_check(decision: CatalogDecision, *, wallet: Account | None) -> None:
 
 
 def enrolment_check(*, participant: Participant, program: Program) -> None:
-    if not participant_is_enrolled(participant_id=participant.id, program_id=program.id):
+    if not participant_is_enrolled(tenant_id=program.tenant_id, participant_id=participant.id, program_id=program.id):
         raise ParticipantNotEnrolled()
 
 
@@ -336,7 +336,7 @@ def _claim(request: _Request, redemption_id: uuid.UUID) -> Redemption | None:
         fingerprint=request.fingerprint,
         kind=IdempotencyRecord.Kind.REDEMPTION,
         resource_id=redemption_id,
-        load=lambda id: Redemption.objects.select_related("asset").get(id=id),
+        load=lambda id: Redemption.objects.select_related("asset").get(id=id, tenant_id=request.program.tenant_id),
     )
 
 
@@ -380,7 +380,7 @@ def _refuse(decision: CatalogDecision, refusal: DomainError, *, now: datetime) -
     contract's order, and a price or limit that changed since means deciding
     again (``StaleReward``). Runs only on this failure path.
     """
-    latest = Reward.objects.get(id=decision.reward.id)
+    latest = Reward.objects.get(id=decision.reward.id, tenant_id=decision.reward.tenant_id)
     latest.asset = decision.reward.asset
     reward_rules_check(replace(decision, reward=latest), now=now)
     if _price_and_limit(latest) != _price_and_limit(decision.reward):
@@ -465,7 +465,8 @@ def _with_retries(
         except StaleReward:
             if last:
                 break
-            decision = decide(Reward.objects.select_related("asset").get(id=decision.reward.id))
+            reward = decision.reward
+            decision = decide(Reward.objects.select_related("asset").get(id=reward.id, tenant_id=reward.tenant_id))
         except OperationalError as exc:
             if last or not is_retryable(exc):
                 raise

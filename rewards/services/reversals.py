@@ -176,16 +176,16 @@ def _reverse(redemption: Redemption, request: ReversalRequest, *, fingerprint: s
         fingerprint=fingerprint,
         kind=IdempotencyRecord.Kind.REVERSAL,
         resource_id=reversal_id,
-        load=lambda id: Reversal.objects.select_related("redemption__asset").get(id=id),
+        load=lambda id: Reversal.objects.select_related("redemption__asset").get(id=id, tenant_id=redemption.tenant_id),
     )
     if earlier is not None:
         return Created(earlier, False)
-    return Created(_apply(redemption.id, request, reversal_id=reversal_id), True)
+    return Created(_apply(redemption, request, reversal_id=reversal_id), True)
 
 
-def _apply(redemption_id: uuid.UUID, request: ReversalRequest, *, reversal_id: uuid.UUID) -> Reversal:
+def _apply(redemption: Redemption, request: ReversalRequest, *, reversal_id: uuid.UUID) -> Reversal:
     """Lock, decide and write the reversal (after the key's claim)."""
-    locked = redemption_lock(redemption_id=redemption_id)
+    locked = redemption_lock(tenant_id=redemption.tenant_id, redemption_id=redemption.id)
     decision = reversal_decide(locked, request)
     wallet = wallet_lock(participant_id=locked.participant_id, asset=locked.asset)
     if decision.stock_returned:
