@@ -47,9 +47,14 @@ class KeyClient(APIClient):
 
 @pytest.fixture
 def make_client():
-    def _make(*, programs=(), all_programs=False, name="test key"):
+    def _make(*, programs=(), all_programs=False, name="test key", tenant=None):
+        """A client with a new key: of ``tenant``, else of its programs' tenant, else of the tenant Default."""
+        from loyalty.tests.factories import default_tenant
+
+        if tenant is None:
+            tenant = programs[0].tenant if programs else default_tenant()
         api_key, plain = api_key_create(
-            name=name, program_ids=[p.id for p in programs], all_programs=all_programs
+            name=name, tenant_id=tenant.id, program_ids=[p.id for p in programs], all_programs=all_programs
         )
         client = KeyClient(plain)
         client.api_key = api_key

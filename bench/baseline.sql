@@ -17,6 +17,7 @@ LANGUAGE plpgsql AS $$
 DECLARE
     v_now timestamptz := clock_timestamp();
     v_program_status text;
+    v_tenant uuid;
     r rewards_reward%ROWTYPE;
     v_wallet_id uuid;
     v_balance numeric;
@@ -29,13 +30,14 @@ DECLARE
     v_redemption uuid := gen_random_uuid();
     v_description text;
 BEGIN
-    -- What the view resolves before the service: the program, the reward (of
-    -- that program) and the enrolment.
-    SELECT status INTO v_program_status FROM loyalty_program WHERE id = p_program;
+    -- What the view resolves before the service: the program (its tenant is
+    -- the key's), the reward (of that program) and the enrolment. Every row
+    -- written carries the program's tenant, as the services copy it.
+    SELECT status, tenant_id INTO v_program_status, v_tenant FROM loyalty_program WHERE id = p_program;
     IF NOT FOUND THEN
         RAISE EXCEPTION 'not_found' USING ERRCODE = 'P0002';
     END IF;
-    SELECT * INTO r FROM rewards_reward WHERE id = p_reward AND program_id = p_program;
+    SELECT * INTO r FROM rewards_reward WHERE id = p_reward AND program_id = p_program AND tenant_id = v_tenant;
     IF NOT FOUND THEN
         RAISE EXCEPTION 'not_found' USING ERRCODE = 'P0002';
     END IF;
@@ -50,8 +52,8 @@ BEGIN
         || '","quantity":' || p_quantity || ',"reward_id":"' || p_reward
         || '"},"endpoint":"redemption.catalog","path":{"participant_id":"' || p_participant || '"}}',
         'UTF8')), 'hex');
-    INSERT INTO loyalty_idempotencyrecord (program_id, key, fingerprint, kind, resource_id, created_at)
-    VALUES (p_program, p_key, v_fingerprint, 'REDEMPTION', v_redemption, v_now)
+    INSERT INTO loyalty_idempotencyrecord (tenant_id, program_id, key, fingerprint, kind, resource_id, created_at)
+    VALUES (v_tenant, p_program, p_key, v_fingerprint, 'REDEMPTION', v_redemption, v_now)
     ON CONFLICT (program_id, key) DO NOTHING;
     IF NOT FOUND THEN
         SELECT resource_id INTO v_existing FROM loyalty_idempotencyrecord
@@ -84,12 +86,12 @@ BEGIN
 
     -- 2. The wallet.
     SELECT id, balance INTO v_wallet_id, v_balance FROM ledger_account
-    WHERE type = 'WALLET' AND asset_id = r.asset_id AND participant_id = p_participant
+    WHERE type = 'WALLET' AND asset_id = r.asset_id AND participant_id = p_participant AND tenant_id = v_tenant
     LIMIT 1 FOR UPDATE;
 
     -- 3. The per-participant counter (created on first use, guarded by the limit).
-    INSERT INTO rewards_participantrewardcount (reward_id, participant_id, count)
-    VALUES (p_reward, p_participant, p_quantity)
+    INSERT INTO rewards_participantrewardcount (tenant_id, reward_id, participant_id, count)
+    VALUES (v_tenant, p_reward, p_participant, p_quantity)
     ON CONFLICT (reward_id, participant_id) DO UPDATE
         SET count = rewards_participantrewardcount.count + excluded.count
         WHERE r.max_per_participant IS NULL
@@ -107,19 +109,20 @@ BEGIN
     -- account (never locked nor updated: its balance is derived).
     SELECT id INTO v_redemptions_account FROM ledger_account
     WHERE asset_id = r.asset_id AND type = 'REDEMPTIONS' AND participant_id IS NULL;
-    INSERT INTO ledger_journalentry (id, program_id, kind, description, reverses_id, created_at)
-    VALUES (v_entry, p_program, 'REDEMPTION', v_description, NULL, v_now);
-    INSERT INTO ledger_journalline (id, entry_id, account_id, asset_id, direction, amount)
-    VALUES (gen_random_uuid(), v_entry, v_wallet_id, r.asset_id, 'DEBIT', v_cost),
-           (gen_random_uuid(), v_entry, v_redemptions_account, r.asset_id, 'CREDIT', v_cost);
-    UPDATE ledger_account SET balance = balance - v_cost, updated_at = v_now WHERE id = v_wallet_id;
+    INSERT INTO ledger_journalentry (id, tenant_id, program_id, kind, description, reverses_id, created_at)
+    VALUES (v_entry, v_tenant, p_program, 'REDEMPTION', v_description, NULL, v_now);
+    INSERT INTO ledger_journalline (id, tenant_id, entry_id, account_id, asset_id, direction, amount)
+    VALUES (gen_random_uuid(), v_tenant, v_entry, v_wallet_id, r.asset_id, 'DEBIT', v_cost),
+           (gen_random_uuid(), v_tenant, v_entry, v_redemptions_account, r.asset_id, 'CREDIT', v_cost);
+    UPDATE ledger_account SET balance = balance - v_cost, updated_at = v_now
+    WHERE id = v_wallet_id AND tenant_id = v_tenant;
 
     INSERT INTO rewards_redemption (
-        id, program_id, participant_id, asset_id, reward_id, amount, quantity, unit_cost, description,
+        id, tenant_id, program_id, participant_id, asset_id, reward_id, amount, quantity, unit_cost, description,
         journal_entry_id, status, reversed_amount, reversed_quantity, stock_units, idempotency_key,
         created_at, updated_at)
     VALUES (
-        v_redemption, p_program, p_participant, r.asset_id, p_reward, v_cost, p_quantity, r.unit_cost,
+        v_redemption, v_tenant, p_program, p_participant, r.asset_id, p_reward, v_cost, p_quantity, r.unit_cost,
         v_description, v_entry, 'COMPLETED', 0, 0, p_quantity, p_key, v_now, v_now);
 
     -- 4. The reward, last: the guarded UPDATE re-checks every rule on the
@@ -130,6 +133,7 @@ BEGIN
                       THEN 'OUT_OF_STOCK' ELSE status END,
         updated_at = v_now
     WHERE id = p_reward
+      AND tenant_id = v_tenant
       AND status = 'ACTIVE'
       AND (available_from IS NULL OR available_from <= v_now)
       AND (available_until IS NULL OR available_until > v_now)

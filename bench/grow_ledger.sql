@@ -11,33 +11,33 @@ BEGIN;
 
 CREATE TEMPORARY TABLE bench_grow ON COMMIT DROP AS
 WITH ctx AS (
-    SELECT r.program_id, r.asset_id,
+    SELECT r.tenant_id, r.program_id, r.asset_id,
            (SELECT count(*) FROM ledger_journalline) AS lines
     FROM rewards_reward r JOIN bench_reward b ON b.id = r.id WHERE b.idx = 0
 )
 SELECT gen_random_uuid() AS entry_id, gen_random_uuid() AS accrual_id,
-       w.participant_id, w.id AS wallet_id, ctx.program_id, ctx.asset_id,
+       w.participant_id, w.id AS wallet_id, ctx.tenant_id, ctx.program_id, ctx.asset_id,
        now() - make_interval(secs => g) AS created_at
 FROM ctx
 CROSS JOIN LATERAL generate_series(1, greatest(0, ceil((:target - ctx.lines) / 2.0)::bigint)) AS g
 JOIN bench_participant p ON p.idx = 1 + (g % 10000)
 JOIN ledger_account w ON w.participant_id = p.id AND w.asset_id = ctx.asset_id AND w.type = 'WALLET';
 
-INSERT INTO ledger_journalentry (id, kind, description, created_at, program_id, reverses_id)
-SELECT entry_id, 'ACCRUAL', 'Bench ledger growth', created_at, program_id, NULL FROM bench_grow;
+INSERT INTO ledger_journalentry (id, tenant_id, kind, description, created_at, program_id, reverses_id)
+SELECT entry_id, tenant_id, 'ACCRUAL', 'Bench ledger growth', created_at, program_id, NULL FROM bench_grow;
 
-INSERT INTO ledger_journalline (id, direction, amount, account_id, asset_id, entry_id)
-SELECT gen_random_uuid(), 'DEBIT', 1.00,
+INSERT INTO ledger_journalline (id, tenant_id, direction, amount, account_id, asset_id, entry_id)
+SELECT gen_random_uuid(), g.tenant_id, 'DEBIT', 1.00,
        (SELECT a.id FROM ledger_account a
         WHERE a.asset_id = g.asset_id AND a.type = 'ISSUANCE' AND a.participant_id IS NULL),
        g.asset_id, g.entry_id
 FROM bench_grow g
 UNION ALL
-SELECT gen_random_uuid(), 'CREDIT', 1.00, wallet_id, asset_id, entry_id FROM bench_grow;
+SELECT gen_random_uuid(), tenant_id, 'CREDIT', 1.00, wallet_id, asset_id, entry_id FROM bench_grow;
 
-INSERT INTO participants_accrual (id, amount, description, idempotency_key, created_at, asset_id,
+INSERT INTO participants_accrual (id, tenant_id, amount, description, idempotency_key, created_at, asset_id,
                                   journal_entry_id, program_id, participant_id)
-SELECT accrual_id, 1.00, 'Bench ledger growth', NULL, created_at, asset_id, entry_id, program_id,
+SELECT accrual_id, tenant_id, 1.00, 'Bench ledger growth', NULL, created_at, asset_id, entry_id, program_id,
        participant_id
 FROM bench_grow;
 

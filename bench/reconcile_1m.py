@@ -91,28 +91,30 @@ def manage(url: str, *args: str, capture: bool = False) -> subprocess.CompletedP
 # --- the data --------------------------------------------------------------------------------------
 
 SETUP = """
-INSERT INTO loyalty_program (id, name, status, created_at, updated_at)
-VALUES (%(program)s, 'Reconcile bench', 'ACTIVE', now(), now());
-INSERT INTO ledger_asset (id, program_id, code, name, scale, created_at)
-VALUES (%(asset)s, %(program)s, 'POINTS', 'Points', 2, now() - interval '60 days');
-INSERT INTO ledger_account (id, program_id, asset_id, type, participant_id, balance, created_at, updated_at)
-VALUES (%(issuance)s, %(program)s, %(asset)s, 'ISSUANCE', NULL, NULL, now() - interval '60 days', NULL),
-       (%(redemptions_account)s, %(program)s, %(asset)s, 'REDEMPTIONS', NULL, NULL, now() - interval '60 days', NULL);
-INSERT INTO rewards_reward (id, program_id, asset_id, name, description, type, unit_cost, min_amount, max_amount,
+INSERT INTO loyalty_tenant (id, name, created_at, updated_at)
+VALUES (%(tenant)s, 'Reconcile bench', now(), now());
+INSERT INTO loyalty_program (tenant_id, id, name, status, created_at, updated_at)
+VALUES (%(tenant)s, %(program)s, 'Reconcile bench', 'ACTIVE', now(), now());
+INSERT INTO ledger_asset (tenant_id, id, program_id, code, name, scale, created_at)
+VALUES (%(tenant)s, %(asset)s, %(program)s, 'POINTS', 'Points', 2, now() - interval '60 days');
+INSERT INTO ledger_account (tenant_id, id, program_id, asset_id, type, participant_id, balance, created_at, updated_at)
+VALUES (%(tenant)s, %(issuance)s, %(program)s, %(asset)s, 'ISSUANCE', NULL, NULL, now() - interval '60 days', NULL),
+       (%(tenant)s, %(redemptions_account)s, %(program)s, %(asset)s, 'REDEMPTIONS', NULL, NULL, now() - interval '60 days', NULL);
+INSERT INTO rewards_reward (tenant_id, id, program_id, asset_id, name, description, type, unit_cost, min_amount, max_amount,
                             status, max_total, redeemed_count, max_per_participant, available_from,
                             available_until, created_at, updated_at)
-VALUES (%(unit_reward)s, %(program)s, %(asset)s, 'Bench gift card', '', 'UNIT_BASED', 10, NULL, NULL,
+VALUES (%(tenant)s, %(unit_reward)s, %(program)s, %(asset)s, 'Bench gift card', '', 'UNIT_BASED', 10, NULL, NULL,
         'ACTIVE', NULL, 0, NULL, NULL, NULL, now(), now()),
-       (%(amount_reward)s, %(program)s, %(asset)s, 'Bench donation', '', 'AMOUNT_BASED', NULL, NULL, NULL,
+       (%(tenant)s, %(amount_reward)s, %(program)s, %(asset)s, 'Bench donation', '', 'AMOUNT_BASED', NULL, NULL, NULL,
         'ACTIVE', NULL, 0, NULL, NULL, NULL, now(), now());
 
-INSERT INTO participants_participant (id, external_id, display_name, email, created_at, updated_at)
-SELECT md5('p' || i)::uuid, 'bench-' || i, '', '', now() - interval '60 days', now()
+INSERT INTO participants_participant (tenant_id, id, external_id, display_name, email, created_at, updated_at)
+SELECT %(tenant)s, md5('p' || i)::uuid, 'bench-' || i, '', '', now() - interval '60 days', now()
 FROM generate_series(1, %(participants)s) AS i;
-INSERT INTO participants_enrollment (participant_id, program_id, created_at)
-SELECT md5('p' || i)::uuid, %(program)s, now() - interval '60 days' FROM generate_series(1, %(participants)s) AS i;
-INSERT INTO ledger_account (id, program_id, asset_id, type, participant_id, balance, created_at, updated_at)
-SELECT md5('w' || i)::uuid, %(program)s, %(asset)s, 'WALLET', md5('p' || i)::uuid, 0,
+INSERT INTO participants_enrollment (tenant_id, participant_id, program_id, created_at)
+SELECT %(tenant)s, md5('p' || i)::uuid, %(program)s, now() - interval '60 days' FROM generate_series(1, %(participants)s) AS i;
+INSERT INTO ledger_account (tenant_id, id, program_id, asset_id, type, participant_id, balance, created_at, updated_at)
+SELECT %(tenant)s, md5('w' || i)::uuid, %(program)s, %(asset)s, 'WALLET', md5('p' || i)::uuid, 0,
        now() - interval '60 days', NULL
 FROM generate_series(1, %(participants)s) AS i;
 """
@@ -140,34 +142,34 @@ FROM (
 """
 
 ACCRUALS = """
-INSERT INTO ledger_journalentry (id, program_id, kind, description, reverses_id, created_at)
-SELECT md5('ea' || i)::uuid, %(program)s, 'ACCRUAL', 'Accrual', NULL, at FROM plan_accrual;
-INSERT INTO ledger_journalline (id, entry_id, account_id, asset_id, direction, amount)
-SELECT md5('la' || i)::uuid, md5('ea' || i)::uuid, %(issuance)s, %(asset)s, 'DEBIT', amount FROM plan_accrual
+INSERT INTO ledger_journalentry (tenant_id, id, program_id, kind, description, reverses_id, created_at)
+SELECT %(tenant)s, md5('ea' || i)::uuid, %(program)s, 'ACCRUAL', 'Accrual', NULL, at FROM plan_accrual;
+INSERT INTO ledger_journalline (tenant_id, id, entry_id, account_id, asset_id, direction, amount)
+SELECT %(tenant)s, md5('la' || i)::uuid, md5('ea' || i)::uuid, %(issuance)s, %(asset)s, 'DEBIT', amount FROM plan_accrual
 UNION ALL
-SELECT md5('lb' || i)::uuid, md5('ea' || i)::uuid, md5('w' || p)::uuid, %(asset)s, 'CREDIT', amount FROM plan_accrual;
-INSERT INTO participants_accrual (id, program_id, participant_id, asset_id, amount, description,
+SELECT %(tenant)s, md5('lb' || i)::uuid, md5('ea' || i)::uuid, md5('w' || p)::uuid, %(asset)s, 'CREDIT', amount FROM plan_accrual;
+INSERT INTO participants_accrual (tenant_id, id, program_id, participant_id, asset_id, amount, description,
                                   journal_entry_id, idempotency_key, created_at)
-SELECT md5('a' || i)::uuid, %(program)s, md5('p' || p)::uuid, %(asset)s, amount, 'Accrual',
+SELECT %(tenant)s, md5('a' || i)::uuid, %(program)s, md5('p' || p)::uuid, %(asset)s, amount, 'Accrual',
        md5('ea' || i)::uuid, CASE WHEN i %% 2 = 0 THEN 'acc-' || i END, at
 FROM plan_accrual;
-INSERT INTO loyalty_idempotencyrecord (program_id, key, fingerprint, kind, resource_id, created_at)
-SELECT %(program)s, 'acc-' || i, md5('fa' || i) || md5('fb' || i), 'ACCRUAL', md5('a' || i)::uuid, at
+INSERT INTO loyalty_idempotencyrecord (tenant_id, program_id, key, fingerprint, kind, resource_id, created_at)
+SELECT %(tenant)s, %(program)s, 'acc-' || i, md5('fa' || i) || md5('fb' || i), 'ACCRUAL', md5('a' || i)::uuid, at
 FROM plan_accrual WHERE i %% 2 = 0;
 """
 
 REDEMPTIONS = """
-INSERT INTO ledger_journalentry (id, program_id, kind, description, reverses_id, created_at)
-SELECT md5('er' || j)::uuid, %(program)s, 'REDEMPTION', 'Redemption', NULL, at FROM plan_redemption;
-INSERT INTO ledger_journalline (id, entry_id, account_id, asset_id, direction, amount)
-SELECT md5('lc' || j)::uuid, md5('er' || j)::uuid, md5('w' || p)::uuid, %(asset)s, 'DEBIT', amount FROM plan_redemption
+INSERT INTO ledger_journalentry (tenant_id, id, program_id, kind, description, reverses_id, created_at)
+SELECT %(tenant)s, md5('er' || j)::uuid, %(program)s, 'REDEMPTION', 'Redemption', NULL, at FROM plan_redemption;
+INSERT INTO ledger_journalline (tenant_id, id, entry_id, account_id, asset_id, direction, amount)
+SELECT %(tenant)s, md5('lc' || j)::uuid, md5('er' || j)::uuid, md5('w' || p)::uuid, %(asset)s, 'DEBIT', amount FROM plan_redemption
 UNION ALL
-SELECT md5('ld' || j)::uuid, md5('er' || j)::uuid, %(redemptions_account)s, %(asset)s, 'CREDIT', amount
+SELECT %(tenant)s, md5('ld' || j)::uuid, md5('er' || j)::uuid, %(redemptions_account)s, %(asset)s, 'CREDIT', amount
 FROM plan_redemption;
-INSERT INTO rewards_redemption (id, program_id, participant_id, asset_id, reward_id, amount, quantity, unit_cost,
+INSERT INTO rewards_redemption (tenant_id, id, program_id, participant_id, asset_id, reward_id, amount, quantity, unit_cost,
                                 description, journal_entry_id, status, reversed_amount, reversed_quantity,
                                 stock_units, idempotency_key, created_at, updated_at)
-SELECT md5('r' || j)::uuid, %(program)s, md5('p' || p)::uuid, %(asset)s,
+SELECT %(tenant)s, md5('r' || j)::uuid, %(program)s, md5('p' || p)::uuid, %(asset)s,
        CASE c WHEN 0 THEN NULL WHEN 1 THEN %(unit_reward)s::uuid ELSE %(amount_reward)s::uuid END,
        amount, CASE WHEN c = 1 THEN q END, CASE WHEN c = 1 THEN 10.00 END, 'Redemption', md5('er' || j)::uuid,
        CASE WHEN NOT reversed THEN 'COMPLETED' WHEN refund = amount THEN 'FULLY_REVERSED'
@@ -176,30 +178,30 @@ SELECT md5('r' || j)::uuid, %(program)s, md5('p' || p)::uuid, %(asset)s,
        CASE WHEN c = 1 THEN CASE WHEN reversed THEN 1 ELSE 0 END END,
        stock_units, CASE WHEN j %% 5 = 0 THEN 'red-' || j END, at, at
 FROM plan_redemption;
-INSERT INTO loyalty_idempotencyrecord (program_id, key, fingerprint, kind, resource_id, created_at)
-SELECT %(program)s, 'red-' || j, md5('fr' || j) || md5('fs' || j), 'REDEMPTION', md5('r' || j)::uuid, at
+INSERT INTO loyalty_idempotencyrecord (tenant_id, program_id, key, fingerprint, kind, resource_id, created_at)
+SELECT %(tenant)s, %(program)s, 'red-' || j, md5('fr' || j) || md5('fs' || j), 'REDEMPTION', md5('r' || j)::uuid, at
 FROM plan_redemption WHERE j %% 5 = 0;
 """
 
 REVERSALS = """
-INSERT INTO ledger_journalentry (id, program_id, kind, description, reverses_id, created_at)
-SELECT md5('ev' || j)::uuid, %(program)s, 'REVERSAL', 'Reversal', md5('er' || j)::uuid, at + interval '1 hour'
+INSERT INTO ledger_journalentry (tenant_id, id, program_id, kind, description, reverses_id, created_at)
+SELECT %(tenant)s, md5('ev' || j)::uuid, %(program)s, 'REVERSAL', 'Reversal', md5('er' || j)::uuid, at + interval '1 hour'
 FROM plan_redemption WHERE reversed;
-INSERT INTO ledger_journalline (id, entry_id, account_id, asset_id, direction, amount)
-SELECT md5('le' || j)::uuid, md5('ev' || j)::uuid, %(redemptions_account)s, %(asset)s, 'DEBIT', refund
+INSERT INTO ledger_journalline (tenant_id, id, entry_id, account_id, asset_id, direction, amount)
+SELECT %(tenant)s, md5('le' || j)::uuid, md5('ev' || j)::uuid, %(redemptions_account)s, %(asset)s, 'DEBIT', refund
 FROM plan_redemption WHERE reversed
 UNION ALL
-SELECT md5('lf' || j)::uuid, md5('ev' || j)::uuid, md5('w' || p)::uuid, %(asset)s, 'CREDIT', refund
+SELECT %(tenant)s, md5('lf' || j)::uuid, md5('ev' || j)::uuid, md5('w' || p)::uuid, %(asset)s, 'CREDIT', refund
 FROM plan_redemption WHERE reversed;
-INSERT INTO rewards_reversal (id, program_id, redemption_id, amount, quantity, reason, restock, stock_returned,
+INSERT INTO rewards_reversal (tenant_id, id, program_id, redemption_id, amount, quantity, reason, restock, stock_returned,
                               journal_entry_id, idempotency_key, created_by_api_key_id, created_by_user_id,
                               created_at)
-SELECT md5('v' || j)::uuid, %(program)s, md5('r' || j)::uuid, refund, CASE WHEN c = 1 THEN 1 END, '',
+SELECT %(tenant)s, md5('v' || j)::uuid, %(program)s, md5('r' || j)::uuid, refund, CASE WHEN c = 1 THEN 1 END, '',
        CASE WHEN c > 0 THEN true END, stock_returned, md5('ev' || j)::uuid,
        CASE WHEN j %% 8 = 0 THEN 'rev-' || j END, NULL, NULL, at + interval '1 hour'
 FROM plan_redemption WHERE reversed;
-INSERT INTO loyalty_idempotencyrecord (program_id, key, fingerprint, kind, resource_id, created_at)
-SELECT %(program)s, 'rev-' || j, md5('fv' || j) || md5('fw' || j), 'REVERSAL', md5('v' || j)::uuid,
+INSERT INTO loyalty_idempotencyrecord (tenant_id, program_id, key, fingerprint, kind, resource_id, created_at)
+SELECT %(tenant)s, %(program)s, 'rev-' || j, md5('fv' || j) || md5('fw' || j), 'REVERSAL', md5('v' || j)::uuid,
        at + interval '1 hour'
 FROM plan_redemption WHERE reversed AND j %% 8 = 0;
 """
@@ -222,10 +224,10 @@ FROM (
     FROM plan_redemption WHERE c > 0 GROUP BY 1
 ) s
 WHERE w.id = s.reward_id;
-INSERT INTO rewards_participantrewardcount (reward_id, participant_id, count)
-SELECT CASE c WHEN 1 THEN %(unit_reward)s::uuid ELSE %(amount_reward)s::uuid END, md5('p' || p)::uuid,
+INSERT INTO rewards_participantrewardcount (tenant_id, reward_id, participant_id, count)
+SELECT %(tenant)s, CASE c WHEN 1 THEN %(unit_reward)s::uuid ELSE %(amount_reward)s::uuid END, md5('p' || p)::uuid,
        sum(stock_units - stock_returned)
-FROM plan_redemption WHERE c > 0 GROUP BY 1, 2;
+FROM plan_redemption WHERE c > 0 GROUP BY 1, 2, 3;
 """
 
 
@@ -246,6 +248,7 @@ def build(url: str, *, lines: int, fast_load: bool) -> None:
     if participants % 7 == 0:  # redemptions spread over participants by (j * 7) mod participants
         participants -= 1
     params = {
+        "tenant": uuid.UUID(int=7),
         "program": uuid.UUID(int=1),
         "asset": uuid.UUID(int=2),
         "issuance": uuid.UUID(int=3),

@@ -37,7 +37,7 @@ from django.db import connection, transaction  # noqa: E402
 
 from ledger.models import Account  # noqa: E402
 from ledger.services import asset_create  # noqa: E402
-from loyalty.services import api_key_create, program_create  # noqa: E402
+from loyalty.services import api_key_create, program_create, tenant_create  # noqa: E402
 
 PARTICIPANTS = int(os.environ.get("BENCH_PARTICIPANTS", "10000"))
 REWARDS = int(os.environ.get("BENCH_REWARDS", "100"))
@@ -53,14 +53,14 @@ CREATE TABLE bench_reward (idx integer PRIMARY KEY, id uuid NOT NULL UNIQUE, pro
 INSERT INTO bench_participant (idx, id)
 SELECT g, gen_random_uuid() FROM generate_series(0, %(participants)s) AS g;
 
-INSERT INTO participants_participant (id, external_id, display_name, email, created_at, updated_at)
-SELECT id, 'bench-' || idx,
+INSERT INTO participants_participant (id, tenant_id, external_id, display_name, email, created_at, updated_at)
+SELECT id, %(tenant)s, 'bench-' || idx,
        CASE WHEN idx = 0 THEN 'Hot participant' ELSE 'Bench participant ' || idx END,
        'bench-' || idx || '@example.com', now(), now()
 FROM bench_participant;
 
-INSERT INTO participants_enrollment (participant_id, program_id, created_at)
-SELECT id, %(program)s, now() FROM bench_participant;
+INSERT INTO participants_enrollment (tenant_id, participant_id, program_id, created_at)
+SELECT %(tenant)s, id, %(program)s, now() FROM bench_participant;
 
 CREATE TEMPORARY TABLE bench_fund ON COMMIT DROP AS
 SELECT idx, id AS participant_id, gen_random_uuid() AS wallet_id, gen_random_uuid() AS entry_id,
@@ -68,29 +68,30 @@ SELECT idx, id AS participant_id, gen_random_uuid() AS wallet_id, gen_random_uui
        (CASE WHEN idx = 0 THEN %(hot_funding)s ELSE %(funding)s END)::numeric(16, 4) AS amount
 FROM bench_participant;
 
-INSERT INTO ledger_account (id, type, balance, created_at, updated_at, participant_id, program_id, asset_id)
-SELECT wallet_id, 'WALLET', amount, now(), now(), participant_id, %(program)s, %(asset)s FROM bench_fund;
+INSERT INTO ledger_account (id, tenant_id, type, balance, created_at, updated_at, participant_id, program_id,
+                            asset_id)
+SELECT wallet_id, %(tenant)s, 'WALLET', amount, now(), now(), participant_id, %(program)s, %(asset)s FROM bench_fund;
 
-INSERT INTO ledger_journalentry (id, kind, description, created_at, program_id, reverses_id)
-SELECT entry_id, 'ACCRUAL', 'Bench funding', now(), %(program)s, NULL FROM bench_fund;
+INSERT INTO ledger_journalentry (id, tenant_id, kind, description, created_at, program_id, reverses_id)
+SELECT entry_id, %(tenant)s, 'ACCRUAL', 'Bench funding', now(), %(program)s, NULL FROM bench_fund;
 
-INSERT INTO ledger_journalline (id, direction, amount, account_id, asset_id, entry_id)
-SELECT gen_random_uuid(), 'DEBIT', amount, %(issuance)s, %(asset)s, entry_id FROM bench_fund
+INSERT INTO ledger_journalline (id, tenant_id, direction, amount, account_id, asset_id, entry_id)
+SELECT gen_random_uuid(), %(tenant)s, 'DEBIT', amount, %(issuance)s, %(asset)s, entry_id FROM bench_fund
 UNION ALL
-SELECT gen_random_uuid(), 'CREDIT', amount, wallet_id, %(asset)s, entry_id FROM bench_fund;
+SELECT gen_random_uuid(), %(tenant)s, 'CREDIT', amount, wallet_id, %(asset)s, entry_id FROM bench_fund;
 
-INSERT INTO participants_accrual (id, amount, description, idempotency_key, created_at, asset_id,
+INSERT INTO participants_accrual (id, tenant_id, amount, description, idempotency_key, created_at, asset_id,
                                   journal_entry_id, program_id, participant_id)
-SELECT accrual_id, amount, 'Bench funding', NULL, now(), %(asset)s, entry_id, %(program)s, participant_id
+SELECT accrual_id, %(tenant)s, amount, 'Bench funding', NULL, now(), %(asset)s, entry_id, %(program)s, participant_id
 FROM bench_fund;
 
 INSERT INTO bench_reward (idx, id, program_id)
 SELECT g, gen_random_uuid(), %(program)s FROM generate_series(0, %(rewards)s) AS g;
 
-INSERT INTO rewards_reward (id, name, description, type, unit_cost, min_amount, max_amount, status,
+INSERT INTO rewards_reward (id, tenant_id, name, description, type, unit_cost, min_amount, max_amount, status,
                             max_total, redeemed_count, max_per_participant, available_from,
                             available_until, created_at, updated_at, asset_id, program_id)
-SELECT id,
+SELECT id, %(tenant)s,
        CASE WHEN idx = 0 THEN 'Hot reward' ELSE 'Reward ' || idx END,
        '', 'UNIT_BASED',
        CASE WHEN idx = 0 THEN %(hot_unit_cost)s::numeric ELSE (1 + idx %% 50)::numeric END,
@@ -109,12 +110,13 @@ ANALYZE ledger_account;
 
 def main(out_path: str) -> None:
     started = time.perf_counter()
-    program = program_create(name="Bench program")
-    asset = asset_create(program_id=program.id, code="POINTS", name="Bench points", scale=2)
+    tenant = tenant_create(name="Bench tenant")
+    program = program_create(tenant_id=tenant.id, name="Bench program")
+    asset = asset_create(program=program, code="POINTS", name="Bench points", scale=2)
     issuance = Account.objects.get(asset=asset, type=Account.Type.ISSUANCE, participant__isnull=True)
     scope = os.environ.get("BENCH_KEY_SCOPE", "program")
     if scope == "all":
-        api_key, plain = api_key_create(name="bench (all programs)", all_programs=True)
+        api_key, plain = api_key_create(name="bench (all programs)", tenant_id=tenant.id, all_programs=True)
     else:
         api_key, plain = api_key_create(name="bench", program_ids=[program.id])
     # One multi-statement script: a client-side-binding cursor (the app's
@@ -125,6 +127,7 @@ def main(out_path: str) -> None:
             {
                 "participants": PARTICIPANTS,
                 "rewards": REWARDS,
+                "tenant": tenant.id,
                 "program": program.id,
                 "asset": asset.id,
                 "issuance": issuance.id,

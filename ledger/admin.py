@@ -40,7 +40,7 @@ class AssetAdmin(ReplicaChangeListAdmin):
         else:
             adopt(
                 obj,
-                asset_create(program_id=data["program"].id, code=data["code"], name=data["name"], scale=data["scale"]),
+                asset_create(program=data["program"], code=data["code"], name=data["name"], scale=data["scale"]),
             )
 
 

@@ -20,7 +20,7 @@ def wallet_lock(*, participant_id: uuid.UUID, asset: Asset) -> Account | None:
     """Lock and return the participant's wallet for ``asset``, or None if it has none yet."""
     return (
         Account.objects.select_for_update()
-        .filter(type=Account.Type.WALLET, asset_id=asset.id, participant_id=participant_id)
+        .filter(type=Account.Type.WALLET, tenant_id=asset.tenant_id, asset_id=asset.id, participant_id=participant_id)
         .first()
     )
 
@@ -55,6 +55,7 @@ def wallet_create_and_lock(*, participant_id: uuid.UUID, asset: Asset) -> Accoun
     Account.objects.bulk_create(
         [
             Account(
+                tenant_id=asset.tenant_id,
                 program_id=asset.program_id,
                 asset_id=asset.id,
                 type=Account.Type.WALLET,

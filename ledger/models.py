@@ -21,6 +21,8 @@ from decimal import Decimal
 from django.db import models
 from django.db.models import Q
 
+from loyalty.models import tenant_field
+
 # 12 integer digits and up to 4 decimal places (asset scale 0-4).
 AMOUNT_MAX_DIGITS = 16
 AMOUNT_DECIMAL_PLACES = 4
@@ -29,6 +31,7 @@ MAX_AMOUNT = Decimal("999999999999.9999")
 
 class Asset(models.Model):
     id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
+    tenant = tenant_field("assets")
     program = models.ForeignKey("loyalty.Program", on_delete=models.PROTECT, related_name="assets")
     code = models.CharField(max_length=32)
     name = models.CharField(max_length=200)
@@ -37,6 +40,7 @@ class Asset(models.Model):
 
     class Meta:
         ordering = ["-created_at", "-id"]
+        indexes = [models.Index(fields=["tenant", "-created_at", "-id"], name="asset_tenant_newest_idx")]
         constraints = [
             models.UniqueConstraint(fields=["program", "code"], name="asset_code_unique_in_program"),
             models.CheckConstraint(condition=Q(scale__gte=0, scale__lte=4), name="asset_scale_0_4"),
@@ -52,6 +56,8 @@ class Account(models.Model):
         REDEMPTIONS = "REDEMPTIONS"
 
     id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
+    # Indexed alone: the admin lists a tenant's accounts; a wallet is created once per participant and asset.
+    tenant = tenant_field("accounts", db_index=True)
     program = models.ForeignKey("loyalty.Program", on_delete=models.PROTECT, related_name="accounts")
     asset = models.ForeignKey(Asset, on_delete=models.PROTECT, related_name="accounts")
     type = models.CharField(max_length=16, choices=Type.choices)
@@ -103,6 +109,7 @@ class JournalEntry(models.Model):
         ADJUSTMENT = "ADJUSTMENT"
 
     id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
+    tenant = tenant_field("journal_entries")
     program = models.ForeignKey("loyalty.Program", on_delete=models.PROTECT, related_name="journal_entries")
     kind = models.CharField(max_length=16, choices=Kind.choices)
     description = models.CharField(max_length=500)
@@ -114,7 +121,10 @@ class JournalEntry(models.Model):
     class Meta:
         verbose_name_plural = "journal entries"
         ordering = ["-created_at", "-id"]
-        indexes = [models.Index(fields=["program", "-created_at"], name="entry_program_newest_idx")]
+        indexes = [
+            models.Index(fields=["program", "-created_at"], name="entry_program_newest_idx"),
+            models.Index(fields=["tenant", "-created_at", "-id"], name="entry_tenant_newest_idx"),
+        ]
 
     def __str__(self) -> str:
         return f"{self.kind} {self.id}"
@@ -126,6 +136,8 @@ class JournalLine(models.Model):
         CREDIT = "CREDIT"
 
     id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
+    # Its entry's tenant (the database refuses another at commit); lines are reached through their entry.
+    tenant = tenant_field("journal_lines")
     entry = models.ForeignKey(JournalEntry, on_delete=models.PROTECT, related_name="lines")
     account = models.ForeignKey(Account, on_delete=models.PROTECT, related_name="lines")
     asset = models.ForeignKey(Asset, on_delete=models.PROTECT, related_name="lines")

@@ -16,7 +16,7 @@ from loyalty.selectors import scoped_get
 
 def asset_list(*, scope: KeyScope, program_id: uuid.UUID | None = None) -> QuerySet[Asset]:
     """The assets of the programs the key may see, newest first."""
-    assets = scope.filter_programs(Asset.objects.order_by("-created_at", "-id"))
+    assets = scope.filter_visible(Asset.objects.order_by("-created_at", "-id"))
     return assets if program_id is None else assets.filter(program_id=program_id)
 
 
@@ -38,7 +38,7 @@ def journal_entry_list(
     kind: str | None = None,
 ) -> QuerySet[JournalEntry]:
     """Entries (with their lines) of the key's programs; ``participant_id``: those that move its wallets."""
-    entries = scope.filter_programs(_entries_with_lines())
+    entries = scope.filter_visible(_entries_with_lines())
     if program_id is not None:
         entries = entries.filter(program_id=program_id)
     if kind is not None:
@@ -104,11 +104,13 @@ def wallet_if_enrolled_sql(*, participant_id: uuid.UUID, asset: Asset, alias: st
     return (
         f"SELECT {sql.select_list(Account, alias)} FROM {wallet} "
         f"WHERE {wallet.type} = %s AND {wallet.asset_id} = %s AND {wallet.participant_id} = %s "
+        f"AND {wallet.tenant_id} = %s "
         f"AND EXISTS (SELECT 1 FROM {e} WHERE {e.participant_id} = {wallet.participant_id} AND {e.program_id} = %s)",
         [
             sql.prep(Account, "type", Account.Type.WALLET),
             sql.prep(Account, "asset_id", asset.id),
             sql.prep(Account, "participant_id", participant_id),
+            sql.prep(Account, "tenant_id", asset.tenant_id),
             sql.prep(enrollment, "program_id", asset.program_id),
         ],
     )
@@ -120,10 +122,10 @@ def wallet_if_enrolled(*, participant_id: uuid.UUID, asset: Asset) -> Account | 
     return None if row is None else sql.from_row(Account, row)
 
 
-def wallets_for_participant(*, participant_id: uuid.UUID, asset_ids) -> dict[uuid.UUID, Account]:
+def wallets_for_participant(*, tenant_id: uuid.UUID, participant_id: uuid.UUID, asset_ids) -> dict[uuid.UUID, Account]:
     """The participant's wallets by asset id (assets without movement have none)."""
     wallets = Account.objects.filter(
-        type=Account.Type.WALLET, participant_id=participant_id, asset_id__in=list(asset_ids)
+        type=Account.Type.WALLET, tenant_id=tenant_id, participant_id=participant_id, asset_id__in=list(asset_ids)
     )
     return {wallet.asset_id: wallet for wallet in wallets}
 
@@ -145,15 +147,17 @@ def program_account_id(*, asset_id: uuid.UUID, type: str) -> uuid.UUID:
     return ids[type]
 
 
-def program_account_ref(*, program_id: uuid.UUID, asset_id: uuid.UUID, type: str) -> Account:
+def program_account_ref(*, asset: Asset, type: str) -> Account:
     """
     The program's ISSUANCE or REDEMPTIONS account of an asset, as a reference
     for posting lines (no query once the id is cached; program accounts are
-    never locked nor carry a stored balance).
+    never locked nor carry a stored balance). Of the asset's program and tenant.
     """
+    asset_id = asset.id
     return Account(
         id=program_account_id(asset_id=asset_id, type=type),
-        program_id=program_id,
+        tenant_id=asset.tenant_id,
+        program_id=asset.program_id,
         asset_id=asset_id,
         type=type,
         balance=None,

@@ -21,6 +21,7 @@ from django.utils import timezone
 from ledger.models import AMOUNT_DECIMAL_PLACES, MAX_AMOUNT, Account, Asset, JournalEntry, JournalLine
 from loyalty import sql
 from loyalty.errors import LedgerInvariantViolation, ValidationFailed
+from loyalty.models import Program
 from loyalty.money import fits_scale
 
 DEBIT = JournalLine.Direction.DEBIT
@@ -42,7 +43,9 @@ def _signed_for_wallet(line: Line) -> Decimal:
     return line.amount if line.direction == CREDIT else -line.amount
 
 
-def _validate(program_id: uuid.UUID, lines: list[Line], assets: dict[uuid.UUID, Asset]) -> None:
+def _validate(
+    tenant_id: uuid.UUID, program_id: uuid.UUID, lines: list[Line], assets: dict[uuid.UUID, Asset]
+) -> None:
     if len(lines) < 2:
         raise LedgerInvariantViolation("A journal entry needs at least two lines.")
     totals: dict[uuid.UUID, Decimal] = defaultdict(Decimal)
@@ -50,6 +53,8 @@ def _validate(program_id: uuid.UUID, lines: list[Line], assets: dict[uuid.UUID, 
         account = line.account
         if account.program_id != program_id:
             raise LedgerInvariantViolation("All lines of an entry must belong to the entry's program.")
+        if account.tenant_id != tenant_id:
+            raise LedgerInvariantViolation("All lines of an entry must belong to the entry's tenant.")
         if line.direction not in (DEBIT, CREDIT):
             raise LedgerInvariantViolation(f"Unknown direction {line.direction!r}.")
         if not isinstance(line.amount, Decimal):
@@ -69,6 +74,7 @@ def _validate(program_id: uuid.UUID, lines: list[Line], assets: dict[uuid.UUID, 
 
 def journal_entry_post(
     *,
+    tenant_id: uuid.UUID,
     program_id: uuid.UUID,
     kind: str,
     description: str,
@@ -87,20 +93,30 @@ def journal_entry_post(
     guard against a negative wallet (callers check the balance under their
     lock first and raise ``InsufficientBalance``).
 
+    ``tenant_id`` is the program's (the caller holds the program or a row of
+    it); the entry and its lines carry it, and PostgreSQL refuses at commit a
+    line or account of another tenant (migration ``ledger/0005``).
+
     Raises ``LedgerInvariantViolation`` for an entry with fewer than two lines,
-    a non-positive amount, lines of another program, more decimals than the
-    asset's scale, or debits and credits that differ for any asset.
+    a non-positive amount, lines of another program or tenant, more decimals
+    than the asset's scale, or debits and credits that differ for any asset.
     """
     if not transaction.get_connection().in_atomic_block:
         raise LedgerInvariantViolation("journal_entry_post must run inside a transaction.")
     lines = list(lines)
-    _validate(program_id, lines, _assets_of(lines, assets))
+    _validate(tenant_id, program_id, lines, _assets_of(lines, assets))
     entry = JournalEntry(
-        id=entry_id or uuid.uuid4(), program_id=program_id, kind=kind, description=description, reverses_id=reverses_id
+        id=entry_id or uuid.uuid4(),
+        tenant_id=tenant_id,
+        program_id=program_id,
+        kind=kind,
+        description=description,
+        reverses_id=reverses_id,
     )
     rows = [
         JournalLine(
             id=uuid.uuid4(),
+            tenant_id=tenant_id,
             entry=entry,
             account_id=line.account.id,
             asset_id=line.account.asset_id,
@@ -114,7 +130,9 @@ def journal_entry_post(
         if line.account.type == Account.Type.WALLET:
             deltas[line.account.id] += _signed_for_wallet(line)
     now = timezone.now()
-    _write(entry, rows, [_wallet_update(account_id, deltas[account_id], now) for account_id in sorted(deltas)])
+    _write(
+        entry, rows, [_wallet_update(tenant_id, account_id, deltas[account_id], now) for account_id in sorted(deltas)]
+    )
     for line in lines:  # the callers' wallet instances now show their new balance
         if line.account.id in deltas and line.account.balance is not None:
             line.account.balance += deltas.pop(line.account.id)
@@ -148,37 +166,41 @@ def _write(entry: JournalEntry, rows: list[JournalLine], wallet_updates: list[tu
     sql.mark_saved(entry, *rows)
 
 
-def _wallet_update(account_id: uuid.UUID, delta: Decimal, now) -> tuple[str, list]:
+def _wallet_update(tenant_id: uuid.UUID, account_id: uuid.UUID, delta: Decimal, now) -> tuple[str, list]:
     # ROUND is a no-op on PostgreSQL (NUMERIC). SQLite keeps decimals as binary
     # floats: without it 0.30 - 0.10 - 0.20 is -2.8e-17 there and the
     # CHECK (balance >= 0) refuses a legitimate redemption of the last cents.
     balance = sql.column(Account, "balance")
     return (
         f"UPDATE {sql.table(Account)} SET {balance} = ROUND({balance} + %s, {AMOUNT_DECIMAL_PLACES}), "
-        f"{sql.column(Account, 'updated_at')} = %s WHERE {sql.column(Account, 'id')} = %s",
+        f"{sql.column(Account, 'updated_at')} = %s "
+        f"WHERE {sql.column(Account, 'id')} = %s AND {sql.column(Account, 'tenant_id')} = %s",
         [
             sql.prep(Account, "balance", delta),
             sql.prep(Account, "updated_at", now),
             sql.prep(Account, "id", account_id),
+            sql.prep(Account, "tenant_id", tenant_id),
         ],
     )
 
 
-def asset_create(*, program_id: uuid.UUID, code: str, name: str, scale: int = 2) -> Asset:
+def asset_create(*, program: Program, code: str, name: str, scale: int = 2) -> Asset:
     """
-    Create an asset and the program's ISSUANCE and REDEMPTIONS accounts for it.
-    Raises ``ValidationFailed`` on ``code`` when the program has an asset with that code.
+    Create an asset and the program's ISSUANCE and REDEMPTIONS accounts for
+    it, all of the program's tenant. Raises ``ValidationFailed`` on ``code``
+    when the program has an asset with that code.
     """
     duplicate = ValidationFailed.on("code", "An asset with this code already exists in the program.")
-    if Asset.objects.filter(program_id=program_id, code=code).exists():
+    if Asset.objects.filter(program_id=program.id, code=code).exists():
         raise duplicate
+    owner = {"tenant_id": program.tenant_id, "program_id": program.id}
     try:
         with transaction.atomic():
-            asset = Asset.objects.create(program_id=program_id, code=code, name=name, scale=scale)
+            asset = Asset.objects.create(**owner, code=code, name=name, scale=scale)
             Account.objects.bulk_create(
                 [
-                    Account(program_id=program_id, asset=asset, type=Account.Type.ISSUANCE, balance=None),
-                    Account(program_id=program_id, asset=asset, type=Account.Type.REDEMPTIONS, balance=None),
+                    Account(**owner, asset=asset, type=Account.Type.ISSUANCE, balance=None),
+                    Account(**owner, asset=asset, type=Account.Type.REDEMPTIONS, balance=None),
                 ]
             )
     except IntegrityError:  # a concurrent create won the unique constraint

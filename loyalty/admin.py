@@ -1,23 +1,109 @@
-"""Admin of the core: programs, API keys (superusers only), idempotency records (read-only)."""
+"""
+Admin of the core: tenants and their members, users and groups (superusers
+only), programs, API keys (superusers only), idempotency records (read-only).
+"""
 
 from __future__ import annotations
 
 from django import forms
 from django.contrib import admin, messages
+from django.contrib.auth import get_user_model
+from django.contrib.auth.admin import GroupAdmin, UserAdmin
+from django.contrib.auth.models import Group
 from django.template.response import TemplateResponse
 
-from loyalty.admin_base import ReadOnlyAdmin, ReplicaChangeListAdmin, adopt
-from loyalty.models import ApiKey, IdempotencyRecord, Program
-from loyalty.services import api_key_create, api_key_revoke, program_create, program_update
+from loyalty.admin_base import ReadOnlyAdmin, ReplicaChangeListAdmin, TenantScopedAdmin, adopt
+from loyalty.models import ApiKey, IdempotencyRecord, Membership, Program, Tenant
+from loyalty.services import api_key_create, api_key_revoke, program_create, program_update, tenant_create
+
+
+class SuperusersOnly:
+    """Only active superusers see and manage these pages (a staff member without it gets 403)."""
+
+    def _superuser(self, request) -> bool:
+        return request.user.is_active and request.user.is_superuser
+
+    def has_module_permission(self, request):
+        return self._superuser(request)
+
+    def has_view_permission(self, request, obj=None):
+        return self._superuser(request)
+
+    def has_add_permission(self, request, obj=None):
+        return self._superuser(request)
+
+    def has_change_permission(self, request, obj=None):
+        return self._superuser(request)
+
+    def has_delete_permission(self, request, obj=None):
+        return False
+
+
+class MembershipInline(TenantScopedAdmin, admin.TabularInline):
+    """The staff users who operate the tenant (they see only their tenants' objects in the admin)."""
+
+    model = Membership
+    fields = ("user", "created_at")
+    readonly_fields = ("created_at",)
+    autocomplete_fields = ("user",)
+    extra = 0
+
+    def formfield_for_foreignkey(self, db_field, request, **kwargs):
+        if db_field.name == "user":  # users have no tenant: a superuser picks any staff user
+            kwargs["queryset"] = get_user_model()._default_manager.filter(is_staff=True)
+        return super().formfield_for_foreignkey(db_field, request, **kwargs)
+
+
+@admin.register(Tenant)
+class TenantAdmin(SuperusersOnly, ReplicaChangeListAdmin):
+    """Tenants and their operators (the inline), for superusers. Created through the service; never deleted."""
+
+    list_display = ("name", "created_at")
+    search_fields = ("name",)
+    readonly_fields = ("id", "created_at", "updated_at")
+    fields = ("id", "name", "created_at", "updated_at")
+    inlines = (MembershipInline,)
+
+    def save_model(self, request, obj, form, change):
+        if change:
+            obj.save(update_fields=["name", "updated_at"])
+        else:
+            adopt(obj, tenant_create(name=form.cleaned_data["name"]))
+
+
+# Users and groups are platform-wide (they have no tenant): only superusers see and manage
+# them; to anyone else every user and group is missing (TenantScopedAdmin: 404, never a 403
+# that would tell an existing id from a missing one).
+admin.site.unregister(get_user_model())
+admin.site.unregister(Group)
+
+
+@admin.register(get_user_model())
+class SuperuserUserAdmin(SuperusersOnly, TenantScopedAdmin, UserAdmin):
+    def has_delete_permission(self, request, obj=None):
+        return self._superuser(request)
+
+
+@admin.register(Group)
+class SuperuserGroupAdmin(SuperusersOnly, TenantScopedAdmin, GroupAdmin):
+    def has_delete_permission(self, request, obj=None):
+        return self._superuser(request)
 
 
 @admin.register(Program)
 class ProgramAdmin(ReplicaChangeListAdmin):
-    list_display = ("name", "status", "created_at")
-    list_filter = ("status",)
+    list_display = ("name", "tenant", "status", "created_at")
+    list_filter = ("tenant", "status")
+    list_select_related = ("tenant",)
     search_fields = ("name",)
-    readonly_fields = ("id", "created_at", "updated_at")
-    fields = ("id", "name", "status", "created_at", "updated_at")
+
+    def get_fields(self, request, obj=None):
+        return ("id", "tenant", "name", "status", "created_at", "updated_at")
+
+    def get_readonly_fields(self, request, obj=None):
+        if obj is None:
+            return ("id", "created_at", "updated_at")
+        return ("id", "tenant", "created_at", "updated_at")  # a program never changes tenant
 
     def save_model(self, request, obj, form, change):
         if change:
@@ -25,18 +111,22 @@ class ProgramAdmin(ReplicaChangeListAdmin):
             if changes:
                 program_update(program=obj, **changes)
         else:
-            adopt(obj, program_create(name=form.cleaned_data["name"], status=form.cleaned_data["status"]))
+            data = form.cleaned_data
+            adopt(obj, program_create(tenant_id=data["tenant"].id, name=data["name"], status=data["status"]))
 
 
 class ApiKeyCreateForm(forms.ModelForm):
     class Meta:
         model = ApiKey
-        fields = ("name", "all_programs", "programs")
+        fields = ("tenant", "name", "all_programs", "programs")
 
     def clean(self):
         cleaned = super().clean()
         if cleaned.get("all_programs") == bool(cleaned.get("programs")):
             raise forms.ValidationError("Choose some programs, or tick “all programs”, not both.")
+        tenant = cleaned.get("tenant")
+        if tenant is not None and any(program.tenant_id != tenant.id for program in cleaned.get("programs") or ()):
+            self.add_error("programs", "Every program of a key must belong to the key's tenant.")
         return cleaned
 
 
@@ -49,13 +139,14 @@ class ApiKeyAdmin(ReplicaChangeListAdmin):
     edited or deleted.
     """
 
-    list_display = ("name", "key_hint", "scope", "state", "created_at", "revoked_at")
-    list_filter = ("all_programs", ("revoked_at", admin.EmptyFieldListFilter))
+    list_display = ("name", "tenant", "key_hint", "scope", "state", "created_at", "revoked_at")
+    list_filter = ("tenant", "all_programs", ("revoked_at", admin.EmptyFieldListFilter))
+    list_select_related = ("tenant",)
     search_fields = ("name", "prefix__exact")
     actions = ("revoke",)
     form = ApiKeyCreateForm
     filter_horizontal = ("programs",)
-    readonly_fields = ("name", "key_hint", "all_programs", "scope", "state", "created_at", "revoked_at")
+    readonly_fields = ("tenant", "name", "key_hint", "all_programs", "scope", "state", "created_at", "revoked_at")
 
     def get_queryset(self, request):
         return super().get_queryset(request).prefetch_related("programs")
@@ -81,7 +172,7 @@ class ApiKeyAdmin(ReplicaChangeListAdmin):
 
     def get_fields(self, request, obj=None):
         if obj is None:
-            return ("name", "all_programs", "programs")
+            return ("tenant", "name", "all_programs", "programs")
         return self.readonly_fields
 
     def get_readonly_fields(self, request, obj=None):
@@ -94,7 +185,7 @@ class ApiKeyAdmin(ReplicaChangeListAdmin):
     @admin.display(description="programs")
     def scope(self, obj: ApiKey) -> str:
         if obj.all_programs:
-            return "All programs"
+            return "All the tenant's programs"
         return ", ".join(sorted(program.name for program in obj.programs.all())) or "—"
 
     @admin.display(description="state")
@@ -104,6 +195,7 @@ class ApiKeyAdmin(ReplicaChangeListAdmin):
     def save_model(self, request, obj, form, change):
         api_key, plain = api_key_create(
             name=form.cleaned_data["name"],
+            tenant_id=form.cleaned_data["tenant"].id,
             program_ids=[program.id for program in form.cleaned_data["programs"]],
             all_programs=form.cleaned_data["all_programs"],
         )

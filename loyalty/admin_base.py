@@ -4,13 +4,32 @@ Building blocks of the operator back-office (the Django admin).
 The admin is a thin interface over the services: writes go through them
 (``save_model``, actions and forms call them), and the ledger and its
 movements are read-only for everyone.
+
+Operators see only their tenants. Staff users are members of tenants
+(``Membership``); :class:`TenantScopedAdmin`, a mixin of every ModelAdmin
+and inline of the project (through :class:`ReplicaChangeListAdmin`,
+:class:`ReadOnlyAdmin` and :class:`ReadOnlyInline`), limits to the user's
+tenants everything an admin page reads through its ``get_queryset`` (change
+lists, search, detail pages, history, delete pages, actions, the
+autocomplete of fields that point at the model, and custom views that
+fetch their object with ``get_object``), every foreign-key and many-to-many
+choice of its forms, and the choices of its related-field filters; an
+object of another tenant answers 404, exactly like a missing one.
+Superusers see every tenant.
 """
 
 from __future__ import annotations
 
-from django.contrib import admin
-from django.db import models
+import uuid
 
+from django.contrib import admin
+from django.contrib.admin.utils import get_fields_from_path
+from django.core.exceptions import FieldDoesNotExist
+from django.db import models
+from django.db.models import Q, QuerySet
+from django.http import Http404
+
+from loyalty.models import Membership, Tenant
 from loyalty.money import format_amount
 from loyalty.replicas import read_with_fallback
 
@@ -19,7 +38,101 @@ from loyalty.replicas import read_with_fallback
 OPERATOR_GROUP = "operator"
 
 
-class ReplicaChangeListAdmin(admin.ModelAdmin):
+# --- tenants ------------------------------------------------------------------------------
+
+
+def user_tenant_ids(user) -> frozenset[uuid.UUID] | None:
+    """
+    The tenants an admin user may see: None for an active superuser (every
+    tenant), else the ids of their memberships (one query, kept on the user
+    object for the rest of the request).
+    """
+    if user.is_active and user.is_superuser:
+        return None
+    if not hasattr(user, "_tenant_ids"):
+        user._tenant_ids = frozenset(Membership.objects.filter(user_id=user.pk).values_list("tenant_id", flat=True))
+    return user._tenant_ids
+
+
+def tenant_condition(model: type[models.Model], user) -> Q | None:
+    """
+    What ``user`` may see of ``model``: None (everything, for superusers),
+    else a condition on the model's ``tenant`` (or, for tenants themselves,
+    on their id). A model with no tenant is shown to nobody but superusers.
+    """
+    tenant_ids = user_tenant_ids(user)
+    if tenant_ids is None:
+        return None
+    if issubclass(model, Tenant):
+        return Q(pk__in=tenant_ids)
+    try:
+        model._meta.get_field("tenant")
+    except FieldDoesNotExist:
+        return Q(pk__in=[])
+    return Q(tenant_id__in=tenant_ids)
+
+
+def tenant_scoped(queryset: QuerySet, user) -> QuerySet:
+    """``queryset`` limited to what ``user`` may see (see :func:`tenant_condition`)."""
+    condition = tenant_condition(queryset.model, user)
+    return queryset if condition is None else queryset.filter(condition)
+
+
+class TenantRelatedFieldListFilter(admin.RelatedFieldListFilter):
+    """A related-field filter whose choices are the user's tenants' objects only."""
+
+    def field_choices(self, field, request, model_admin):
+        ordering = self.field_admin_ordering(field, request, model_admin)
+        condition = tenant_condition(field.related_model, request.user)
+        if condition is None:
+            return field.get_choices(include_blank=False, ordering=ordering)
+        return field.get_choices(include_blank=False, ordering=ordering, limit_choices_to=condition)
+
+
+class TenantScopedAdmin:
+    """
+    The tenant mixin of a ``ModelAdmin`` or an inline (see the module's
+    docstring). A custom view of a ModelAdmin stays scoped by reading its
+    objects through ``self.get_queryset(request)`` or ``self.get_object``,
+    and answering a None from the latter with
+    ``self._get_obj_does_not_exist_redirect`` (a 404 here).
+    """
+
+    def get_queryset(self, request):
+        return tenant_scoped(super().get_queryset(request), request.user)
+
+    def get_field_queryset(self, db, db_field, request):
+        """The choices of a foreign-key or many-to-many field: the user's tenants' objects only."""
+        queryset = super().get_field_queryset(db, db_field, request)
+        if queryset is None:
+            queryset = db_field.remote_field.model._default_manager.using(db)
+        return tenant_scoped(queryset, request.user)
+
+    def formfield_for_foreignkey(self, db_field, request, **kwargs):
+        formfield = super().formfield_for_foreignkey(db_field, request, **kwargs)
+        if db_field.name == "tenant" and formfield is not None and not db_field.blank:
+            only = list(formfield.queryset[:2])
+            if len(only) == 1:  # an operator of one tenant: nothing to choose
+                formfield.initial = only[0].pk
+                formfield.empty_label = None
+        return formfield
+
+    def get_list_filter(self, request):
+        """Every filter on a related field lists only the user's tenants' objects."""
+        return [self._tenant_filter(entry) for entry in super().get_list_filter(request)]
+
+    def _tenant_filter(self, entry):
+        if not isinstance(entry, str):
+            return entry
+        field = get_fields_from_path(self.model, entry)[-1]
+        return (entry, TenantRelatedFieldListFilter) if field.is_relation else entry
+
+    def _get_obj_does_not_exist_redirect(self, request, opts, object_id):
+        """A missing object, or one of another tenant, is 404 (Django redirects to the index)."""
+        raise Http404(f"No {opts.verbose_name} with this id.")
+
+
+class ReplicaChangeListAdmin(TenantScopedAdmin, admin.ModelAdmin):
     """
     A change list shown with GET reads the read replica when there is one
     (``loyalty.replicas``: the primary when it is down), its count, filters'
@@ -71,7 +184,7 @@ class ReadOnlyAdmin(ReplicaChangeListAdmin):
         return False
 
 
-class ReadOnlyInline(admin.TabularInline):
+class ReadOnlyInline(TenantScopedAdmin, admin.TabularInline):
     """A view-only tabular inline (same rules as :class:`ReadOnlyAdmin`)."""
 
     extra = 0

@@ -14,6 +14,7 @@ import hmac
 import re
 import secrets
 import string
+import uuid
 from dataclasses import dataclass
 from functools import cache, lru_cache
 
@@ -43,20 +44,26 @@ def generate_key() -> tuple[str, str]:
 
 @dataclass(frozen=True)
 class KeyScope:
-    """What an authenticated key may see: all programs, or a set of ids."""
+    """What an authenticated key may see: its tenant's programs, all of them or a set of ids."""
 
     api_key: ApiKey
-    program_ids: frozenset | None  # None means all programs
+    tenant_id: uuid.UUID
+    program_ids: frozenset | None  # None means all the tenant's programs
 
     @property
     def all_programs(self) -> bool:
         return self.program_ids is None
 
-    def filter_programs(self, queryset, field: str = "program_id"):
-        """Restrict a queryset to the programs the key may see."""
+    def filter_visible(self, queryset, program_field: str = "program_id"):
+        """
+        Restrict a queryset of a tenant-owned model to the key's tenant and
+        the programs the key may see (``program_field``: the model's program
+        id, ``"id"`` for programs themselves).
+        """
+        queryset = queryset.filter(tenant_id=self.tenant_id)
         if self.program_ids is None:
             return queryset
-        return queryset.filter(**{f"{field}__in": self.program_ids})
+        return queryset.filter(**{f"{program_field}__in": self.program_ids})
 
 
 def authenticate_key(plain_key: str) -> KeyScope | None:
@@ -74,10 +81,12 @@ def authenticate_key(plain_key: str) -> KeyScope | None:
         return None
     api_key = sql.from_row(ApiKey, rows[0])
     if api_key.all_programs:
-        return KeyScope(api_key=api_key, program_ids=None)
+        return KeyScope(api_key=api_key, tenant_id=api_key.tenant_id, program_ids=None)
     program = ApiKey.programs.through._meta.get_field("program")
     return KeyScope(
-        api_key=api_key, program_ids=frozenset(program.to_python(row[-1]) for row in rows if row[-1] is not None)
+        api_key=api_key,
+        tenant_id=api_key.tenant_id,
+        program_ids=frozenset(program.to_python(row[-1]) for row in rows if row[-1] is not None),
     )
 
 

@@ -66,7 +66,7 @@ def resolve_idempotency_key(*, body_key: str | None, header_key: str | None) -> 
 
 
 def idempotency_claim(
-    *, program_id: uuid.UUID, key: str, fingerprint: str, kind: str, resource_id: uuid.UUID
+    *, tenant_id: uuid.UUID, program_id: uuid.UUID, key: str, fingerprint: str, kind: str, resource_id: uuid.UUID
 ) -> uuid.UUID | None:
     """
     Claim ``key`` for a new record inside the caller's transaction.
@@ -78,6 +78,7 @@ def idempotency_claim(
     """
     insert, params = sql.insert_values(
         IdempotencyRecord,
+        tenant_id=tenant_id,
         program_id=program_id,
         key=key,
         fingerprint=fingerprint,
@@ -90,7 +91,7 @@ def idempotency_claim(
     if sql.fetchone(f"{insert} {on_conflict}", params) is not None:
         return None
     existing = IdempotencyRecord.objects.only("fingerprint", "kind", "resource_id").get(
-        program_id=program_id, key=key
+        tenant_id=tenant_id, program_id=program_id, key=key
     )
     if existing.fingerprint != fingerprint or existing.kind != kind:
         raise IdempotencyKeyReused(
@@ -100,7 +101,14 @@ def idempotency_claim(
 
 
 def idempotency_replay(
-    *, program_id: uuid.UUID, key: str | None, fingerprint: str, kind: str, resource_id: uuid.UUID, load
+    *,
+    tenant_id: uuid.UUID,
+    program_id: uuid.UUID,
+    key: str | None,
+    fingerprint: str,
+    kind: str,
+    resource_id: uuid.UUID,
+    load,
 ):
     """
     The movements' first step: claim ``key`` (if one was given) for the
@@ -111,6 +119,6 @@ def idempotency_replay(
     if key is None:
         return None
     existing = idempotency_claim(
-        program_id=program_id, key=key, fingerprint=fingerprint, kind=kind, resource_id=resource_id
+        tenant_id=tenant_id, program_id=program_id, key=key, fingerprint=fingerprint, kind=kind, resource_id=resource_id
     )
     return None if existing is None else load(existing)

@@ -1,8 +1,62 @@
-"""Core models every app may use: programs and the API keys that reach them."""
+"""
+Core models every app may use: tenants and their operators, programs, and
+the API keys that reach them.
+
+A tenant is one brand, one customer of the platform. Every row of the hot
+path carries its ``tenant`` (copied from the program it belongs to, never
+looked up): it is what every query filters on first, and the column a
+future scale-out distributes the tables by (docs/tenancy.md).
+"""
 
 import uuid
 
+from django.conf import settings
 from django.db import models
+
+
+def tenant_field(related_name: str, *, db_index: bool = False, editable: bool = False) -> models.ForeignKey:
+    """
+    The ``tenant`` column of a tenant-owned table. Not indexed on its own by
+    default: each table indexes it where its tenant-scoped queries need it
+    (composite indexes that lead with it), and the tables that are only
+    reached through a parent row (lines, counters, idempotency records) do
+    not pay for one more index on every insert. ``editable``: chosen in a
+    form (programs, participants, API keys); elsewhere it is copied from the
+    row's program by the services.
+    """
+    return models.ForeignKey(
+        "loyalty.Tenant", on_delete=models.PROTECT, related_name=related_name, db_index=db_index, editable=editable
+    )
+
+
+class Tenant(models.Model):
+    """A brand: it owns its programs, participants, API keys and operators, and sees nothing of another."""
+
+    id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
+    name = models.CharField(max_length=200)
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        ordering = ["name", "id"]
+        constraints = [models.UniqueConstraint(fields=["name"], name="tenant_name_unique")]
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class Membership(models.Model):
+    """A staff user operates a tenant: in the admin they see and change only their tenants' objects."""
+
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="tenant_memberships")
+    tenant = models.ForeignKey(Tenant, on_delete=models.CASCADE, related_name="memberships")
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        constraints = [models.UniqueConstraint(fields=["user", "tenant"], name="membership_unique")]
+
+    def __str__(self) -> str:
+        return f"{self.user} in {self.tenant}"
 
 
 class Program(models.Model):
@@ -11,6 +65,7 @@ class Program(models.Model):
         INACTIVE = "INACTIVE"
 
     id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
+    tenant = tenant_field("programs", editable=True)
     name = models.CharField(max_length=200)
     status = models.CharField(max_length=16, choices=Status.choices, default=Status.ACTIVE)
     created_at = models.DateTimeField(auto_now_add=True)
@@ -18,7 +73,7 @@ class Program(models.Model):
 
     class Meta:
         ordering = ["-created_at", "-id"]
-        indexes = [models.Index(fields=["-created_at", "-id"], name="program_newest_idx")]
+        indexes = [models.Index(fields=["tenant", "-created_at", "-id"], name="program_tenant_newest_idx")]
         constraints = [
             models.CheckConstraint(
                 condition=models.Q(status__in=["ACTIVE", "INACTIVE"]), name="program_status_valid"
@@ -45,6 +100,7 @@ class ApiKey(models.Model):
     """
 
     id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
+    tenant = tenant_field("api_keys", db_index=True, editable=True)
     name = models.CharField(max_length=200)
     prefix = models.CharField(max_length=8, unique=True, editable=False)
     key_hash = models.CharField(max_length=64, unique=True, editable=False)
@@ -83,6 +139,7 @@ class IdempotencyRecord(models.Model):
         REVERSAL = "REVERSAL"
 
     id = models.BigAutoField(primary_key=True)
+    tenant = tenant_field("idempotency_records")
     program = models.ForeignKey(Program, on_delete=models.PROTECT, related_name="idempotency_records")
     key = models.CharField(max_length=255)
     fingerprint = models.CharField(max_length=64)

@@ -10,14 +10,18 @@ from django.utils.html import format_html, format_html_join
 
 from ledger.models import Asset
 from ledger.selectors import wallets_for_participant
-from loyalty.admin_base import ReplicaChangeListAdmin, amount
+from loyalty.admin_base import ReplicaChangeListAdmin, TenantScopedAdmin, amount
 from participants.models import Enrollment, Participant
 from participants.services import participant_enrol
 
 
 class EnrollmentFormSet(BaseInlineFormSet):
     def clean(self):
-        """Refuse a program the participant is already enrolled in (the service would just keep the enrolment)."""
+        """
+        Refuse a program of another tenant than the participant's, and one
+        the participant is already enrolled in (the service would just keep
+        the enrolment).
+        """
         taken = set()
         if not self.instance._state.adding:
             taken = set(Enrollment.objects.filter(participant=self.instance).values_list("program_id", flat=True))
@@ -25,13 +29,15 @@ class EnrollmentFormSet(BaseInlineFormSet):
             program = form.cleaned_data.get("program") if form.has_changed() else None
             if program is None:
                 continue
-            if program.id in taken:
+            if program.tenant_id != self.instance.tenant_id:
+                form.add_error("program", "A program of another tenant than the participant's.")
+            elif program.id in taken:
                 form.add_error("program", "Already enrolled in this program.")
             taken.add(program.id)
         super().clean()
 
 
-class EnrollmentInline(admin.TabularInline):
+class EnrollmentInline(TenantScopedAdmin, admin.TabularInline):
     """Enrol in more programs; an enrolment is never changed or removed here."""
 
     model = Enrollment
@@ -51,20 +57,22 @@ class EnrollmentInline(admin.TabularInline):
 
 @admin.register(Participant)
 class ParticipantAdmin(ReplicaChangeListAdmin):
-    list_display = ("external_id", "display_name", "email", "created_at")
+    list_display = ("external_id", "display_name", "email", "tenant", "created_at")
+    list_filter = ("tenant",)
+    list_select_related = ("tenant",)
     search_fields = ("external_id", "display_name", "email")
     inlines = (EnrollmentInline,)
 
     def get_fields(self, request, obj=None):
         if obj is None:
-            return ("external_id", "display_name", "email")
-        return ("id", "external_id", "display_name", "email", "balances", "created_at", "updated_at")
+            return ("tenant", "external_id", "display_name", "email")
+        return ("id", "tenant", "external_id", "display_name", "email", "balances", "created_at", "updated_at")
 
     def get_readonly_fields(self, request, obj=None):
         if obj is None:
             return ()
-        # external_id is the integrators' handle on the participant.
-        return ("id", "external_id", "balances", "created_at", "updated_at")
+        # external_id is the integrators' handle on the participant; it never changes tenant.
+        return ("id", "tenant", "external_id", "balances", "created_at", "updated_at")
 
     def has_delete_permission(self, request, obj=None):
         # Enrolments, wallets and movements point at the participant.
@@ -87,11 +95,15 @@ class ParticipantAdmin(ReplicaChangeListAdmin):
     @admin.display(description="balances")
     def balances(self, obj: Participant) -> str:
         assets = list(
-            Asset.objects.filter(program__enrollments__participant=obj).select_related("program").order_by("code")
+            Asset.objects.filter(tenant_id=obj.tenant_id, program__enrollments__participant=obj)
+            .select_related("program")
+            .order_by("code")
         )
         if not assets:
             return "—"
-        wallets = wallets_for_participant(participant_id=obj.id, asset_ids=[asset.id for asset in assets])
+        wallets = wallets_for_participant(
+            tenant_id=obj.tenant_id, participant_id=obj.id, asset_ids=[asset.id for asset in assets]
+        )
         rows = (
             (
                 asset.program.name,

@@ -1,7 +1,8 @@
 """
 Reads of the participants app: participants and their balances, as an API
 key may see them (``loyalty.selectors`` states the rules): a participant is
-visible when it is enrolled in a program the key may see.
+visible when it is of the key's tenant and, for a key scoped to some
+programs, enrolled in one of them.
 """
 
 from __future__ import annotations
@@ -29,8 +30,8 @@ def _enrolled(*, program_ids: Collection[uuid.UUID] | None = None, program_id: u
     return Exists(enrollments)
 
 
-def participant_is_enrolled(*, participant_id: uuid.UUID, program_id: uuid.UUID) -> bool:
-    return Enrollment.objects.filter(participant_id=participant_id, program_id=program_id).exists()
+def participant_is_enrolled(*, tenant_id: uuid.UUID, participant_id: uuid.UUID, program_id: uuid.UUID) -> bool:
+    return Enrollment.objects.filter(tenant_id=tenant_id, participant_id=participant_id, program_id=program_id).exists()
 
 
 def participant_list(
@@ -42,7 +43,7 @@ def participant_list(
     prefetched.
     """
     visible_program_ids = scope.program_ids
-    queryset = Participant.objects.order_by("-created_at", "-id")
+    queryset = Participant.objects.filter(tenant_id=scope.tenant_id).order_by("-created_at", "-id")
     if visible_program_ids is not None:
         queryset = queryset.filter(_enrolled(program_ids=visible_program_ids))
     if program_id is not None:
@@ -68,15 +69,16 @@ def participant_detail_get(*, scope: KeyScope, participant_id: uuid.UUID) -> Par
 
 def participant_get_visible(*, scope: KeyScope, participant_id: uuid.UUID) -> Participant:
     """
-    The participant of a path, visible when it is enrolled in a program the
-    key may see; ``NotFound`` otherwise (as if it did not exist). One
-    hand-written query: every movement starts with it (see ``loyalty.sql``).
+    The participant of a path, visible when it is of the key's tenant and
+    (for a key scoped to some programs) enrolled in one of them; ``NotFound``
+    otherwise (as if it did not exist). One hand-written query: every
+    movement starts with it (see ``loyalty.sql``).
     """
     query = (
         f"SELECT {sql.select_list(Participant, 'p')} FROM {sql.table(Participant)} p "
-        f"WHERE p.{sql.column(Participant, 'id')} = %s"
+        f"WHERE p.{sql.column(Participant, 'id')} = %s AND p.{sql.column(Participant, 'tenant_id')} = %s"
     )
-    params = [sql.prep(Participant, "id", participant_id)]
+    params = [sql.prep(Participant, "id", participant_id), sql.prep(Participant, "tenant_id", scope.tenant_id)]
     if not scope.all_programs:
         if not scope.program_ids:
             raise NotFound("Unknown participant.")
@@ -101,13 +103,15 @@ def participant_balances_list(
     newest first, annotated with the participant's ``wallet_balance`` (0 when
     it has no wallet yet) and ``wallet_updated_at`` (None then). One query.
     """
-    programs = scope.filter_programs(Enrollment.objects.filter(participant_id=participant_id))
+    programs = scope.filter_visible(Enrollment.objects.filter(participant_id=participant_id))
     if program_id is not None:
         programs = programs.filter(program_id=program_id)
-    wallet = Account.objects.filter(type=Account.Type.WALLET, participant_id=participant_id, asset_id=OuterRef("pk"))
+    wallet = Account.objects.filter(
+        type=Account.Type.WALLET, tenant_id=scope.tenant_id, participant_id=participant_id, asset_id=OuterRef("pk")
+    )
     amount = DecimalField(max_digits=28, decimal_places=AMOUNT_DECIMAL_PLACES)
     return (
-        Asset.objects.filter(program_id__in=programs.values("program_id"))
+        Asset.objects.filter(tenant_id=scope.tenant_id, program_id__in=programs.values("program_id"))
         .annotate(
             wallet_balance=Coalesce(
                 Subquery(wallet.values("balance")[:1], output_field=amount), Value(Decimal(0), output_field=amount)

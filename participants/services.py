@@ -27,22 +27,28 @@ def participant_enrol(
     *, program: Program, external_id: str, display_name: str = "", email: str = ""
 ) -> Created:
     """
-    Create the participant and enrol it in ``program``; if ``external_id``
-    exists, enrol that participant (if not yet) and return it (``created``
-    False). Safe under concurrent calls with the same ``external_id``.
+    Create the participant in the program's tenant and enrol it in
+    ``program``; if the tenant has a participant with ``external_id``, enrol
+    that one (if not yet) and return it (``created`` False; its display name
+    and e-mail are left as they are). A participant of another tenant with
+    the same ``external_id`` is another participant, never seen here. Safe
+    under concurrent calls with the same ``external_id``.
     """
-    participant = Participant.objects.filter(external_id=external_id).first()
+    tenant_id = program.tenant_id
+    participant = Participant.objects.filter(tenant_id=tenant_id, external_id=external_id).first()
     created = False
     if participant is None:
         try:
             with transaction.atomic():
                 participant = Participant.objects.create(
-                    external_id=external_id, display_name=display_name, email=email
+                    tenant_id=tenant_id, external_id=external_id, display_name=display_name, email=email
                 )
                 created = True
         except IntegrityError:
-            participant = Participant.objects.get(external_id=external_id)
-    Enrollment.objects.bulk_create([Enrollment(participant=participant, program=program)], ignore_conflicts=True)
+            participant = Participant.objects.get(tenant_id=tenant_id, external_id=external_id)
+    Enrollment.objects.bulk_create(
+        [Enrollment(tenant_id=tenant_id, participant=participant, program=program)], ignore_conflicts=True
+    )
     return Created(participant, created)
 
 
@@ -75,6 +81,7 @@ def accrual_create(
         body={"program_id": program.id, "asset_id": asset.id, "amount": amount, "description": description},
     )
     accrual = Accrual(
+        tenant_id=program.tenant_id,
         program=program,
         participant=participant,
         asset=asset,
@@ -90,12 +97,13 @@ def _accrue(accrual: Accrual, *, fingerprint: str) -> Created:
     program, participant, asset = accrual.program, accrual.participant, accrual.asset
     accrual.id = uuid.uuid4()  # a new one per attempt: the key's record points at it
     earlier = idempotency_replay(
+        tenant_id=program.tenant_id,
         program_id=program.id,
         key=accrual.idempotency_key,
         fingerprint=fingerprint,
         kind=IdempotencyRecord.Kind.ACCRUAL,
         resource_id=accrual.id,
-        load=lambda id: Accrual.objects.select_related("asset").get(id=id),
+        load=lambda id: Accrual.objects.select_related("asset").get(id=id, tenant_id=program.tenant_id),
     )
     if earlier is not None:
         return Created(earlier, False)
@@ -103,11 +111,14 @@ def _accrue(accrual: Accrual, *, fingerprint: str) -> Created:
         raise ProgramNotActive()
     wallet = wallet_lock_if_enrolled(participant_id=participant.id, asset=asset)
     if wallet is None:  # first movement of this asset, or not enrolled
-        if not participant_is_enrolled(participant_id=participant.id, program_id=program.id):
+        if not participant_is_enrolled(
+            tenant_id=program.tenant_id, participant_id=participant.id, program_id=program.id
+        ):
             raise ParticipantNotEnrolled()
         wallet = wallet_create_and_lock(participant_id=participant.id, asset=asset)
-    issuance = program_account_ref(program_id=program.id, asset_id=asset.id, type=Account.Type.ISSUANCE)
+    issuance = program_account_ref(asset=asset, type=Account.Type.ISSUANCE)
     accrual.journal_entry = journal_entry_post(
+        tenant_id=program.tenant_id,
         program_id=program.id,
         kind=JournalEntry.Kind.ACCRUAL,
         description=accrual.description,

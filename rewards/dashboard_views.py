@@ -6,8 +6,11 @@ program admin (``/admin/loyalty/program/dashboards/`` lists the programs,
 ``/admin/loyalty/program/<id>/dashboard/`` shows one), behind the admin
 site's own ``admin_view`` (login, staff, CSRF, no-cache). Only superusers
 and members of the "operator" group may see them; other staff get a 403.
-The figures come from ``rewards.dashboard`` (aggregates only), read from
-the read replica when there is one (``loyalty.replicas``).
+An operator sees the programs of their tenants only (the program admin's
+tenant-scoped queryset, ``loyalty.admin_base``): another tenant's dashboard
+is 404, like a missing one. The figures come from ``rewards.dashboard``
+(aggregates only), read from the read replica when there is one
+(``loyalty.replicas``).
 """
 
 from __future__ import annotations
@@ -20,7 +23,7 @@ from django.template.response import TemplateResponse
 from django.urls import path, reverse
 from django.utils import timezone
 
-from loyalty.admin_base import OPERATOR_GROUP
+from loyalty.admin_base import OPERATOR_GROUP, tenant_scoped
 from loyalty.models import Program
 from loyalty.money import format_amount, quantum
 from loyalty.replicas import read_with_fallback
@@ -64,12 +67,16 @@ class ProgramDashboards:
         return {**self.admin_site.each_context(request), "opts": self.model_admin.opts, "title": title}
 
     def index_view(self, request):
-        """List the programs, each linking to its dashboard."""
+        """List the programs of the user's tenants, each linking to its dashboard."""
         if not dashboards_allowed(request.user):
             raise PermissionDenied
+
+        def programs_of_the_users_tenants(alias: str) -> list[Program]:
+            return list(tenant_scoped(Program.objects.using(alias), request.user).order_by("name", "id"))
+
         programs = [
             {"program": program, "url": program_dashboard_url(program.pk)}
-            for program in read_with_fallback(lambda alias: list(Program.objects.using(alias).order_by("name", "id")))
+            for program in read_with_fallback(programs_of_the_users_tenants)
         ]
         return TemplateResponse(
             request,

@@ -44,10 +44,11 @@ from rewards.models import ParticipantRewardCount, Redemption, Reward
 from rewards.stock import ACTIVE, stock_has_room_sql, stock_status_sql
 
 
-def redemption_lock(*, redemption_id: uuid.UUID) -> Redemption:
+def redemption_lock(*, tenant_id: uuid.UUID, redemption_id: uuid.UUID) -> Redemption:
     # of=("self",): without it PostgreSQL also locks the joined asset row FOR UPDATE,
     # which every movement of the asset KEY SHAREs (foreign keys): deadlocks.
-    return Redemption.objects.select_for_update(of=("self",)).select_related("asset").get(id=redemption_id)
+    redemptions = Redemption.objects.select_for_update(of=("self",)).select_related("asset")
+    return redemptions.get(id=redemption_id, tenant_id=tenant_id)
 
 
 def reward_lock(*, reward_id: uuid.UUID) -> Reward:
@@ -81,6 +82,7 @@ def reward_take_sql(*, reward: Reward, units: int, amount: Decimal | None, now: 
     sets = f"{c('status')} = {status}, {c('redeemed_count')} = {taken()}, {c('updated_at')} = {p('updated_at', now)}"
     guard = [
         f"{c('id')} = {p('id', reward.id)}",
+        f"{c('tenant_id')} = {p('tenant_id', reward.tenant_id)}",
         f"{c('status')} = {p('status', ACTIVE)}",
         f"({c('available_from')} IS NULL OR {c('available_from')} <= {p('available_from', now)})",
         f"({c('available_until')} IS NULL OR {c('available_until')} > {p('available_until', now)})",
@@ -99,7 +101,7 @@ def reward_take_sql(*, reward: Reward, units: int, amount: Decimal | None, now: 
     return f"UPDATE {sql.table(Reward)} SET {sets} WHERE {' AND '.join(guard)} RETURNING {c('id')}", params
 
 
-def reward_stock_return(*, reward_id: uuid.UUID, units: int, now: datetime) -> None:
+def reward_stock_return(*, tenant_id: uuid.UUID, reward_id: uuid.UUID, units: int, now: datetime) -> None:
     """Give ``units`` back to the reward's stock (a restocked reversal); the status follows the stock rule."""
     count = sql.column(Reward, "redeemed_count")
     status = stock_status_sql(
@@ -108,8 +110,15 @@ def reward_stock_return(*, reward_id: uuid.UUID, units: int, now: datetime) -> N
     returned = sql.prep(Reward, "redeemed_count", units)
     sql.execute(
         f"UPDATE {sql.table(Reward)} SET {sql.column(Reward, 'status')} = {status}, {count} = {count} - %s, "
-        f"{sql.column(Reward, 'updated_at')} = %s WHERE {sql.column(Reward, 'id')} = %s",
-        [returned, returned, sql.prep(Reward, "updated_at", now), sql.prep(Reward, "id", reward_id)],
+        f"{sql.column(Reward, 'updated_at')} = %s "
+        f"WHERE {sql.column(Reward, 'id')} = %s AND {sql.column(Reward, 'tenant_id')} = %s",
+        [
+            returned,
+            returned,
+            sql.prep(Reward, "updated_at", now),
+            sql.prep(Reward, "id", reward_id),
+            sql.prep(Reward, "tenant_id", tenant_id),
+        ],
     )
 
 
@@ -119,30 +128,39 @@ def count_within_limit(*, held: int, units: int, limit: int | None) -> bool:
 
 
 def _count_add_sql(
-    *, reward_id: uuid.UUID, participant_id: uuid.UUID, units: int, limit: int | None, source: str | None = None
+    *,
+    tenant_id: uuid.UUID,
+    reward_id: uuid.UUID,
+    participant_id: uuid.UUID,
+    units: int,
+    limit: int | None,
+    source: str | None = None,
 ) -> tuple[str, list]:
     """
     The counter upsert: ``INSERT ... ON CONFLICT DO UPDATE ... WHERE count +
     units <= limit RETURNING count`` (no row back when the limit refuses it).
     With ``source`` (a ``WITH`` name) it inserts one row per row of
-    ``source`` instead of ``VALUES``: none when ``source`` is empty.
+    ``source`` instead of ``VALUES``: none when ``source`` is empty. The row
+    is of the reward's tenant (its participant's too).
     """
     table = sql.table(ParticipantRewardCount)
     count = sql.column(ParticipantRewardCount, "count")
     params = [
+        sql.prep(ParticipantRewardCount, "tenant_id", tenant_id),
         sql.prep(ParticipantRewardCount, "reward_id", reward_id),
         sql.prep(ParticipantRewardCount, "participant_id", participant_id),
         units,
     ]
-    rows = f"SELECT %s, %s, %s FROM {source}" if source else "VALUES (%s, %s, %s)"
+    rows = f"SELECT %s, %s, %s, %s FROM {source}" if source else "VALUES (%s, %s, %s, %s)"
     guard = ""
     if limit is not None:
         guard = f"WHERE {table}.{count} + excluded.{count} <= %s"
         params.append(limit)
+    tenant_col = sql.column(ParticipantRewardCount, "tenant_id")
     reward_col = sql.column(ParticipantRewardCount, "reward_id")
     participant_col = sql.column(ParticipantRewardCount, "participant_id")
     return (
-        f"INSERT INTO {table} ({reward_col}, {participant_col}, {count}) {rows} "
+        f"INSERT INTO {table} ({tenant_col}, {reward_col}, {participant_col}, {count}) {rows} "
         f"ON CONFLICT ({reward_col}, {participant_col}) DO UPDATE SET {count} = {table}.{count} + excluded.{count} "
         f"{guard} RETURNING {count}",
         params,
@@ -150,7 +168,7 @@ def _count_add_sql(
 
 
 def participant_count_add(
-    *, reward_id: uuid.UUID, participant_id: uuid.UUID, units: int, limit: int | None
+    *, tenant_id: uuid.UUID, reward_id: uuid.UUID, participant_id: uuid.UUID, units: int, limit: int | None
 ) -> bool:
     """
     Add ``units`` to the participant's count of a reward, creating the row on
@@ -159,7 +177,9 @@ def participant_count_add(
     """
     if not count_within_limit(held=0, units=units, limit=limit):
         return False
-    query, params = _count_add_sql(reward_id=reward_id, participant_id=participant_id, units=units, limit=limit)
+    query, params = _count_add_sql(
+        tenant_id=tenant_id, reward_id=reward_id, participant_id=participant_id, units=units, limit=limit
+    )
     return sql.fetchone(query, params) is not None
 
 
@@ -181,11 +201,12 @@ def wallet_lock_and_count_add(
         if wallet is None:
             return None, None
         return wallet, participant_count_add(
-            reward_id=reward_id, participant_id=participant_id, units=units, limit=limit
+            tenant_id=asset.tenant_id, reward_id=reward_id, participant_id=participant_id, units=units, limit=limit
         )
     wallet_sql, wallet_params = wallet_lock_if_enrolled_sql(participant_id=participant_id, asset=asset)
     count_sql, count_params = _count_add_sql(
-        reward_id=reward_id, participant_id=participant_id, units=units, limit=limit, source="w"
+        tenant_id=asset.tenant_id, reward_id=reward_id, participant_id=participant_id, units=units, limit=limit,
+        source="w",
     )
     row = sql.fetchone(
         f"WITH w AS ({wallet_sql}), c AS ({count_sql}) "
@@ -197,10 +218,12 @@ def wallet_lock_and_count_add(
     return sql.from_row(Account, row), row[-1] == 1
 
 
-def participant_count_release(*, reward_id: uuid.UUID, participant_id: uuid.UUID, units: int) -> None:
+def participant_count_release(
+    *, tenant_id: uuid.UUID, reward_id: uuid.UUID, participant_id: uuid.UUID, units: int
+) -> None:
     """Give ``units`` back from the participant's count (a restocked reversal)."""
-    updated = ParticipantRewardCount.objects.filter(reward_id=reward_id, participant_id=participant_id).update(
-        count=F("count") - units
-    )
+    updated = ParticipantRewardCount.objects.filter(
+        tenant_id=tenant_id, reward_id=reward_id, participant_id=participant_id
+    ).update(count=F("count") - units)
     if updated != 1:  # pragma: no cover - a redemption always created the row
         raise RuntimeError("participant reward count missing for a reversal")

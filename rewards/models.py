@@ -6,6 +6,8 @@ from django.conf import settings
 from django.db import models
 from django.db.models import F, Q
 
+from loyalty.models import tenant_field
+
 
 class Reward(models.Model):
     class Type(models.TextChoices):
@@ -18,6 +20,7 @@ class Reward(models.Model):
         OUT_OF_STOCK = "OUT_OF_STOCK"
 
     id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
+    tenant = tenant_field("rewards")
     program = models.ForeignKey("loyalty.Program", on_delete=models.PROTECT, related_name="rewards")
     asset = models.ForeignKey("ledger.Asset", on_delete=models.PROTECT, related_name="rewards")
     name = models.CharField(max_length=200)
@@ -37,6 +40,7 @@ class Reward(models.Model):
 
     class Meta:
         ordering = ["-created_at", "-id"]
+        indexes = [models.Index(fields=["tenant", "-created_at", "-id"], name="reward_tenant_newest_idx")]
         constraints = [
             models.CheckConstraint(
                 condition=Q(type="UNIT_BASED", unit_cost__gt=0, min_amount__isnull=True, max_amount__isnull=True)
@@ -71,6 +75,7 @@ class Reward(models.Model):
 class ParticipantRewardCount(models.Model):
     """How much of a reward one participant holds (units or redemptions), against max_per_participant."""
 
+    tenant = tenant_field("participant_reward_counts")
     reward = models.ForeignKey(Reward, on_delete=models.PROTECT, related_name="participant_counts")
     participant = models.ForeignKey(
         "participants.Participant", on_delete=models.PROTECT, related_name="reward_counts"
@@ -91,6 +96,7 @@ class Redemption(models.Model):
         FULLY_REVERSED = "FULLY_REVERSED"
 
     id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
+    tenant = tenant_field("redemptions")
     program = models.ForeignKey("loyalty.Program", on_delete=models.PROTECT, related_name="redemptions")
     participant = models.ForeignKey(
         "participants.Participant", on_delete=models.PROTECT, related_name="redemptions"
@@ -120,6 +126,7 @@ class Redemption(models.Model):
             models.Index(fields=["program", "-created_at"], name="redemption_program_newest_idx"),
             models.Index(fields=["participant", "-created_at"], name="redemption_participant_idx"),
             models.Index(fields=["reward", "-created_at"], name="redemption_reward_idx"),
+            models.Index(fields=["tenant", "-created_at", "-id"], name="redemption_tenant_newest_idx"),
         ]
         constraints = [
             models.CheckConstraint(condition=Q(amount__gt=0), name="redemption_amount_positive"),
@@ -154,6 +161,7 @@ class Redemption(models.Model):
 
 class Reversal(models.Model):
     id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
+    tenant = tenant_field("reversals")
     program = models.ForeignKey("loyalty.Program", on_delete=models.PROTECT, related_name="reversals")
     redemption = models.ForeignKey(Redemption, on_delete=models.PROTECT, related_name="reversals")
     amount = models.DecimalField(max_digits=16, decimal_places=4)
@@ -178,6 +186,7 @@ class Reversal(models.Model):
 
     class Meta:
         ordering = ["-created_at", "-id"]
+        indexes = [models.Index(fields=["tenant", "-created_at", "-id"], name="reversal_tenant_newest_idx")]
         constraints = [
             models.CheckConstraint(condition=Q(amount__gt=0), name="reversal_amount_positive"),
         ]

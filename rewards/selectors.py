@@ -24,7 +24,7 @@ from rewards.models import ParticipantRewardCount, Redemption, Reversal, Reward
 def reward_list(
     *, scope: KeyScope, program_id: uuid.UUID | None = None, status: str | None = None, type: str | None = None
 ) -> QuerySet[Reward]:
-    rewards = scope.filter_programs(Reward.objects.select_related("asset"))
+    rewards = scope.filter_visible(Reward.objects.select_related("asset"))
     if program_id is not None:
         rewards = rewards.filter(program_id=program_id)
     if status is not None:
@@ -43,21 +43,23 @@ def catalog_redemption_targets(*, scope: KeyScope, program_id: uuid.UUID, reward
     """
     The program and the reward (with its asset) a catalog redemption names,
     in one hand-written query (see ``loyalty.sql``): ``NotFound`` for a
-    program the key may not see, then for a reward that is not that program's.
+    program the key may not see (of another tenant, or not among the key's
+    programs), then for a reward that is not that program's.
     """
-    reward_on = f"r.{sql.column(Reward, 'id')} = %s AND r.{sql.column(Reward, 'program_id')} = p.{sql.column(Program, 'id')}"
+    p, r, a = sql.Alias(Program, "p"), sql.Alias(Reward, "r"), sql.Alias(Asset, "a")
+    reward_on = f"{r.id} = %s AND {r.program_id} = {p.id} AND {r.tenant_id} = {p.tenant_id}"
     query = (
         f"SELECT {sql.select_list(Program, 'p')}, {sql.select_list(Reward, 'r')}, {sql.select_list(Asset, 'a')} "
-        f"FROM {sql.table(Program)} p LEFT JOIN {sql.table(Reward)} r ON {reward_on} "
-        f"LEFT JOIN {sql.table(Asset)} a ON a.{sql.column(Asset, 'id')} = r.{sql.column(Reward, 'asset_id')} "
-        f"WHERE p.{sql.column(Program, 'id')} = %s"
+        f"FROM {p} LEFT JOIN {r} ON {reward_on} "
+        f"LEFT JOIN {a} ON {a.id} = {r.asset_id} AND {a.tenant_id} = {r.tenant_id} "
+        f"WHERE {p.id} = %s AND {p.tenant_id} = %s"
     )
-    params = [sql.prep(Reward, "id", reward_id), sql.prep(Program, "id", program_id)]
+    params = [sql.prep(Reward, "id", reward_id), sql.prep(Program, "id", program_id), sql.prep(Program, "tenant_id", scope.tenant_id)]
     if not scope.all_programs:
         if not scope.program_ids:
             raise NotFound("Unknown program.")
         programs, program_params = sql.in_list(Program, "id", sorted(scope.program_ids))
-        query += f" AND p.{sql.column(Program, 'id')} {programs}"
+        query += f" AND {p.id} {programs}"
         params += program_params
     row = sql.fetchone(query, params)
     if row is None:
@@ -70,9 +72,9 @@ def catalog_redemption_targets(*, scope: KeyScope, program_id: uuid.UUID, reward
     return sql.from_row(Program, row), reward
 
 
-def participant_reward_count(*, reward_id: uuid.UUID, participant_id: uuid.UUID) -> int:
+def participant_reward_count(*, tenant_id: uuid.UUID, reward_id: uuid.UUID, participant_id: uuid.UUID) -> int:
     """How much of the reward the participant holds (0 before a first redemption)."""
-    held = ParticipantRewardCount.objects.filter(reward_id=reward_id, participant_id=participant_id)
+    held = ParticipantRewardCount.objects.filter(tenant_id=tenant_id, reward_id=reward_id, participant_id=participant_id)
     return held.values_list("count", flat=True).first() or 0
 
 
@@ -85,7 +87,7 @@ def redemption_list(
     status: str | None = None,
 ) -> QuerySet[Redemption]:
     """Redemptions of the key's programs; the caller orders/paginates (newest first)."""
-    redemptions = scope.filter_programs(Redemption.objects.select_related("asset"))
+    redemptions = scope.filter_visible(Redemption.objects.select_related("asset"))
     for field, value in (
         ("program_id", program_id),
         ("participant_id", participant_id),
@@ -105,4 +107,6 @@ def redemption_get_visible(*, scope: KeyScope, redemption_id: uuid.UUID) -> Rede
 
 def reversal_list(*, redemption: Redemption) -> QuerySet[Reversal]:
     """The reversals of one (visible) redemption, each with its redemption for rendering."""
-    return Reversal.objects.filter(redemption_id=redemption.id).select_related("redemption__asset")
+    return Reversal.objects.filter(tenant_id=redemption.tenant_id, redemption_id=redemption.id).select_related(
+        "redemption__asset"
+    )

@@ -18,7 +18,7 @@ from django.test import Client
 from django.utils import timezone
 
 from ledger.tests.factories import AssetFactory, fund
-from loyalty.tests.admin_helpers import OPERATOR_PASSWORD, operator_group
+from loyalty.tests.admin_helpers import make_operator
 from loyalty.tests.factories import ProgramFactory
 from participants.tests.factories import ParticipantFactory
 from rewards.models import Redemption, Reward
@@ -31,9 +31,8 @@ pytestmark = pytest.mark.browser
 
 @pytest.fixture
 def program(transactional_db):
-    """An operator, and a program with accruals, redemptions of both types over some days and a reversal."""
-    operator = get_user_model().objects.create_user("operator", password=OPERATOR_PASSWORD, is_staff=True)
-    operator.groups.add(operator_group())
+    """An operator of the tenant Default, and a program with accruals, redemptions of both types and a reversal."""
+    operator = make_operator("operator")
     today = timezone.localdate()
     program = ProgramFactory(name="Coffee Club")
     asset = AssetFactory(program=program, code="POINTS", scale=2)

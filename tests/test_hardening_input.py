@@ -615,8 +615,8 @@ def superuser_client(db):
 @pytest.mark.django_db
 def test_html_in_a_participant_name_is_escaped_on_its_admin_pages(superuser_client, program):
     # given
-    participant = Participant.objects.create(external_id="html-member", display_name=HTML)
-    participant.programs.add(program)
+    participant = Participant.objects.create(tenant=program.tenant, external_id="html-member", display_name=HTML)
+    participant.programs.add(program, through_defaults={"tenant": program.tenant})
 
     # when
     change = superuser_client.get(admin_url(Participant, "change", participant.pk))

@@ -1,20 +1,29 @@
 """
-Tenant isolation, endpoint by endpoint: a key scoped to program A sees
-nothing of program B and can create nothing in it.
+Isolation, endpoint by endpoint, at both boundaries: a key of program A sees
+nothing of program B of its own tenant, and a key of tenant A (for all its
+programs) sees nothing of tenant B.
 
 ``CASES`` holds, for every route and method of the API, the requests a
 curious or malicious holder of A's key would try against B: B's objects in
-the path (404, exactly as if they did not exist), B's ids in the body (404),
-B's ids as list filters (an empty list), and plain lists (no identifier of B
-anywhere in the response). A participant enrolled in both programs checks
-that shared objects show only their A side. Writes assert that nothing
-changed. ``test_the_matrix_covers_every_route_and_method`` keeps the matrix
-complete as the URLconf grows. Revoked keys get 401 everywhere, at once.
+the path (404), B's ids in the body (404), B's ids as list filters (an empty
+list), and plain lists (no identifier of B anywhere in the response). Every
+404 and every empty list is compared with the same request naming ids that
+do not exist: status, code, message and headers are the same, so nothing
+tells B's objects from missing ones. Each case runs in both ``BOUNDARIES``.
+At the program boundary one participant is enrolled in both programs and
+shows only its A side; at the tenant boundary the participant ``cust-42``
+exists in both tenants, as two participants that never see each other's
+fields, and enrolling B's external id from A creates a new participant.
+Writes assert that nothing changed. ``test_the_matrix_covers_every_route_and_method``
+keeps the matrix complete as the URLconf grows. Revoked keys get 401
+everywhere, at once.
 """
 
 from __future__ import annotations
 
 import json
+import re
+import uuid
 from collections.abc import Callable
 from dataclasses import dataclass
 from decimal import Decimal
@@ -26,30 +35,48 @@ from django.urls import URLPattern, URLResolver, get_resolver
 
 from ledger.models import Account, JournalEntry
 from ledger.tests.factories import AssetFactory, fund
+from loyalty.models import Program
 from loyalty.services import api_key_revoke
-from loyalty.tests.factories import ProgramFactory
+from loyalty.tests.factories import ProgramFactory, TenantFactory
 from loyalty.tests.helpers import assert_error
+from participants.models import Participant
 from participants.tests.factories import ParticipantFactory
 from rewards.services import redemption_create_catalog, reversal_create
 from rewards.tests.factories import RewardFactory
 from tests.ledger_checks import world_snapshot
 from tests.test_hardening_input import everything
 
+BOUNDARIES = ("program", "tenant")
+
 
 class Tenants:
-    """Programs A and B, each with an asset, a participant, a reward, a redemption; one participant in both."""
+    """
+    A (the key's) and B, each with an asset, a participant, a reward, a redemption. At the ``program``
+    boundary B is another program of A's tenant and ``shared`` is enrolled in both; at the ``tenant``
+    boundary B is a program of another tenant and ``shared`` is A's ``cust-42``, whose twin ``cust-42``
+    of B (its own participant, name and e-mail) redeemed there.
+    """
 
-    def __init__(self, program_a):
-        self.a, self.b = program_a, ProgramFactory(name="Program B")
+    def __init__(self, program_a, boundary: str):
+        self.boundary = boundary
+        self.a = program_a
+        other_tenant = boundary == "tenant"
+        self.b = ProgramFactory(tenant=TenantFactory(name="Bravo Tea") if other_tenant else self.a.tenant, name="Program B")
         self.asset_a, self.asset_b = AssetFactory(program=self.a), AssetFactory(program=self.b)
         self.pa = ParticipantFactory(programs=[self.a])
-        self.pb = ParticipantFactory(programs=[self.b], external_id="b-only-member")
-        self.shared = ParticipantFactory(programs=[self.a, self.b])
+        self.pb = ParticipantFactory(programs=[self.b], external_id="b-only-member", display_name="Bea Bravo")
+        if other_tenant:
+            self.shared = ParticipantFactory(programs=[self.a], external_id="cust-42", display_name="Ada Alpha")
+            self.twin = ParticipantFactory(
+                programs=[self.b], external_id="cust-42", display_name="Bob Bravo", email="bob@bravo.example"
+            )
+        else:
+            self.shared = self.twin = ParticipantFactory(programs=[self.a, self.b])
         for participant, asset in [(self.pa, self.asset_a), (self.pb, self.asset_b),
-                                   (self.shared, self.asset_a), (self.shared, self.asset_b)]:
+                                   (self.shared, self.asset_a), (self.twin, self.asset_b)]:
             fund(participant, asset, "100.00")
         self.reward_a = RewardFactory(asset=self.asset_a, unit_cost=Decimal("10.00"))
-        self.reward_b = RewardFactory(asset=self.asset_b, unit_cost=Decimal("10.00"))
+        self.reward_b = RewardFactory(asset=self.asset_b, unit_cost=Decimal("10.00"), name="Bravo Matcha")
         self.redemption_a = redemption_create_catalog(
             program=self.a, participant=self.pa, reward=self.reward_a, quantity=2
         ).record
@@ -58,18 +85,27 @@ class Tenants:
         ).record
         redemption_create_catalog(program=self.a, participant=self.shared, reward=self.reward_a, quantity=1)
         self.shared_redemption_b = redemption_create_catalog(
-            program=self.b, participant=self.shared, reward=self.reward_b, quantity=1
+            program=self.b, participant=self.twin, reward=self.reward_b, quantity=1
         ).record
         self.reversal_b = reversal_create(redemption=self.redemption_b, quantity=1).record
         self.entry_b = self.redemption_b.journal_entry
 
-    def b_identifiers(self) -> set[str]:
-        """Every id (and the external id) that would betray program B's data."""
+    def b_ids(self) -> set[str]:
+        """Every id of B's side."""
         ids = {self.b.id, self.asset_b.id, self.pb.id, self.reward_b.id, self.redemption_b.id,
                self.shared_redemption_b.id, self.reversal_b.id}
         ids |= set(JournalEntry.objects.filter(program=self.b).values_list("id", flat=True))
         ids |= set(Account.objects.filter(program=self.b).values_list("id", flat=True))
-        return {str(value) for value in ids} | {self.pb.external_id}
+        if self.boundary == "tenant":
+            ids |= {self.b.tenant_id, self.twin.id}
+        return {str(value) for value in ids}
+
+    def b_identifiers(self) -> set[str]:
+        """Every id, name or external id that would betray B's data."""
+        names = {self.pb.external_id, self.pb.display_name, self.reward_b.name}
+        if self.boundary == "tenant":
+            names |= {self.b.tenant.name, self.twin.display_name, self.twin.email}
+        return self.b_ids() | names
 
 
 @dataclass
@@ -77,8 +113,15 @@ class Case:
     route: str  # the URL pattern under /api/v1/
     method: str
     path: Callable[[Tenants], str]
-    expect: str  # "404", "403", "empty" (an empty list, or 404) or "hides" (no identifier of B)
+    # "404", "403", "empty" (an empty list, or 404), "hides" (no identifier of B), or a case's own check:
+    # "created in A" (a new program of the key's tenant), "new participant" (201: a participant of A's
+    # tenant with the fields sent) or "enrolled" (200: the tenant's existing participant, enrolled in A).
+    expect: str
     body: Callable[[Tenants], dict] | None = None
+    at_tenant_boundary: str | None = None  # another expectation where B is another tenant
+
+    def expected(self, boundary: str) -> str:
+        return self.at_tenant_boundary if boundary == "tenant" and self.at_tenant_boundary else self.expect
 
 
 def _a(t):  # body fields naming program A and its asset
@@ -90,9 +133,14 @@ def _b(t):
 
 
 CASES: dict[str, Case] = {
+    # the key itself
+    "who am I": Case("me", "GET", lambda t: "/api/v1/me", "hides"),
     # programs
     "list programs": Case("programs", "GET", lambda t: "/api/v1/programs", "hides"),
-    "create a program": Case("programs", "POST", lambda t: "/api/v1/programs", "403", lambda t: {"name": "Mine"}),
+    "create a program": Case(
+        "programs", "POST", lambda t: "/api/v1/programs", "403", lambda t: {"name": "Mine"},
+        at_tenant_boundary="created in A",
+    ),
     "get program B": Case("programs/<str:program_id>", "GET", lambda t: f"/api/v1/programs/{t.b.id}", "404"),
     "deactivate program B": Case(
         "programs/<str:program_id>", "PATCH", lambda t: f"/api/v1/programs/{t.b.id}", "404",
@@ -127,6 +175,12 @@ CASES: dict[str, Case] = {
     ),
     "find B's participant by external id": Case(
         "participants", "GET", lambda t: f"/api/v1/participants?external_id={t.pb.external_id}", "empty"
+    ),
+    "enrol B's external id in A": Case(
+        "participants", "POST", lambda t: "/api/v1/participants", "enrolled",
+        lambda t: {"program_id": str(t.a.id), "external_id": t.pb.external_id, "display_name": "Mine",
+                   "email": "mine@alpha.example"},
+        at_tenant_boundary="new participant",
     ),
     "enrol a participant in B": Case(
         "participants", "POST", lambda t: "/api/v1/participants", "404",
@@ -257,51 +311,109 @@ CASES: dict[str, Case] = {
 }
 
 
+@pytest.fixture(params=BOUNDARIES)
+def boundary(request) -> str:
+    return request.param
+
+
 @pytest.fixture
-def tenants(program):
-    return Tenants(program)
+def tenants(program, boundary):
+    return Tenants(program, boundary)
 
 
 @pytest.fixture
 def key_a(make_client, tenants):
+    """At the program boundary a key of program A only; at the tenant boundary a key for all of tenant A."""
+    if tenants.boundary == "tenant":
+        return make_client(all_programs=True, tenant=tenants.a.tenant, name="all of tenant A")
     return make_client(programs=[tenants.a], name="program A only")
 
 
-def send(client, case: Case, tenants: Tenants):
-    path = case.path(tenants)
+def send(client, case: Case, tenants: Tenants, *, missing: bool = False):
+    """The case's request; with ``missing``, every id (and external id) of B replaced by one that names nothing."""
+    path, body = case.path(tenants), case.body(tenants) if case.body else None
+    if missing:
+        ghosts = {identifier: str(uuid.uuid4()) for identifier in tenants.b_ids()}
+        ghosts[tenants.pb.external_id] = "nobody-by-this-id"
+        pattern = re.compile("|".join(re.escape(identifier) for identifier in ghosts))
+        path = pattern.sub(lambda match: ghosts[match.group(0)], path)
+        if body is not None:
+            body = json.loads(pattern.sub(lambda match: ghosts[match.group(0)], json.dumps(body)))
     if case.method == "GET":
         return client.get(path)
-    return getattr(client, case.method.lower())(path, case.body(tenants))
+    return getattr(client, case.method.lower())(path, body)
+
+
+def answer(response) -> tuple:
+    """What a client can observe: status, body and headers (but the clock's)."""
+    return response.status_code, response.content, {k: v for k, v in response.headers.items() if k != "Date"}
+
+
+def everything_but_programs() -> dict:
+    return {key: value for key, value in {**everything(), **world_snapshot()}.items() if key != "programs"}
 
 
 @pytest.mark.django_db
 @pytest.mark.parametrize("name", list(CASES))
-def test_a_key_scoped_to_program_a_sees_and_changes_nothing_of_program_b(key_a, tenants, name):
+def test_a_key_of_a_sees_and_changes_nothing_of_b_and_b_answers_like_nothing(key_a, tenants, name):
     # given
     case = CASES[name]
+    expect = case.expected(tenants.boundary)
     before = {**everything(), **world_snapshot()}
+    untouched = everything_but_programs()
 
     # when
     response = send(key_a, case, tenants)
 
     # then
-    if case.expect == "404":
-        assert_error(response, HTTPStatus.NOT_FOUND, "not_found")
-    elif case.expect == "403":
-        assert_error(response, HTTPStatus.FORBIDDEN, "permission_denied")
-    elif case.expect == "empty":
-        assert response.status_code in (HTTPStatus.OK, HTTPStatus.NOT_FOUND), response.content
-        if response.status_code == HTTPStatus.OK:
+    if expect in ("404", "empty"):
+        if expect == "404":
+            assert_error(response, HTTPStatus.NOT_FOUND, "not_found")
+        elif response.status_code == HTTPStatus.OK:
             assert response.json()["results"] == []
         else:
             assert_error(response, HTTPStatus.NOT_FOUND, "not_found")
-    else:
+        assert answer(response) == answer(send(key_a, case, tenants, missing=True)), "B is told from a missing id"
+    elif expect == "403":
+        assert_error(response, HTTPStatus.FORBIDDEN, "permission_denied")
+    elif expect == "hides":
         assert response.status_code == HTTPStatus.OK, response.content
         text = json.dumps(response.json())
         assert response.json().get("results", [response.json()]), "a list that hides B must still show A"
         leaked = sorted(identifier for identifier in tenants.b_identifiers() if identifier in text)
         assert leaked == []
+    elif expect == "created in A":
+        assert response.status_code == HTTPStatus.CREATED, response.content
+        assert Program.objects.get(id=response.json()["id"]).tenant_id == tenants.a.tenant_id
+        assert everything_but_programs() == untouched
+        return
+    elif expect in ("new participant", "enrolled"):
+        check_enrolment_by_external_id(response, tenants, expect)
+        return
+    else:  # pragma: no cover - a typo in CASES
+        raise AssertionError(f"unknown expectation {expect!r}")
     assert {**everything(), **world_snapshot()} == before
+
+
+def check_enrolment_by_external_id(response, tenants: Tenants, expect: str) -> None:
+    """
+    B's external id sent from A: at the tenant boundary a new participant of A's tenant with the fields
+    sent (201); at the program boundary the tenant's existing participant, enrolled in A (200, fields kept).
+    """
+    body = response.json()
+    b_participant = Participant.objects.get(id=tenants.pb.id)
+    assert body["external_id"] == tenants.pb.external_id and body["program_ids"] == [str(tenants.a.id)]
+    assert (b_participant.display_name, b_participant.email) == (tenants.pb.display_name, tenants.pb.email)
+    if expect == "new participant":
+        assert response.status_code == HTTPStatus.CREATED, body
+        assert body["id"] != str(tenants.pb.id)
+        assert (body["display_name"], body["email"]) == ("Mine", "mine@alpha.example")
+        assert Participant.objects.get(id=body["id"]).tenant_id == tenants.a.tenant_id
+        assert list(b_participant.programs.all()) == [tenants.b]
+    else:
+        assert response.status_code == HTTPStatus.OK, body
+        assert body["id"] == str(tenants.pb.id)
+        assert (body["display_name"], body["email"]) == (tenants.pb.display_name, tenants.pb.email)
 
 
 @pytest.mark.django_db
@@ -312,6 +424,24 @@ def test_the_shared_participant_shows_only_its_program_a_enrolment(key_a, tenant
     # then
     assert response.status_code == HTTPStatus.OK
     assert response.json()["program_ids"] == [str(tenants.a.id)]
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("boundary", ["tenant"])
+def test_each_tenant_finds_its_own_cust_42_by_external_id(key_a, tenants):
+    # when
+    found = key_a.get("/api/v1/participants?external_id=cust-42").json()["results"]
+
+    # then
+    assert [(item["id"], item["display_name"]) for item in found] == [(str(tenants.shared.id), "Ada Alpha")]
+
+
+def test_the_matrix_size():
+    # then: routes x methods of the URLconf, each at both boundaries
+    size = len(api_routes()) * len(BOUNDARIES)
+    print(f"\nisolation matrix: {len(api_routes())} routes x methods x {len(BOUNDARIES)} boundaries = {size}; "
+          f"{len(CASES)} cases x {len(BOUNDARIES)} = {len(CASES) * len(BOUNDARIES)} requests")
+    assert size == len({(case.route, case.method) for case in CASES.values()}) * len(BOUNDARIES)
 
 
 def api_routes() -> set[tuple[str, str]]:

@@ -18,6 +18,7 @@ APPS = ("loyalty", "ledger", "participants", "rewards")
 # (app, migration) -> SHA-256 of the SQL it applies, forwards and backwards.
 PINNED = {
     ("ledger", "0003_guards"): "99d89ff0260b80ae951e7237cb4de6df43dde8c4675c962ee28197c70be761c3",
+    ("ledger", "0005_tenant_guards"): "c11abcdb732f839b5498fe196797931e9c1e63d636d51a3611f3e1caa44d7460",
 }
 
 

@@ -30,6 +30,7 @@ README_BASE_URL = "http://127.0.0.1:8000"
 # One row per curl command of the walkthrough, in order: the status it must
 # answer and the variable (if any) the reader takes from the answer's "id".
 EXPECTED_STEPS = [
+    ("who am I", HTTPStatus.OK, None),
     ("enrol", HTTPStatus.CREATED, "U"),
     ("accrue", HTTPStatus.CREATED, None),
     ("redeem", HTTPStatus.CREATED, "RID"),
@@ -106,7 +107,9 @@ def test_the_readme_walkthrough_runs_as_written(live_server):
         if capture:
             variables[capture] = body["id"]
 
-    redeemed, retried, reversal = answers[2], answers[3], answers[4]
+    me, redeemed, retried, reversal = answers[0], answers[3], answers[4], answers[5]
+    assert me["tenant"]["name"] == "Demo Coffee Co"
+    assert me["key"]["program_ids"] == [variables["P"]]
     assert retried == redeemed
     assert (redeemed["amount"], redeemed["quantity"], redeemed["unit_cost"]) == ("300.00", 2, "150.00")
     assert reversal["redemption"]["status"] == "PARTIALLY_REVERSED"

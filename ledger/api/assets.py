@@ -38,7 +38,7 @@ class AssetViewSet(ApiViewSet):
     def create(self, request):
         data = self.parse_body(AssetCreateSerializer)
         program = program_get_visible(scope=self.scope, program_id=data["program_id"])
-        asset = asset_create(program_id=program.id, code=data["code"], name=data["name"], scale=data["scale"])
+        asset = asset_create(program=program, code=data["code"], name=data["name"], scale=data["scale"])
         return Response(AssetSerializer(asset).data, status=HTTPStatus.CREATED)
 
     @extend_schema(

@@ -12,6 +12,7 @@ snapshot while traffic continues. Each app brings its own checks
 from ledger.reconciliation.books import BookTotal, TrialBalanceRow, book_totals
 from ledger.reconciliation.checks_ledger import BALANCES, ENTRIES, TRIAL_BALANCE
 from ledger.reconciliation.checks_movements import IDEMPOTENCY, MOVEMENTS
+from ledger.reconciliation.checks_tenants import tenants_check
 from ledger.reconciliation.probes import Check
 from ledger.reconciliation.registry import Contribution, registered_checks
 from ledger.reconciliation.runner import (
@@ -25,7 +26,8 @@ from ledger.reconciliation.runner import (
     trial_balance,
 )
 
-CONTRIBUTION = Contribution(checks=(ENTRIES, BALANCES, TRIAL_BALANCE, MOVEMENTS, IDEMPOTENCY))
+# Read by registry.contributions() once the app registry is ready (the tenants check reads the models).
+CONTRIBUTION = Contribution(checks=(ENTRIES, BALANCES, TRIAL_BALANCE, MOVEMENTS, IDEMPOTENCY, tenants_check()))
 
 __all__ = [
     "CONTRIBUTION",

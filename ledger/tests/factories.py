@@ -21,7 +21,7 @@ class AssetFactory(factory.django.DjangoModelFactory):
     @classmethod
     def _create(cls, model_class, *args, **kwargs):
         program = kwargs.pop("program")
-        return asset_create(program_id=program.id, **kwargs)
+        return asset_create(program=program, **kwargs)
 
 
 def fund(participant, asset, amount, *, program=None):

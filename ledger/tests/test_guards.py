@@ -16,7 +16,7 @@ from django.db import IntegrityError, connection, transaction
 from ledger.models import Account, Asset, JournalEntry, JournalLine
 from ledger.selectors import program_account_get
 from ledger.tests.factories import AssetFactory, fund
-from loyalty.tests.factories import ProgramFactory
+from loyalty.tests.factories import ProgramFactory, TenantFactory
 from participants.tests.factories import ParticipantFactory
 from tests.ledger_checks import assert_ledger_consistent, world_snapshot
 
@@ -54,12 +54,20 @@ def check_deferred_constraints_now():
     raw("SET CONSTRAINTS ALL IMMEDIATE")
 
 
+def settle_the_fixtures_entries():
+    """Run the checks the fixture's entries queued (while their accounts are intact), then defer again."""
+    check_deferred_constraints_now()
+    raw("SET CONSTRAINTS ALL DEFERRED")
+
+
 def new_entry(program, **fields):
+    fields.setdefault("tenant_id", program.tenant_id)
     return JournalEntry.objects.create(program=program, kind=JournalEntry.Kind.ADJUSTMENT, description="test", **fields)
 
 
-def line(entry, account, direction, amount, *, asset_id=None):
+def line(entry, account, direction, amount, *, asset_id=None, tenant_id=None):
     return JournalLine(
+        tenant_id=tenant_id or entry.tenant_id,
         entry=entry,
         account=account,
         asset_id=asset_id or account.asset_id,
@@ -282,6 +290,98 @@ def test_database_refuses_a_line_whose_account_belongs_to_another_program(progra
     assert sqlstate(exc) == CHECK_VIOLATION
     assert "has a line whose account is of another asset or program" in str(exc.value)
     assert world_snapshot() == before
+
+
+# --- tenants (migration 0005): no entry mixes tenants ------------------------------------
+
+
+def test_database_refuses_a_line_of_another_tenant_than_its_entry(program, accounts):
+    # given: a balanced pair of lines on the entry's own accounts, one line claiming another tenant
+    other = TenantFactory()
+    before = world_snapshot()
+
+    # when
+    with pytest.raises(IntegrityError) as exc, transaction.atomic():
+        entry = new_entry(program)
+        JournalLine.objects.bulk_create(
+            [
+                line(entry, accounts["issuance"], "DEBIT", "1.00"),
+                line(entry, accounts["wallet"], "CREDIT", "1.00", tenant_id=other.id),
+            ]
+        )
+        check_deferred_constraints_now()
+
+    # then
+    assert sqlstate(exc) == CHECK_VIOLATION
+    assert "has a line or an account of another tenant" in str(exc.value)
+    assert world_snapshot() == before
+
+
+def test_database_refuses_a_line_on_an_account_of_another_tenant(program, accounts):
+    # given: the wallet moved to another tenant by raw SQL (accounts have no immutability trigger)
+    other = TenantFactory()
+    settle_the_fixtures_entries()
+    before = world_snapshot()
+
+    # when
+    with pytest.raises(IntegrityError) as exc, transaction.atomic():
+        raw("UPDATE ledger_account SET tenant_id = %s WHERE id = %s", [other.id, accounts["wallet"].id])
+        entry = new_entry(program)
+        JournalLine.objects.bulk_create(
+            [line(entry, accounts["issuance"], "DEBIT", "1.00"), line(entry, accounts["wallet"], "CREDIT", "1.00")]
+        )
+        check_deferred_constraints_now()
+
+    # then
+    assert sqlstate(exc) == CHECK_VIOLATION
+    assert "has a line or an account of another tenant" in str(exc.value)
+    assert Account.objects.get(id=accounts["wallet"].id).tenant_id == program.tenant_id
+    assert world_snapshot() == before
+
+
+def test_database_refuses_an_entry_of_another_tenant_than_its_program(program, accounts):
+    # given: the entry, its lines and their accounts all claim another tenant than the program's
+    other = TenantFactory()
+    pair = [accounts["issuance"].id, accounts["wallet"].id]
+    settle_the_fixtures_entries()
+    before = world_snapshot()
+
+    # when
+    with pytest.raises(IntegrityError) as exc, transaction.atomic():
+        raw("UPDATE ledger_account SET tenant_id = %s WHERE id = ANY(%s)", [other.id, pair])
+        entry = new_entry(program, tenant_id=other.id)
+        JournalLine.objects.bulk_create(
+            [line(entry, accounts["issuance"], "DEBIT", "1.00"), line(entry, accounts["wallet"], "CREDIT", "1.00")]
+        )
+        check_deferred_constraints_now()
+
+    # then
+    assert sqlstate(exc) == CHECK_VIOLATION
+    assert "is of another tenant than its program" in str(exc.value)
+    assert world_snapshot() == before
+
+
+def test_database_refuses_a_line_of_another_tenant_at_a_real_commit(transactional_db):
+    # given: a funded wallet (no test transaction: the check runs at COMMIT)
+    program = ProgramFactory()
+    asset = AssetFactory(program=program)
+    participant = ParticipantFactory(programs=[program])
+    fund(participant, asset, "10.00")
+    wallet = Account.objects.get(type=Account.Type.WALLET, participant=participant)
+    issuance = program_account_get(asset_id=asset.id, type=Account.Type.ISSUANCE)
+    other = TenantFactory()
+    entries = JournalEntry.objects.count()
+
+    # when
+    with pytest.raises(IntegrityError) as exc, transaction.atomic():
+        entry = new_entry(program)
+        JournalLine.objects.bulk_create(
+            [line(entry, issuance, "DEBIT", "1.00", tenant_id=other.id), line(entry, wallet, "CREDIT", "1.00")]
+        )
+
+    # then
+    assert "of another tenant" in str(exc.value)
+    assert JournalEntry.objects.count() == entries
 
 
 def test_database_refuses_a_line_whose_account_holds_another_asset(program, participant, asset, accounts):

@@ -46,6 +46,7 @@ CHECK_NAMES = [
     "movements",
     "reward_stock",
     "idempotency_records",
+    "tenants",
 ]
 
 
@@ -142,15 +143,15 @@ def invent_entry(program, kind: str, lines: list[tuple[Account, str, int]]) -> u
     entry_id = uuid.uuid4()
     with ledger_guards_off():
         raw(
-            f"INSERT INTO {table(JournalEntry)} (id, program_id, kind, description, created_at) "
-            "VALUES (%s, %s, %s, 'invented', CURRENT_TIMESTAMP)",
-            uuid_param(entry_id), uuid_param(program.id), kind,
+            f"INSERT INTO {table(JournalEntry)} (id, tenant_id, program_id, kind, description, created_at) "
+            "VALUES (%s, %s, %s, %s, 'invented', CURRENT_TIMESTAMP)",
+            uuid_param(entry_id), uuid_param(program.tenant_id), uuid_param(program.id), kind,
         )
         for account, direction, amount in lines:
             raw(
-                f"INSERT INTO {table(JournalLine)} (id, entry_id, account_id, asset_id, direction, amount) "
-                "VALUES (%s, %s, %s, %s, %s, %s)",
-                uuid_param(uuid.uuid4()), uuid_param(entry_id), uuid_param(account.id),
+                f"INSERT INTO {table(JournalLine)} (id, tenant_id, entry_id, account_id, asset_id, direction, amount) "
+                "VALUES (%s, %s, %s, %s, %s, %s, %s)",
+                uuid_param(uuid.uuid4()), uuid_param(account.tenant_id), uuid_param(entry_id), uuid_param(account.id),
                 uuid_param(account.asset_id), direction, amount,
             )
     return entry_id
@@ -258,7 +259,7 @@ def test_text_report_lists_every_check_with_totals_and_a_summary_line(mix):
         assert f"OK   {name}" in outcome.out
     assert mix.asset.code in outcome.out
     assert "1300.00" in outcome.out  # issued: 500 + 500 + 300
-    assert outcome.out.rstrip().splitlines()[-1].startswith("OK: all 6 checks passed")
+    assert outcome.out.rstrip().splitlines()[-1].startswith("OK: all 7 checks passed")
 
 
 @pytest.mark.django_db
@@ -870,7 +871,7 @@ def test_a_failing_text_report_names_the_check_the_ids_and_a_fail_summary(mix):
     assert outcome.code == 1
     assert "FAIL reward_stock" in outcome.out
     assert str(mix.amount_based.id) in outcome.out
-    assert outcome.out.rstrip().splitlines()[-1].startswith("FAIL: 1 of 6 checks found 1 discrepancy")
+    assert outcome.out.rstrip().splitlines()[-1].startswith("FAIL: 1 of 7 checks found 1 discrepancy")
 
 
 @pytest.mark.django_db
@@ -900,8 +901,8 @@ def test_progress_goes_to_stderr_only_on_a_terminal(mix):
 
     # then
     assert piped.err == ""
-    assert "[1/6] entries_balanced ..." in on_terminal.err
-    assert "[6/6] OK   idempotency_records" in on_terminal.err
+    assert "[1/7] entries_balanced ..." in on_terminal.err
+    assert "[7/7] OK   tenants" in on_terminal.err
 
 
 @pytest.mark.django_db

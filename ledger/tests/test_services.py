@@ -10,7 +10,7 @@ from ledger.selectors import account_balance_get, program_account_get
 from ledger.services import CREDIT, DEBIT, Line, asset_create, journal_entry_post
 from ledger.tests.factories import AssetFactory, fund
 from loyalty.errors import LedgerInvariantViolation
-from loyalty.tests.factories import ProgramFactory
+from loyalty.tests.factories import ProgramFactory, TenantFactory
 from participants.tests.factories import ParticipantFactory
 from rewards.services import redemption_create_direct, reversal_create
 from tests.ledger_checks import assert_ledger_consistent, world_snapshot
@@ -36,9 +36,14 @@ def redemptions(asset):
     return program_account_get(asset_id=asset.id, type=Account.Type.REDEMPTIONS)
 
 
-def post(program, lines, assets):
+def post(program, lines, assets, *, tenant_id=None):
     return journal_entry_post(
-        program_id=program.id, kind=ADJUSTMENT, description="adjustment", lines=lines, assets=assets
+        tenant_id=tenant_id or program.tenant_id,
+        program_id=program.id,
+        kind=ADJUSTMENT,
+        description="adjustment",
+        lines=lines,
+        assets=assets,
     )
 
 
@@ -118,6 +123,34 @@ def test_posting_refuses_lines_of_another_program(program, asset, wallet):
     # then
     assert "must belong to the entry's program" in error.message
     assert world_snapshot() == before
+
+
+def test_posting_refuses_lines_of_another_tenant_than_the_entry(program, asset, wallet, issuance):
+    # given
+    other_tenant = TenantFactory()
+    before = world_snapshot()
+
+    # when
+    with pytest.raises(LedgerInvariantViolation) as exc:
+        post(
+            program,
+            [Line(issuance, DEBIT, Decimal("5.00")), Line(wallet, CREDIT, Decimal("5.00"))],
+            [asset],
+            tenant_id=other_tenant.id,
+        )
+
+    # then
+    assert "must belong to the entry's tenant" in exc.value.message
+    assert world_snapshot() == before
+
+
+def test_a_posted_entry_and_its_lines_carry_the_programs_tenant(program, asset, wallet, issuance):
+    # when
+    entry = post(program, [Line(issuance, DEBIT, Decimal("5.00")), Line(wallet, CREDIT, Decimal("5.00"))], [asset])
+
+    # then
+    assert JournalEntry.objects.get(id=entry.id).tenant_id == program.tenant_id
+    assert set(entry.lines.values_list("tenant_id", flat=True)) == {program.tenant_id}
 
 
 @pytest.mark.parametrize(("scale", "amount"), [(0, "1.5"), (2, "1.001"), (4, "0.00001")])
@@ -322,7 +355,7 @@ def test_a_program_account_without_lines_has_a_zero_balance(asset):
 
 def test_creating_an_asset_creates_its_two_program_accounts_with_null_balances(program):
     # when
-    asset = asset_create(program_id=program.id, code="MILES", name="Miles", scale=0)
+    asset = asset_create(program=program, code="MILES", name="Miles", scale=0)
 
     # then
     assert sorted(Account.objects.filter(asset=asset).values_list("type", "participant_id", "balance")) == [

@@ -59,7 +59,7 @@ class ProgramViewSet(ApiViewSet):
     )
     def create(self, request):
         data = self.parse_body(ProgramCreateSerializer)
-        program = program_create(name=data["name"], status=data["status"])
+        program = program_create(tenant_id=self.scope.tenant_id, name=data["name"], status=data["status"])
         return Response(ProgramSerializer(program).data, status=HTTPStatus.CREATED)
 
     @extend_schema(

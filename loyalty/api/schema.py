@@ -128,7 +128,7 @@ STATUS_ERRORS: dict[HTTPStatus, _StatusError] = {
     HTTPStatus.NOT_FOUND: _status_error(
         ErrorCode.NOT_FOUND,
         "`not_found`: an unknown or malformed id in the path, an id in the body that names nothing the key "
-        "may see, or an object outside the key's programs.",
+        "may see, or an object of another tenant or outside the key's programs.",
         "Unknown participant.",
     ),
     HTTPStatus.CONFLICT: _status_error(
@@ -202,8 +202,8 @@ BODY_ERRORS = (HTTPStatus.BAD_REQUEST, HTTPStatus.REQUEST_ENTITY_TOO_LARGE, HTTP
 LIST_BAD_REQUEST = "`validation_error`: a malformed filter value or `page_size` (a positive integer)."
 LIST_NOT_FOUND = "`not_found`: an unknown page (`?page=` past the end) or a malformed `?cursor=`."
 SUBLIST_NOT_FOUND = (
-    "`not_found`: an unknown or malformed id in the path, an object outside the key's programs, an unknown page "
-    "(`?page=` past the end) or a malformed `?cursor=`."
+    "`not_found`: an unknown or malformed id in the path, an object of another tenant or outside the key's programs, "
+    "an unknown page (`?page=` past the end) or a malformed `?cursor=`."
 )
 
 

@@ -300,8 +300,8 @@ API_DESCRIPTION = """\
 Points programs: participants, accruals, a reward catalog, redemptions and reversals, on a double-entry ledger.
 
 **Auth.** Every `/api/v1` request carries `X-API-Key: lk_<prefix>_<secret>` (the schema and the docs are public).
-A key sees all programs or some; an object in a program it may not see is answered 404, exactly as if it did not
-exist.
+A key belongs to one tenant and sees all of its programs or some (`GET /api/v1/me` says which); an object of another
+tenant, or in a program the key may not see, is answered 404, exactly as if it did not exist.
 
 **Types.** JSON in and out. Ids are UUIDs: malformed in a path is 404, in a body 400. Money-like values are decimal
 strings (`"50.00"`) with exactly the asset's `scale` places, never JSON numbers. Types are strict and unknown or

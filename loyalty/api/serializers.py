@@ -87,3 +87,34 @@ class ProgramUpdateSerializer(StrictInputSerializer):
 
     name = StrictCharField(min_length=1, max_length=200, required=False)
     status = serializers.ChoiceField(choices=Program.Status.choices, required=False)
+
+
+# --- me -----------------------------------------------------------------------------------
+
+
+class TenantSummarySerializer(serializers.Serializer):
+    id = serializers.UUIDField(read_only=True)
+    name = serializers.CharField(read_only=True)
+
+
+class KeySummarySerializer(serializers.Serializer):
+    prefix = serializers.CharField(read_only=True, help_text="The 8 characters after `lk_`.")
+    name = serializers.CharField(read_only=True)
+    all_programs = serializers.BooleanField(read_only=True, help_text="Every program of the tenant, now and future.")
+    program_ids = serializers.ListField(
+        child=serializers.UUIDField(), read_only=True, help_text="The programs the key may see now, newest first."
+    )
+
+
+class MeSerializer(serializers.Serializer):
+    """The tenant the key belongs to, and the key itself."""
+
+    tenant = TenantSummarySerializer(read_only=True)
+    key = serializers.SerializerMethodField()
+
+    @extend_schema_field(KeySummarySerializer)
+    def get_key(self, me) -> dict:
+        key = me["key"]
+        return KeySummarySerializer(
+            {"prefix": key.prefix, "name": key.name, "all_programs": key.all_programs, "program_ids": me["program_ids"]}
+        ).data

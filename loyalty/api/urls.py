@@ -2,9 +2,11 @@
 
 from django.urls import path
 
+from loyalty.api.me import MeView
 from loyalty.api.programs import ProgramViewSet
 
 urlpatterns: list = [
+    path("me", MeView.as_view(), name="me"),
     path(
         "programs",
         ProgramViewSet.as_view({"get": "list", "post": "create"}),

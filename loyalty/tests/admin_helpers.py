@@ -14,6 +14,8 @@ from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
 from loyalty.admin_base import OPERATOR_GROUP
+from loyalty.models import Membership
+from loyalty.tests.factories import default_tenant
 
 OPERATOR_PASSWORD = "operator-test-password-4f9k"
 OPERATOR_GROUP_MIGRATION = ("loyalty", "0002_operator_group")
@@ -67,11 +69,19 @@ def redeem(*, participant, reward, quantity: int | None = None, amount: str | No
     ).record
 
 
+def make_operator(username: str = "operator", *, tenants=()):
+    """A staff user in the operator group, a member of ``tenants`` (default: the tenant Default)."""
+    user = get_user_model().objects.create_user(username, password=OPERATOR_PASSWORD, is_staff=True)
+    user.groups.add(operator_group())
+    for tenant in tenants or [default_tenant()]:
+        Membership.objects.create(user=user, tenant=tenant)
+    return user
+
+
 @pytest.fixture
 def operator_user(db):
-    user = get_user_model().objects.create_user("operator", password=OPERATOR_PASSWORD, is_staff=True)
-    user.groups.add(operator_group())
-    return user
+    """An operator of the tenant Default (where the factories put everything unless told otherwise)."""
+    return make_operator()
 
 
 @pytest.fixture

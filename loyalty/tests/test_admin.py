@@ -3,22 +3,24 @@
 from http import HTTPStatus
 
 import pytest
+from django.contrib.auth import get_user_model
 from django.contrib.auth.models import Group
 from django.test import Client
 from django.urls import Resolver404, resolve
 
 from loyalty.admin_base import OPERATOR_GROUP
 from loyalty.auth import authenticate_key, hash_key
-from loyalty.models import ApiKey, IdempotencyRecord, Program
+from loyalty.models import ApiKey, IdempotencyRecord, Membership, Program, Tenant
 from loyalty.services import api_key_create
 from loyalty.tests.admin_helpers import OPERATOR_PASSWORD, admin_url
-from loyalty.tests.factories import ProgramFactory
+from loyalty.tests.factories import ProgramFactory, TenantFactory, default_tenant
 
 pytestmark = pytest.mark.django_db
 
 
 def _api_key_add(client, **data):
-    return client.post(admin_url(ApiKey, "add"), {"name": "Shop", "all_programs": "", "programs": [], **data})
+    fields = {"tenant": str(default_tenant().pk), "name": "Shop", "all_programs": "", "programs": [], **data}
+    return client.post(admin_url(ApiKey, "add"), fields)
 
 
 def test_operator_group_from_the_migration_has_exactly_the_operator_permissions():
@@ -71,7 +73,9 @@ def test_operator_logs_in_through_the_login_form_and_sees_the_catalog_but_not_ap
 
 def test_operator_creates_a_program_and_renames_it(operator_client):
     # given
-    operator_client.post(admin_url(Program, "add"), {"name": "Coffee Club", "status": "ACTIVE"})
+    operator_client.post(
+        admin_url(Program, "add"), {"tenant": str(default_tenant().pk), "name": "Coffee Club", "status": "ACTIVE"}
+    )
     program = Program.objects.get()
 
     # when
@@ -217,8 +221,10 @@ def test_idempotency_records_are_hidden_from_operators(operator_client):
 
 def test_idempotency_records_are_read_only_even_for_a_superuser(superuser_client):
     # given
+    program = ProgramFactory()
     record = IdempotencyRecord.objects.create(
-        program=ProgramFactory(),
+        tenant=program.tenant,
+        program=program,
         key="k-1",
         fingerprint="f" * 64,
         kind="ACCRUAL",
@@ -236,3 +242,114 @@ def test_idempotency_records_are_read_only_even_for_a_superuser(superuser_client
     assert (change.status_code, add.status_code, delete.status_code) == (HTTPStatus.FORBIDDEN,) * 3
     record.refresh_from_db()
     assert record.key == "k-1"
+
+
+# --- tenants -----------------------------------------------------------------------------------
+
+
+def test_every_registered_admin_and_inline_is_tenant_scoped():
+    # given
+    from django.contrib import admin
+
+    from loyalty.admin_base import TenantScopedAdmin
+
+    # when
+    unscoped = [
+        type(model_admin).__name__
+        for model_admin in admin.site._registry.values()
+        if not isinstance(model_admin, TenantScopedAdmin)
+    ]
+    unscoped += [
+        inline.__name__
+        for model_admin in admin.site._registry.values()
+        for inline in model_admin.inlines
+        if not issubclass(inline, TenantScopedAdmin)
+    ]
+
+    # then
+    assert unscoped == []
+
+
+def test_an_operator_of_one_tenant_finds_it_chosen_on_the_program_form(operator_client):
+    # when
+    response = operator_client.get(admin_url(Program, "add"))
+
+    # then
+    field = response.context["adminform"].form.fields["tenant"]
+    assert list(field.queryset) == [default_tenant()]
+    assert field.initial == default_tenant().pk and field.empty_label is None
+
+
+def test_a_staff_user_without_a_membership_sees_no_rows(operator_user, program):
+    # given
+    Membership.objects.filter(user=operator_user).delete()
+    client = Client()
+    client.force_login(operator_user)
+
+    # when
+    response = client.get(admin_url(Program, "changelist"))
+    page = client.get(admin_url(Program, "change", program.pk))
+
+    # then
+    assert response.status_code == HTTPStatus.OK
+    assert list(response.context["cl"].result_list) == []
+    assert page.status_code == HTTPStatus.NOT_FOUND
+
+
+@pytest.mark.parametrize("model", [Tenant, get_user_model(), Group, ApiKey])
+def test_operators_are_refused_tenants_users_groups_and_keys(operator_client, model):
+    # when
+    response = operator_client.get(admin_url(model, "changelist"))
+
+    # then
+    assert response.status_code == HTTPStatus.FORBIDDEN
+
+
+def test_superuser_creates_a_tenant_and_makes_a_staff_user_its_operator(superuser_client, operator_user):
+    # when
+    response = superuser_client.post(
+        admin_url(Tenant, "add"),
+        {
+            "name": "Bravo Tea",
+            "memberships-TOTAL_FORMS": "1",
+            "memberships-INITIAL_FORMS": "0",
+            "memberships-MIN_NUM_FORMS": "0",
+            "memberships-MAX_NUM_FORMS": "1000",
+            "memberships-0-user": str(operator_user.pk),
+        },
+    )
+
+    # then
+    assert response.status_code == HTTPStatus.FOUND, response.context and response.context["errors"]
+    tenant = Tenant.objects.get(name="Bravo Tea")
+    assert set(Membership.objects.filter(user=operator_user).values_list("tenant__name", flat=True)) == {
+        "Default",
+        "Bravo Tea",
+    }
+    assert tenant.memberships.count() == 1
+
+
+def test_a_tenant_name_is_unique_in_the_admin(superuser_client):
+    # when
+    response = superuser_client.post(
+        admin_url(Tenant, "add"),
+        {"name": "Default", "memberships-TOTAL_FORMS": "0", "memberships-INITIAL_FORMS": "0"},
+    )
+
+    # then
+    assert response.status_code == HTTPStatus.OK
+    assert response.context["adminform"].form.errors
+    assert Tenant.objects.filter(name="Default").count() == 1
+
+
+def test_api_key_form_refuses_a_program_of_another_tenant(superuser_client):
+    # given
+    theirs = ProgramFactory(tenant=TenantFactory(name="Bravo Tea"))
+
+    # when
+    response = _api_key_add(superuser_client, programs=[str(theirs.pk)])
+
+    # then
+    assert response.status_code == HTTPStatus.OK
+    assert "programs" in response.context["adminform"].form.errors
+    assert not ApiKey.objects.exists()

@@ -6,7 +6,7 @@ from uuid import uuid4
 import pytest
 
 from loyalty.models import Program
-from loyalty.tests.factories import ProgramFactory
+from loyalty.tests.factories import ProgramFactory, TenantFactory, default_tenant
 from loyalty.tests.helpers import assert_error, db_state, is_utc_timestamp
 
 pytestmark = pytest.mark.django_db
@@ -57,7 +57,7 @@ def test_an_all_programs_key_lists_every_program(admin_client_api):
 
 def test_lists_default_to_fifty_items_per_page(admin_client_api):
     # given
-    Program.objects.bulk_create([Program(name=f"P{i}") for i in range(51)])
+    Program.objects.bulk_create([Program(tenant=default_tenant(), name=f"P{i}") for i in range(51)])
 
     # when
     response = admin_client_api.get("/api/v1/programs")
@@ -70,7 +70,7 @@ def test_lists_default_to_fifty_items_per_page(admin_client_api):
 
 def test_page_size_above_two_hundred_is_capped_at_two_hundred(admin_client_api):
     # given
-    Program.objects.bulk_create([Program(name=f"P{i}") for i in range(201)])
+    Program.objects.bulk_create([Program(tenant=default_tenant(), name=f"P{i}") for i in range(201)])
 
     # when
     response = admin_client_api.get("/api/v1/programs?page_size=1000")
@@ -92,6 +92,20 @@ def test_creating_a_program_with_an_all_programs_key_answers_201(admin_client_ap
     assert (body["name"], body["status"]) == ("Coffee Club", "ACTIVE")
     program = Program.objects.get(id=body["id"])
     assert (program.name, program.status) == ("Coffee Club", "ACTIVE")
+
+
+def test_a_program_created_through_the_api_belongs_to_the_keys_tenant(make_client):
+    # given
+    tenant = TenantFactory(name="Bravo Tea")
+    client = make_client(all_programs=True, tenant=tenant)
+
+    # when
+    response = client.post("/api/v1/programs", {"name": "Matcha Club"})
+
+    # then
+    assert response.status_code == HTTPStatus.CREATED
+    assert Program.objects.get(id=response.json()["id"]).tenant_id == tenant.id
+    assert client.get("/api/v1/me").json()["key"]["program_ids"] == [response.json()["id"]]
 
 
 def test_a_program_can_be_created_inactive(admin_client_api):

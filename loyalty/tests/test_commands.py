@@ -1,4 +1,4 @@
-"""The create_api_key and revoke_api_key management commands."""
+"""The create_tenant, create_api_key and revoke_api_key management commands."""
 
 from http import HTTPStatus
 from io import StringIO
@@ -9,8 +9,8 @@ from django.core.management import CommandError, call_command
 
 from conftest import KeyClient
 from loyalty.auth import KEY_PATTERN, hash_key
-from loyalty.models import ApiKey
-from loyalty.tests.factories import ProgramFactory
+from loyalty.models import ApiKey, Tenant
+from loyalty.tests.factories import ProgramFactory, TenantFactory
 from loyalty.tests.helpers import assert_error, db_state
 
 pytestmark = pytest.mark.django_db
@@ -77,8 +77,13 @@ def test_a_key_for_listed_programs_sees_only_those_programs():
         ["--name", "X", "--program", "UNKNOWN"],
         ["--name", " ", "--all-programs"],
         ["--all-programs"],
+        ["--name", "X", "--tenant", "not-a-uuid", "--all-programs"],
+        ["--name", "X", "--tenant", "UNKNOWN", "--all-programs"],
     ],
-    ids=["no-scope", "both-scopes", "malformed-program", "unknown-program", "blank-name", "no-name"],
+    ids=[
+        "no-scope", "both-scopes", "malformed-program", "unknown-program", "blank-name", "no-name",
+        "malformed-tenant", "unknown-tenant",
+    ],
 )
 def test_create_api_key_refuses_bad_arguments_with_a_command_error(args):
     # given
@@ -92,6 +97,94 @@ def test_create_api_key_refuses_bad_arguments_with_a_command_error(args):
 
     # then
     assert str(excinfo.value)
+    assert db_state() == before
+
+
+# --- tenants ------------------------------------------------------------------------------
+
+
+def create_tenant(*args) -> list[str]:
+    out = StringIO()
+    call_command("create_tenant", *args, stdout=out)
+    return out.getvalue().splitlines()
+
+
+def test_create_tenant_prints_the_new_tenants_id_alone_on_the_last_line():
+    # when
+    lines = create_tenant("Bravo Tea")
+
+    # then
+    tenant = Tenant.objects.get(name="Bravo Tea")
+    assert lines[-1] == str(tenant.id)
+
+
+@pytest.mark.parametrize("name", ["Default", " ", "x" * 201])
+def test_create_tenant_refuses_a_taken_empty_or_long_name(name):
+    # given
+    before = list(Tenant.objects.values_list("id", "name"))
+
+    # when
+    with pytest.raises(CommandError) as excinfo:
+        create_tenant(name)
+
+    # then
+    assert str(excinfo.value)
+    assert list(Tenant.objects.values_list("id", "name")) == before
+
+
+def test_a_key_for_a_new_tenant_sees_only_its_programs():
+    # given
+    tenant_id = create_tenant("Bravo Tea")[-1]
+    theirs = ProgramFactory(tenant=Tenant.objects.get(id=tenant_id))
+    ProgramFactory()  # the tenant Default's
+    client = KeyClient(create_api_key("--name", "Till", "--tenant", tenant_id, "--all-programs")[-1])
+
+    # when
+    response = client.get("/api/v1/programs")
+
+    # then
+    assert [item["id"] for item in response.json()["results"]] == [str(theirs.id)]
+    assert str(ApiKey.objects.get().tenant_id) == tenant_id
+
+
+def test_the_tenant_is_implied_by_the_programs():
+    # given
+    theirs = ProgramFactory(tenant=TenantFactory())
+
+    # when
+    create_api_key("--name", "Till", "--program", str(theirs.id))
+
+    # then
+    assert ApiKey.objects.get().tenant_id == theirs.tenant_id
+
+
+def test_the_tenant_is_implied_for_all_programs_while_there_is_exactly_one():
+    # when: only the tenant Default exists (a fresh installation)
+    create_api_key("--name", "Till", "--all-programs")
+
+    # then
+    assert ApiKey.objects.get().tenant.name == "Default"
+
+
+@pytest.mark.parametrize(
+    "case", ["programs-of-two-tenants", "program-of-another-tenant", "all-programs-with-two-tenants"]
+)
+def test_create_api_key_refuses_a_tenant_it_cannot_imply_or_that_does_not_fit(case):
+    # given
+    ours, theirs = ProgramFactory(), ProgramFactory(tenant=TenantFactory())
+    args = {
+        "programs-of-two-tenants": ["--program", str(ours.id), "--program", str(theirs.id)],
+        "program-of-another-tenant": ["--tenant", str(ours.tenant_id), "--program", str(theirs.id)],
+        "all-programs-with-two-tenants": ["--all-programs"],
+    }[case]
+    before = db_state()
+
+    # when
+    with pytest.raises(CommandError) as excinfo:
+        create_api_key("--name", "Till", *args)
+
+    # then
+    assert "tenant" in str(excinfo.value)
     assert db_state() == before
 
 

@@ -8,6 +8,7 @@ from django.test.utils import CaptureQueriesContext
 
 from loyalty import sql
 from loyalty.models import Program
+from loyalty.tests.factories import default_tenant
 from rewards.models import Reward
 from rewards.tests.factories import RewardFactory
 
@@ -41,7 +42,7 @@ def test_a_row_read_by_hand_becomes_the_same_instance_the_orm_reads(asset):
 
 def test_an_insert_by_hand_fills_auto_now_add_and_reads_back_through_the_orm():
     # given
-    program = Program(name="Hand-written")
+    program = Program(tenant=default_tenant(), name="Hand-written")
 
     # when
     sql.execute_together(sql.insert(program))
@@ -57,7 +58,7 @@ def test_an_insert_by_hand_fills_auto_now_add_and_reads_back_through_the_orm():
 
 def test_several_inserts_of_one_model_go_in_one_statement():
     # given
-    programs = [Program(name=f"P{i}") for i in range(3)]
+    programs = [Program(tenant=default_tenant(), name=f"P{i}") for i in range(3)]
 
     # when
     with CaptureQueriesContext(connection) as context:
@@ -71,7 +72,7 @@ def test_several_inserts_of_one_model_go_in_one_statement():
 def test_writes_executed_together_all_happen_and_return_the_last_ones_rows(asset):
     # given
     reward = RewardFactory(asset=asset, unit_cost=Decimal("1.00"))
-    program = Program(name="Together")
+    program = Program(tenant=default_tenant(), name="Together")
     update = (
         f"UPDATE {sql.table(Reward)} SET {sql.column(Reward, 'redeemed_count')} = 3 "
         f"WHERE {sql.column(Reward, 'id')} = %s RETURNING {sql.column(Reward, 'redeemed_count')}",
@@ -97,9 +98,13 @@ def test_on_postgresql_writes_executed_together_take_one_round_trip(asset):
         [sql.prep(Reward, "id", reward.id)],
     )
 
+    tenant = default_tenant()
+
     # when
     with CaptureQueriesContext(connection) as context:
-        sql.execute_together(sql.insert(Program(name="A")), sql.insert(Program(name="B")), update)
+        sql.execute_together(
+            sql.insert(Program(tenant=tenant, name="A")), sql.insert(Program(tenant=tenant, name="B")), update
+        )
 
     # then
     assert len(context.captured_queries) == 1

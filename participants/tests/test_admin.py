@@ -6,8 +6,9 @@ import pytest
 
 from ledger.models import Account
 from ledger.tests.factories import AssetFactory, fund
+from loyalty.models import Membership
 from loyalty.tests.admin_helpers import admin_url, changelist_ids
-from loyalty.tests.factories import ProgramFactory
+from loyalty.tests.factories import ProgramFactory, TenantFactory
 from participants.models import Enrollment, Participant
 from participants.tests.factories import ParticipantFactory
 
@@ -113,6 +114,7 @@ def test_operator_adds_a_participant_with_an_enrolment(operator_client, program)
     response = operator_client.post(
         admin_url(Participant, "add"),
         {
+            "tenant": str(program.tenant_id),
             "external_id": "member-x",
             "display_name": "X",
             "email": "",
@@ -161,3 +163,29 @@ def test_participants_cannot_be_deleted(superuser_client, participant):
     # then
     assert response.status_code == HTTPStatus.FORBIDDEN
     assert Participant.objects.filter(pk=participant.pk).exists()
+
+
+def test_an_operator_of_two_tenants_cannot_enrol_a_participant_in_the_other_tenants_program(
+    operator_user, operator_client, program
+):
+    # given: the operator runs a second tenant too
+    other = TenantFactory(name="Bravo Tea")
+    Membership.objects.create(user=operator_user, tenant=other)
+    theirs = ProgramFactory(tenant=other)
+    participant = ParticipantFactory(programs=[program], external_id="cust-42")
+
+    # when
+    response = operator_client.post(
+        admin_url(Participant, "change", participant.pk),
+        {
+            "display_name": participant.display_name,
+            "email": participant.email,
+            **_inline(total=2, initial=1, rows=[{"id": "", "program": ""}, {"program": str(theirs.pk)}]),
+        },
+    )
+
+    # then
+    assert response.status_code == HTTPStatus.OK
+    assert "A program of another tenant than the participant&#x27;s." in response.content.decode()
+    assert Participant.objects.filter(external_id="cust-42").count() == 1
+    assert list(participant.programs.all()) == [program]

@@ -240,7 +240,7 @@ def test_a_failed_request_does_not_consume_its_idempotency_key(make_client, asse
     participant = ParticipantFactory(programs=[other])
     client = make_client(programs=[program, other])
     failed = client.post(url(participant), body_for(asset, idempotency_key="order-7"))
-    Enrollment.objects.create(participant=participant, program=program)
+    Enrollment.objects.create(tenant=program.tenant, participant=participant, program=program)
 
     # when
     retry = client.post(url(participant), body_for(asset, idempotency_key="order-7"))

@@ -18,7 +18,7 @@ from loyalty.errors import (
 )
 from loyalty.models import IdempotencyRecord, Program
 from loyalty.services import program_update
-from loyalty.tests.factories import ProgramFactory
+from loyalty.tests.factories import ProgramFactory, TenantFactory
 from participants.models import Accrual, Enrollment, Participant
 from participants.services import accrual_create as accrual_create_service
 from participants.services import participant_enrol
@@ -63,6 +63,30 @@ def test_enrolling_an_existing_external_id_enrols_it_in_another_program_and_repo
     assert Participant.objects.count() == 1
     assert Participant.objects.get().display_name == "Ada"
     assert set(existing.programs.all()) == {program, other}
+
+
+def test_the_same_external_id_in_another_tenant_is_another_participant_with_its_own_fields(program):
+    # given
+    ours = participant_enrol(program=program, external_id="cust-42", display_name="Ada", email="ada@a.example").record
+    theirs_program = ProgramFactory(tenant=TenantFactory())
+
+    # when
+    result = participant_enrol(
+        program=theirs_program, external_id="cust-42", display_name="Bea", email="bea@b.example"
+    )
+
+    # then
+    theirs = result.record
+    assert result.created is True
+    assert theirs.id != ours.id
+    assert (theirs.tenant_id, theirs.display_name, theirs.email) == (
+        theirs_program.tenant_id, "Bea", "bea@b.example"
+    )
+    assert list(theirs.programs.all()) == [theirs_program]
+    assert Participant.objects.get(id=ours.id).display_name == "Ada"
+    assert list(Enrollment.objects.filter(participant=theirs).values_list("tenant_id", flat=True)) == [
+        theirs_program.tenant_id
+    ]
 
 
 def test_enrolling_an_existing_participant_again_in_the_same_program_keeps_one_enrolment(program):

@@ -98,7 +98,7 @@ def reward_build(*, program: Program, asset: Asset, type: str, name: str, status
     unknown = set(fields) - (UPDATABLE_FIELDS - {"name", "status"})
     if unknown:  # pragma: no cover - the API's input serializer names the fields
         raise TypeError(f"Unknown reward fields: {sorted(unknown)}")
-    reward = Reward(program=program, asset=asset, type=type, name=name, **fields)
+    reward = Reward(tenant_id=program.tenant_id, program=program, asset=asset, type=type, name=name, **fields)
     _validate(reward, asset, given=set(fields))
     reward.status = stock_status(status=status, max_total=reward.max_total, redeemed_count=0)
     return reward

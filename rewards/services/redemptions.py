@@ -162,7 +162,7 @@ def redemption_preview_catalog(
     if wallet is None:
         enrolment_check(participant=participant, program=program)
     reward_rules_check(decision, now=timezone.now())
-    held = participant_reward_count(reward_id=reward.id, participant_id=participant.id)
+    held = participant_reward_count(tenant_id=reward.tenant_id, reward_id=reward.id, participant_id=participant.id)
     limit_check(
         decision, within_limit=count_within_limit(held=held, units=decision.units, limit=reward.max_per_participant)
     )
@@ -196,6 +196,7 @@ class CatalogDecision:
         reward = self.reward
         return Redemption(
             id=redemption_id,
+            tenant_id=program.tenant_id,
             program=program,
             participant=participant,
             asset=reward.asset,
@@ -280,7 +281,7 @@ def balance_check(decision: CatalogDecision, *, wallet: Account | None) -> None:
 
 
 def enrolment_check(*, participant: Participant, program: Program) -> None:
-    if not participant_is_enrolled(participant_id=participant.id, program_id=program.id):
+    if not participant_is_enrolled(tenant_id=program.tenant_id, participant_id=participant.id, program_id=program.id):
         raise ParticipantNotEnrolled()
 
 
@@ -329,12 +330,13 @@ def _apply(request: _Request, decision: CatalogDecision) -> Created:
 def _claim(request: _Request, redemption_id: uuid.UUID) -> Redemption | None:
     """Step 1: claim the key for ``redemption_id``; the earlier identical redemption if there is one."""
     return idempotency_replay(
+        tenant_id=request.program.tenant_id,
         program_id=request.program.id,
         key=request.idempotency_key,
         fingerprint=request.fingerprint,
         kind=IdempotencyRecord.Kind.REDEMPTION,
         resource_id=redemption_id,
-        load=lambda id: Redemption.objects.select_related("asset").get(id=id),
+        load=lambda id: Redemption.objects.select_related("asset").get(id=id, tenant_id=request.program.tenant_id),
     )
 
 
@@ -356,7 +358,11 @@ def _lock_and_check(request: _Request, decision: CatalogDecision, *, now: dateti
     reward_rules_check(decision, now=now)
     if within_limit is None:  # no wallet yet: the counter was not touched
         within_limit = participant_count_add(
-            reward_id=reward.id, participant_id=participant.id, units=decision.units, limit=reward.max_per_participant
+            tenant_id=program.tenant_id,
+            reward_id=reward.id,
+            participant_id=participant.id,
+            units=decision.units,
+            limit=reward.max_per_participant,
         )
     try:
         limit_check(decision, within_limit=within_limit)
@@ -374,7 +380,7 @@ def _refuse(decision: CatalogDecision, refusal: DomainError, *, now: datetime) -
     contract's order, and a price or limit that changed since means deciding
     again (``StaleReward``). Runs only on this failure path.
     """
-    latest = Reward.objects.get(id=decision.reward.id)
+    latest = Reward.objects.get(id=decision.reward.id, tenant_id=decision.reward.tenant_id)
     latest.asset = decision.reward.asset
     reward_rules_check(replace(decision, reward=latest), now=now)
     if _price_and_limit(latest) != _price_and_limit(decision.reward):
@@ -384,10 +390,9 @@ def _refuse(decision: CatalogDecision, refusal: DomainError, *, now: datetime) -
 
 def _post(redemption: Redemption, *, wallet: Account) -> JournalEntry:
     """Step 3: the balanced entry (debit the wallet, credit the program's REDEMPTIONS account)."""
-    redemptions_account = program_account_ref(
-        program_id=redemption.program_id, asset_id=redemption.asset_id, type=Account.Type.REDEMPTIONS
-    )
+    redemptions_account = program_account_ref(asset=redemption.asset, type=Account.Type.REDEMPTIONS)
     return journal_entry_post(
+        tenant_id=redemption.tenant_id,
         program_id=redemption.program_id,
         kind=JournalEntry.Kind.REDEMPTION,
         description=redemption.description,
@@ -460,7 +465,8 @@ def _with_retries(
         except StaleReward:
             if last:
                 break
-            decision = decide(Reward.objects.select_related("asset").get(id=decision.reward.id))
+            reward = decision.reward
+            decision = decide(Reward.objects.select_related("asset").get(id=reward.id, tenant_id=reward.tenant_id))
         except OperationalError as exc:
             if last or not is_retryable(exc):
                 raise
@@ -500,6 +506,7 @@ def redemption_create_direct(
     )
     request = _Request(program, participant, fingerprint, idempotency_key)
     redemption = Redemption(
+        tenant_id=program.tenant_id,
         program=program,
         participant=participant,
         asset=asset,

@@ -170,32 +170,37 @@ def _reverse(redemption: Redemption, request: ReversalRequest, *, fingerprint: s
     """Claim the key (or answer with the earlier reversal), then apply, in the caller's transaction."""
     reversal_id = uuid.uuid4()
     earlier = idempotency_replay(
+        tenant_id=redemption.tenant_id,
         program_id=redemption.program_id,
         key=request.idempotency_key,
         fingerprint=fingerprint,
         kind=IdempotencyRecord.Kind.REVERSAL,
         resource_id=reversal_id,
-        load=lambda id: Reversal.objects.select_related("redemption__asset").get(id=id),
+        load=lambda id: Reversal.objects.select_related("redemption__asset").get(id=id, tenant_id=redemption.tenant_id),
     )
     if earlier is not None:
         return Created(earlier, False)
-    return Created(_apply(redemption.id, request, reversal_id=reversal_id), True)
+    return Created(_apply(redemption, request, reversal_id=reversal_id), True)
 
 
-def _apply(redemption_id: uuid.UUID, request: ReversalRequest, *, reversal_id: uuid.UUID) -> Reversal:
+def _apply(redemption: Redemption, request: ReversalRequest, *, reversal_id: uuid.UUID) -> Reversal:
     """Lock, decide and write the reversal (after the key's claim)."""
-    locked = redemption_lock(redemption_id=redemption_id)
+    locked = redemption_lock(tenant_id=redemption.tenant_id, redemption_id=redemption.id)
     decision = reversal_decide(locked, request)
     wallet = wallet_lock(participant_id=locked.participant_id, asset=locked.asset)
     if decision.stock_returned:
         participant_count_release(
-            reward_id=locked.reward_id, participant_id=locked.participant_id, units=decision.stock_returned
+            tenant_id=locked.tenant_id,
+            reward_id=locked.reward_id,
+            participant_id=locked.participant_id,
+            units=decision.stock_returned,
         )
     entry = _post(locked, wallet=wallet, refund=decision.refund, reason=request.reason)
     now = timezone.now()
     _mark_reversed(locked, decision)
     reversal = Reversal(
         id=reversal_id,
+        tenant_id=locked.tenant_id,
         program_id=locked.program_id,
         redemption=locked,
         amount=decision.refund,
@@ -210,16 +215,17 @@ def _apply(redemption_id: uuid.UUID, request: ReversalRequest, *, reversal_id: u
     )
     reversal.save(force_insert=True)
     if decision.stock_returned:
-        reward_stock_return(reward_id=locked.reward_id, units=decision.stock_returned, now=now)
+        reward_stock_return(
+            tenant_id=locked.tenant_id, reward_id=locked.reward_id, units=decision.stock_returned, now=now
+        )
     return reversal
 
 
 def _post(redemption: Redemption, *, wallet: Account, refund: Decimal, reason: str) -> JournalEntry:
     """The REVERSAL entry (debit the program's REDEMPTIONS account, credit the wallet) reversing the redemption's."""
-    redemptions_account = program_account_ref(
-        program_id=redemption.program_id, asset_id=redemption.asset_id, type=Account.Type.REDEMPTIONS
-    )
+    redemptions_account = program_account_ref(asset=redemption.asset, type=Account.Type.REDEMPTIONS)
     return journal_entry_post(
+        tenant_id=redemption.tenant_id,
         program_id=redemption.program_id,
         kind=JournalEntry.Kind.REVERSAL,
         description=reason or f"Reversal of redemption {redemption.id}",

@@ -10,6 +10,7 @@ from django.test import Client
 
 from ledger.models import Account, JournalEntry
 from ledger.tests.factories import fund
+from loyalty.models import Membership
 from loyalty.tests.admin_helpers import admin_url, count_queries, redeem
 from participants.tests.factories import ParticipantFactory
 from rewards.models import Redemption, Reversal, Reward
@@ -236,6 +237,7 @@ def test_a_staff_user_without_the_add_reversal_permission_cannot_reverse(redempt
     # given
     viewer = get_user_model().objects.create_user("viewer", password="viewer-pass-1x", is_staff=True)
     viewer.user_permissions.add(Permission.objects.get(codename="view_redemption"))
+    Membership.objects.create(user=viewer, tenant=redemption.tenant)
     client = Client()
     client.force_login(viewer)
     before = _state(redemption)

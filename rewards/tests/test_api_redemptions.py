@@ -364,7 +364,7 @@ def test_a_participants_redemption_list_shows_only_theirs_in_visible_programs(ma
     direct(other, asset)
     hidden_program = ProgramFactory()
     hidden_asset = AssetFactory(program=hidden_program)
-    Enrollment.objects.create(participant=funded, program=hidden_program)
+    Enrollment.objects.create(tenant=hidden_program.tenant, participant=funded, program=hidden_program)
     fund(funded, hidden_asset, "10.00")
     direct(funded, hidden_asset)
     client = make_client(programs=[program])

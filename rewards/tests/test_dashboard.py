@@ -31,10 +31,10 @@ from rewards.tests.factories import RewardFactory
 pytestmark = pytest.mark.django_db
 
 # SQL queries of one dashboard page, whatever the volume: the session, the
-# user, the operator-group check, the program, the six aggregates of
-# rewards.dashboard, and the user's and its groups' permissions (the admin's
-# sidebar).
-DASHBOARD_QUERIES = 12
+# user, the operator-group check, the user's tenants, the program (of those
+# tenants), the six aggregates of rewards.dashboard, and the user's and its
+# groups' permissions (the admin's sidebar).
+DASHBOARD_QUERIES = 13
 
 
 def dashboard_url(program) -> str:
@@ -403,13 +403,13 @@ def test_anonymous_user_is_sent_to_the_login_page(mix, url_name):
     assert b"703.75" not in response.content
 
 
-def test_an_unknown_program_sends_the_operator_back_to_the_admin_index(operator_client):
+@pytest.mark.parametrize("program_id", ["not-a-uuid", "7a9326dc-55dc-4caa-8fe9-5be1271ee6dd"])
+def test_an_unknown_program_is_404(operator_client, program_id):
     # when
-    response = operator_client.get(reverse("admin:loyalty_program_dashboard", args=["not-a-uuid"]))
+    response = operator_client.get(reverse("admin:loyalty_program_dashboard", args=[program_id]))
 
     # then
-    assert response.status_code == HTTPStatus.FOUND
-    assert response["Location"] == reverse("admin:index")
+    assert response.status_code == HTTPStatus.NOT_FOUND
 
 
 # --- links ---------------------------------------------------------------------------

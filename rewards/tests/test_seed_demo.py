@@ -1,13 +1,14 @@
-"""seed_demo: idempotent demo data, and a key that works."""
+"""seed_demo: idempotent demo data in its own tenant, and a key that works."""
 
 from http import HTTPStatus
 from io import StringIO
 
 import pytest
+from django.contrib.auth import get_user_model
 from django.core.management import CommandError, call_command
 
 from ledger.models import JournalEntry
-from loyalty.models import ApiKey, Program
+from loyalty.models import ApiKey, Membership, Program, Tenant
 from participants.models import Participant
 from rewards.models import Redemption, Reversal, Reward
 
@@ -82,3 +83,39 @@ def test_seed_demo_refuses_to_run_without_debug_unless_told(settings):
     with pytest.raises(CommandError, match="known passwords"):
         call_command("seed_demo", stdout=StringIO())
     assert Program.objects.count() == 0
+
+
+@pytest.mark.django_db
+def test_seed_demo_puts_everything_in_its_own_demo_tenant_once():
+    # when
+    run_seed()
+    run_seed()
+
+    # then
+    demo = Tenant.objects.get(name="Demo Coffee Co")
+    assert set(Tenant.objects.values_list("name", flat=True)) == {"Default", "Demo Coffee Co"}
+    assert set(Program.objects.values_list("tenant_id", flat=True)) == {demo.id}
+    assert set(Participant.objects.values_list("tenant_id", flat=True)) == {demo.id}
+    assert set(ApiKey.objects.values_list("tenant_id", flat=True)) == {demo.id}
+
+
+@pytest.mark.django_db
+def test_seed_demos_operator_is_a_member_of_the_demo_tenant_only(client):
+    # when
+    run_seed()
+
+    # then
+    operator = get_user_model().objects.get(username="operator")
+    assert list(Membership.objects.filter(user=operator).values_list("tenant__name", flat=True)) == ["Demo Coffee Co"]
+
+
+@pytest.mark.django_db
+def test_the_printed_key_belongs_to_the_demo_tenant(client):
+    # given
+    key = run_seed()[-1]
+
+    # when
+    response = client.get("/api/v1/me", HTTP_X_API_KEY=key)
+
+    # then
+    assert response.json()["tenant"]["name"] == "Demo Coffee Co"

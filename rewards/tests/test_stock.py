@@ -22,6 +22,7 @@ def every_case(asset) -> list[Reward]:
     """One reward per (status, max_total, redeemed_count), written as they are (no rule applied)."""
     return Reward.objects.bulk_create(
         Reward(
+            tenant_id=asset.tenant_id,
             program_id=asset.program_id,
             asset=asset,
             name=f"{status} {max_total} {redeemed_count}",

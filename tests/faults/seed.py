@@ -23,7 +23,7 @@ import django  # noqa: E402
 django.setup()
 
 from ledger.services import asset_create  # noqa: E402
-from loyalty.services import api_key_create, program_create  # noqa: E402
+from loyalty.services import api_key_create, program_create, tenant_create  # noqa: E402
 from participants.services import accrual_create, participant_enrol  # noqa: E402
 from rewards.models import Reward  # noqa: E402
 from rewards.services import reward_create  # noqa: E402
@@ -33,8 +33,9 @@ OPENING_BALANCE = Decimal("400.00")
 
 
 def main() -> None:
-    program = program_create(name="Fault harness")
-    asset = asset_create(program_id=program.id, code="POINTS", name="Points", scale=2)
+    tenant = tenant_create(name="Fault harness")
+    program = program_create(tenant_id=tenant.id, name="Fault harness")
+    asset = asset_create(program=program, code="POINTS", name="Points", scale=2)
     deep = reward_create(
         program=program, asset=asset, type=Reward.Type.UNIT_BASED, name="Coffee",
         unit_cost=Decimal("5.00"), max_total=1_000_000,

@@ -1,11 +1,12 @@
 """
-``python manage.py seed_demo``: a demo program to try the API and the admin.
+``python manage.py seed_demo``: a demo tenant and program to try the API and the admin.
 
-Idempotent: programs, assets, rewards, participants and users are found by
-name before they are created, and every movement carries a fixed
-idempotency key, so a second run changes nothing but the API key. The plain
-API key is never stored, so each run issues a fresh demo key (and revokes
-the previous one) to be able to print it.
+Idempotent: the tenant, programs, assets, rewards, participants, users and
+the operator's membership are found by name before they are created, and
+every movement carries a fixed idempotency key, so a second run changes
+nothing but the API key. The plain API key is never stored, so each run
+issues a fresh demo key (and revokes the previous one) to be able to print
+it. The demo lives in its own tenant, beside the installation's Default.
 """
 
 from __future__ import annotations
@@ -22,12 +23,13 @@ from django.utils import timezone
 from ledger.models import Asset
 from ledger.services import asset_create
 from loyalty.admin_base import OPERATOR_GROUP
-from loyalty.models import ApiKey, Program
-from loyalty.services import api_key_create, api_key_revoke, program_create
+from loyalty.models import ApiKey, Membership, Program, Tenant
+from loyalty.services import api_key_create, api_key_revoke, program_create, tenant_create
 from participants.services import accrual_create, participant_enrol
 from rewards.models import Reward
 from rewards.services import redemption_create_catalog, reversal_create, reward_create
 
+TENANT_NAME = "Demo Coffee Co"
 PROGRAM_NAME = "Demo Coffee Club"
 DEMO_KEY_NAME = "demo key (seed_demo)"
 OPERATOR = ("operator", "operator-demo-pass")
@@ -47,7 +49,10 @@ PARTICIPANTS = [
 
 
 class Command(BaseCommand):
-    help = "Create (idempotently) a demo program with rewards, funded participants, users and an API key."
+    help = (
+        "Create (idempotently) a demo tenant and program with rewards, funded participants, "
+        "users (the operator a member of the tenant) and an API key."
+    )
 
     def add_arguments(self, parser):
         parser.add_argument("--base-url", default="http://127.0.0.1:8000", help="URL printed in the curl examples.")
@@ -63,9 +68,12 @@ class Command(BaseCommand):
                 "seed_demo creates users with known passwords; run it with DEBUG=true (make run) "
                 "or pass --allow-without-debug on a machine that is not production."
             )
-        program = Program.objects.filter(name=PROGRAM_NAME).first() or program_create(name=PROGRAM_NAME)
+        tenant = Tenant.objects.filter(name=TENANT_NAME).first() or tenant_create(name=TENANT_NAME)
+        program = Program.objects.filter(tenant=tenant, name=PROGRAM_NAME).first() or program_create(
+            tenant_id=tenant.id, name=PROGRAM_NAME
+        )
         asset = Asset.objects.filter(program=program, code="POINTS").first() or asset_create(
-            program_id=program.id, code="POINTS", name="Coffee points", scale=2
+            program=program, code="POINTS", name="Coffee points", scale=2
         )
         rewards = {spec["name"]: self._reward(program, asset, spec) for spec in REWARDS}
         participants = {}
@@ -82,7 +90,7 @@ class Command(BaseCommand):
                 idempotency_key=f"seed-welcome-{email}",
             )
             participants[name] = participant
-        self._users()
+        self._users(tenant)
 
         alice, bob = participants["Alice"], participants["Bob"]
         mug = redemption_create_catalog(
@@ -100,10 +108,10 @@ class Command(BaseCommand):
             program=program, participant=bob, reward=rewards["Free Coffee"], idempotency_key="seed-bob-coffee"
         )
 
-        for old in ApiKey.objects.filter(name=DEMO_KEY_NAME, revoked_at__isnull=True):
+        for old in ApiKey.objects.filter(tenant=tenant, name=DEMO_KEY_NAME, revoked_at__isnull=True):
             api_key_revoke(prefix=old.prefix)
-        _, plain = api_key_create(name=DEMO_KEY_NAME, program_ids=[program.id])
-        self._print(base_url, plain, program, asset, alice, rewards)
+        _, plain = api_key_create(name=DEMO_KEY_NAME, tenant_id=tenant.id, program_ids=[program.id])
+        self._print(base_url, plain, tenant, program, asset, alice, rewards)
 
     def _reward(self, program, asset, spec) -> Reward:
         spec = dict(spec)
@@ -115,19 +123,22 @@ class Command(BaseCommand):
             spec.update(available_from=now - timedelta(days=1), available_until=now + timedelta(days=90))
         return reward_create(program=program, asset=asset, **spec)
 
-    def _users(self):
+    def _users(self, tenant: Tenant):
+        """The operator (a member of the demo tenant) and a superuser."""
         User = get_user_model()
         operators, _ = Group.objects.get_or_create(name=OPERATOR_GROUP)
-        if not User.objects.filter(username=OPERATOR[0]).exists():
-            user = User.objects.create_user(OPERATOR[0], password=OPERATOR[1], is_staff=True)
-            user.groups.add(operators)
+        operator = User.objects.filter(username=OPERATOR[0]).first()
+        if operator is None:
+            operator = User.objects.create_user(OPERATOR[0], password=OPERATOR[1], is_staff=True)
+            operator.groups.add(operators)
+        Membership.objects.get_or_create(user=operator, tenant=tenant)
         if not User.objects.filter(username=ADMIN[0]).exists():
             User.objects.create_superuser(ADMIN[0], password=ADMIN[1])
 
-    def _print(self, base_url, plain, program, asset, alice, rewards):
+    def _print(self, base_url, plain, tenant, program, asset, alice, rewards):
         coffee = rewards["Free Coffee"]
         out = self.stdout
-        out.write(self.style.SUCCESS(f"Demo data ready in program {program.name!r}."))
+        out.write(self.style.SUCCESS(f"Demo data ready in program {program.name!r} of tenant {tenant.name!r}."))
         out.write(f"Admin:    {base_url}/admin/  operator / {OPERATOR[1]}   (superuser: {ADMIN[0]} / {ADMIN[1]})")
         out.write(f"API docs: {base_url}/api/v1/docs")
         out.write("")

@@ -23,7 +23,9 @@ from .healthz_response_503_status import HealthzResponse503Status
 from .journal_entry import JournalEntry
 from .journal_entry_kind_enum import JournalEntryKindEnum
 from .journal_line import JournalLine
+from .key_summary import KeySummary
 from .line_direction_enum import LineDirectionEnum
+from .me import Me
 from .paginated_asset_list import PaginatedAssetList
 from .paginated_balance_list import PaginatedBalanceList
 from .paginated_journal_entry_list import PaginatedJournalEntryList
@@ -49,6 +51,7 @@ from .reward_create_request import RewardCreateRequest
 from .reward_settable_status_enum import RewardSettableStatusEnum
 from .reward_status_enum import RewardStatusEnum
 from .reward_type_enum import RewardTypeEnum
+from .tenant_summary import TenantSummary
 
 __all__ = (
     "AccountTypeEnum",
@@ -74,7 +77,9 @@ __all__ = (
     "JournalEntry",
     "JournalEntryKindEnum",
     "JournalLine",
+    "KeySummary",
     "LineDirectionEnum",
+    "Me",
     "PaginatedAssetList",
     "PaginatedBalanceList",
     "PaginatedJournalEntryList",
@@ -100,4 +105,5 @@ __all__ = (
     "RewardSettableStatusEnum",
     "RewardStatusEnum",
     "RewardTypeEnum",
+    "TenantSummary",
 )
