@@ -472,7 +472,7 @@ def test_the_rules_see_every_resource_and_every_cursor_list(openapi):
     # then
     assert resources == {
         "Program", "Asset", "Participant", "Accrual", "Reward", "Redemption", "RedemptionPreview", "Reversal",
-        "JournalEntry",
+        "JournalEntry", "TenantSummary",
     }
     assert cursor_lists == {
         ("get", "/api/v1/redemptions"),
