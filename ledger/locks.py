@@ -16,11 +16,15 @@ from ledger.selectors import wallet_if_enrolled_sql
 from loyalty import sql
 
 
-def wallet_lock(*, participant_id: uuid.UUID, asset: Asset) -> Account | None:
-    """Lock and return the participant's wallet for ``asset``, or None if it has none yet."""
+def wallet_lock(*, participant_id: uuid.UUID, asset: Asset, type: str = Account.Type.WALLET) -> Account | None:
+    """
+    Lock and return the participant's wallet for ``asset`` (or, with ``type``
+    PENDING, their pending account: step 2, before the wallet), or None if
+    it has none yet.
+    """
     return (
         Account.objects.select_for_update()
-        .filter(type=Account.Type.WALLET, tenant_id=asset.tenant_id, asset_id=asset.id, participant_id=participant_id)
+        .filter(type=type, tenant_id=asset.tenant_id, asset_id=asset.id, participant_id=participant_id)
         .first()
     )
 
@@ -49,8 +53,8 @@ def wallet_lock_if_enrolled(*, participant_id: uuid.UUID, asset: Asset) -> Accou
     return None if row is None else sql.from_row(Account, row)
 
 
-def wallet_create_and_lock(*, participant_id: uuid.UUID, asset: Asset) -> Account:
-    """Create the participant's wallet for ``asset`` (balance 0) unless it exists, and lock it."""
+def wallet_create_and_lock(*, participant_id: uuid.UUID, asset: Asset, type: str = Account.Type.WALLET) -> Account:
+    """Create the participant's wallet (or PENDING account) for ``asset`` (balance 0) unless it exists, and lock it."""
     # ON CONFLICT DO NOTHING: a concurrent first movement may create it too.
     Account.objects.bulk_create(
         [
@@ -58,11 +62,11 @@ def wallet_create_and_lock(*, participant_id: uuid.UUID, asset: Asset) -> Accoun
                 tenant_id=asset.tenant_id,
                 program_id=asset.program_id,
                 asset_id=asset.id,
-                type=Account.Type.WALLET,
+                type=type,
                 participant_id=participant_id,
                 balance=0,
             )
         ],
         ignore_conflicts=True,
     )
-    return wallet_lock(participant_id=participant_id, asset=asset)
+    return wallet_lock(participant_id=participant_id, asset=asset, type=type)

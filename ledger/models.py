@@ -36,6 +36,10 @@ class Asset(models.Model):
     code = models.CharField(max_length=32)
     name = models.CharField(max_length=200)
     scale = models.PositiveSmallIntegerField(default=2)
+    # Points lifecycle policy, for accruals made after a change: days a new lot waits before it may be
+    # spent, and days it lives (None: never expires).
+    pending_days = models.PositiveIntegerField(default=0)
+    validity_days = models.PositiveIntegerField(null=True, blank=True)
     created_at = models.DateTimeField(auto_now_add=True)
 
     class Meta:
@@ -44,6 +48,11 @@ class Asset(models.Model):
         constraints = [
             models.UniqueConstraint(fields=["program", "code"], name="asset_code_unique_in_program"),
             models.CheckConstraint(condition=Q(scale__gte=0, scale__lte=4), name="asset_scale_0_4"),
+            models.CheckConstraint(condition=Q(pending_days__lte=3650), name="asset_pending_days_range"),
+            models.CheckConstraint(
+                condition=Q(validity_days__isnull=True) | Q(validity_days__gte=1, validity_days__lte=36500),
+                name="asset_validity_days_range",
+            ),
         ]
 
     def __str__(self) -> str:
@@ -54,6 +63,8 @@ class Account(models.Model):
         WALLET = "WALLET"
         ISSUANCE = "ISSUANCE"
         REDEMPTIONS = "REDEMPTIONS"
+        PENDING = "PENDING"  # a participant's points not yet released (v2), like the wallet
+        EXPIRED = "EXPIRED"  # a program's expired points per asset (v2), like issuance
 
     id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
     # Indexed alone: the admin lists a tenant's accounts; a wallet is created once per participant and asset.
@@ -82,14 +93,19 @@ class Account(models.Model):
                 name="account_one_wallet_per_asset",
             ),
             models.UniqueConstraint(
+                fields=["asset", "participant"],
+                condition=Q(type="PENDING"),
+                name="account_one_pending_per_asset",
+            ),
+            models.UniqueConstraint(
                 fields=["asset", "type"],
                 condition=Q(participant__isnull=True),
                 name="account_one_program_account_per_type",
             ),
             models.CheckConstraint(
-                condition=Q(type="WALLET", participant__isnull=False, balance__isnull=False)
-                | Q(type__in=["ISSUANCE", "REDEMPTIONS"], participant__isnull=True, balance__isnull=True),
-                name="account_shape_by_type",
+                condition=Q(type__in=["WALLET", "PENDING"], participant__isnull=False, balance__isnull=False)
+                | Q(type__in=["ISSUANCE", "REDEMPTIONS", "EXPIRED"], participant__isnull=True, balance__isnull=True),
+                name="account_shape_by_type_v2",
             ),
             models.CheckConstraint(
                 condition=Q(balance__isnull=True) | Q(balance__gte=0),
@@ -107,6 +123,9 @@ class JournalEntry(models.Model):
         REDEMPTION = "REDEMPTION"
         REVERSAL = "REVERSAL"
         ADJUSTMENT = "ADJUSTMENT"
+        RELEASE = "RELEASE"
+        EXPIRATION = "EXPIRATION"
+        ACCRUAL_REVERSAL = "ACCRUAL_REVERSAL"
 
     id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
     tenant = tenant_field("journal_entries")

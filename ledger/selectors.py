@@ -73,7 +73,10 @@ NORMAL_DIRECTION = {
     Account.Type.WALLET: JournalLine.Direction.CREDIT,
     Account.Type.REDEMPTIONS: JournalLine.Direction.CREDIT,
     Account.Type.ISSUANCE: JournalLine.Direction.DEBIT,
+    Account.Type.PENDING: JournalLine.Direction.CREDIT,
+    Account.Type.EXPIRED: JournalLine.Direction.CREDIT,
 }
+PROGRAM_ACCOUNT_TYPES = (Account.Type.ISSUANCE, Account.Type.REDEMPTIONS, Account.Type.EXPIRED)
 
 
 def account_balance_get(*, account: Account) -> Decimal:
@@ -136,13 +139,13 @@ _PROGRAM_ACCOUNT_IDS: dict[uuid.UUID, dict[str, uuid.UUID]] = {}
 
 
 def program_account_id(*, asset_id: uuid.UUID, type: str) -> uuid.UUID:
-    """The id of the program's ISSUANCE or REDEMPTIONS account of an asset (cached)."""
+    """The id of the program's ISSUANCE, REDEMPTIONS or EXPIRED account of an asset (cached)."""
     ids = _PROGRAM_ACCOUNT_IDS.get(asset_id)
     if ids is None:
         ids = dict(
             Account.objects.filter(asset_id=asset_id, participant__isnull=True).values_list("type", "id")
         )
-        if len(ids) == 2:
+        if len(ids) == len(PROGRAM_ACCOUNT_TYPES):
             _PROGRAM_ACCOUNT_IDS[asset_id] = ids
     return ids[type]
 

@@ -38,8 +38,12 @@ class Line:
     amount: Decimal
 
 
+# Participant accounts with a stored running balance: the wallet and the PENDING account (v2).
+STORED_BALANCE_TYPES = (Account.Type.WALLET, Account.Type.PENDING)
+
+
 def _signed_for_wallet(line: Line) -> Decimal:
-    # Wallets are liabilities: credit-normal.
+    # Wallets and pending accounts are liabilities: credit-normal.
     return line.amount if line.direction == CREDIT else -line.amount
 
 
@@ -82,6 +86,7 @@ def journal_entry_post(
     assets: Iterable[Asset],
     reverses_id: uuid.UUID | None = None,
     entry_id: uuid.UUID | None = None,
+    also: Iterable[tuple[str, list]] = (),
 ) -> JournalEntry:
     """
     Post one balanced journal entry and move the stored wallet balances.
@@ -96,6 +101,11 @@ def journal_entry_post(
     ``tenant_id`` is the program's (the caller holds the program or a row of
     it); the entry and its lines carry it, and PostgreSQL refuses at commit a
     line or account of another tenant (migration ``ledger/0005``).
+
+    ``also``: further independent statements that join the entry's round trip
+    on PostgreSQL (``sql.execute_together``), such as a redemption's lot
+    allocation, after the first wallet's UPDATE; the rows the last of them
+    returns are left on the entry as ``also_rows``.
 
     Raises ``LedgerInvariantViolation`` for an entry with fewer than two lines,
     a non-positive amount, lines of another program or tenant, more decimals
@@ -127,11 +137,14 @@ def journal_entry_post(
     ]
     deltas: dict[uuid.UUID, Decimal] = defaultdict(Decimal)
     for line in lines:
-        if line.account.type == Account.Type.WALLET:
+        if line.account.type in STORED_BALANCE_TYPES:
             deltas[line.account.id] += _signed_for_wallet(line)
     now = timezone.now()
-    _write(
-        entry, rows, [_wallet_update(tenant_id, account_id, deltas[account_id], now) for account_id in sorted(deltas)]
+    entry.also_rows = _write(
+        entry,
+        rows,
+        [_wallet_update(tenant_id, account_id, deltas[account_id], now) for account_id in sorted(deltas)],
+        list(also),
     )
     for line in lines:  # the callers' wallet instances now show their new balance
         if line.account.id in deltas and line.account.balance is not None:
@@ -149,14 +162,16 @@ def _assets_of(lines: list[Line], given: Iterable[Asset]) -> dict[uuid.UUID, Ass
     return assets
 
 
-def _write(entry: JournalEntry, rows: list[JournalLine], wallet_updates: list[tuple[str, list]]) -> None:
+def _write(
+    entry: JournalEntry, rows: list[JournalLine], wallet_updates: list[tuple[str, list]], also: list[tuple[str, list]]
+) -> list[tuple]:
     """
-    The entry, its lines and the first wallet's new balance: one round trip on
-    PostgreSQL (``sql.execute_together``). Any further wallet is updated on its
+    The entry, its lines and the first wallet's new balance (and ``also``):
+    one round trip on PostgreSQL (``sql.execute_together``). Any further wallet is updated on its
     own, in primary-key order, so wallet row locks keep one order.
     """
     try:
-        sql.execute_together(sql.insert(entry), sql.insert(*rows), *wallet_updates[:1])
+        returned = sql.execute_together(sql.insert(entry), sql.insert(*rows), *wallet_updates[:1], *also)
         for update in wallet_updates[1:]:
             sql.execute_together(update)
     except IntegrityError as exc:
@@ -164,6 +179,7 @@ def _write(entry: JournalEntry, rows: list[JournalLine], wallet_updates: list[tu
             raise LedgerInvariantViolation("A wallet balance would go below zero.") from exc
         raise
     sql.mark_saved(entry, *rows)
+    return returned if also else []
 
 
 def _wallet_update(tenant_id: uuid.UUID, account_id: uuid.UUID, delta: Decimal, now) -> tuple[str, list]:
@@ -184,10 +200,12 @@ def _wallet_update(tenant_id: uuid.UUID, account_id: uuid.UUID, delta: Decimal, 
     )
 
 
-def asset_create(*, program: Program, code: str, name: str, scale: int = 2) -> Asset:
+def asset_create(
+    *, program: Program, code: str, name: str, scale: int = 2, pending_days: int = 0, validity_days: int | None = None
+) -> Asset:
     """
-    Create an asset and the program's ISSUANCE and REDEMPTIONS accounts for
-    it, all of the program's tenant. Raises ``ValidationFailed`` on ``code``
+    Create an asset and the program's ISSUANCE, REDEMPTIONS and EXPIRED
+    accounts for it, all of the program's tenant. Raises ``ValidationFailed`` on ``code``
     when the program has an asset with that code.
     """
     duplicate = ValidationFailed.on("code", "An asset with this code already exists in the program.")
@@ -196,13 +214,113 @@ def asset_create(*, program: Program, code: str, name: str, scale: int = 2) -> A
     owner = {"tenant_id": program.tenant_id, "program_id": program.id}
     try:
         with transaction.atomic():
-            asset = Asset.objects.create(**owner, code=code, name=name, scale=scale)
+            asset = Asset.objects.create(
+                **owner, code=code, name=name, scale=scale, pending_days=pending_days, validity_days=validity_days
+            )
             Account.objects.bulk_create(
                 [
                     Account(**owner, asset=asset, type=Account.Type.ISSUANCE, balance=None),
                     Account(**owner, asset=asset, type=Account.Type.REDEMPTIONS, balance=None),
+                    Account(**owner, asset=asset, type=Account.Type.EXPIRED, balance=None),
                 ]
             )
     except IntegrityError:  # a concurrent create won the unique constraint
         raise duplicate from None
     return asset
+
+
+def asset_update(*, asset: Asset, changes: dict) -> Asset:
+    """
+    Change an asset's ``name``, ``pending_days`` or ``validity_days`` (the
+    only changeable fields; a policy change applies to accruals made after it).
+    """
+    allowed = {"name", "pending_days", "validity_days"}
+    if set(changes) - allowed:  # pragma: no cover - the API refuses other fields first
+        raise ValidationFailed.on(sorted(set(changes) - allowed)[0], "This field cannot be changed.")
+    for name, value in changes.items():
+        setattr(asset, name, value)
+    if changes:
+        asset.save(update_fields=list(changes))
+    return asset
+
+
+@dataclass(frozen=True)
+class EntrySpec:
+    """One entry of a batch for :func:`journal_entries_post` (same rules as :func:`journal_entry_post`)."""
+
+    kind: str
+    description: str
+    lines: list[Line]
+
+
+def journal_entries_post(
+    *, tenant_id: uuid.UUID, program_id: uuid.UUID, asset: Asset, specs: list[EntrySpec], chunk: int = 2000
+) -> list[JournalEntry]:
+    """
+    Post many balanced entries of one program and asset at once (a periodic
+    run's batch): each is validated like :func:`journal_entry_post`; the
+    entries and lines are inserted a chunk per statement, and the stored
+    balances (wallets, PENDING accounts) move once per account. The caller
+    has locked every such account (in primary-key order) in its transaction.
+    """
+    if not transaction.get_connection().in_atomic_block:
+        raise LedgerInvariantViolation("journal_entries_post must run inside a transaction.")
+    assets = {asset.id: asset}
+    entries, rows = [], []
+    deltas: dict[uuid.UUID, Decimal] = defaultdict(Decimal)
+    for spec in specs:
+        _validate(tenant_id, program_id, spec.lines, assets)
+        entry = JournalEntry(
+            id=uuid.uuid4(), tenant_id=tenant_id, program_id=program_id, kind=spec.kind, description=spec.description
+        )
+        entries.append(entry)
+        for line in spec.lines:
+            rows.append(
+                JournalLine(
+                    id=uuid.uuid4(),
+                    tenant_id=tenant_id,
+                    entry=entry,
+                    account_id=line.account.id,
+                    asset_id=line.account.asset_id,
+                    direction=line.direction,
+                    amount=line.amount,
+                )
+            )
+            if line.account.type in STORED_BALANCE_TYPES:
+                deltas[line.account.id] += _signed_for_wallet(line)
+    now = timezone.now()
+    try:
+        for start in range(0, len(entries), chunk):
+            sql.execute(*sql.insert(*entries[start : start + chunk]))
+        for start in range(0, len(rows), chunk):
+            sql.execute(*sql.insert(*rows[start : start + chunk]))
+        _balances_move(tenant_id, deltas, now, chunk)
+    except IntegrityError as exc:
+        if WALLET_BALANCE_CHECK in str(exc):
+            raise LedgerInvariantViolation("A wallet balance would go below zero.") from exc
+        raise
+    sql.mark_saved(*entries, *rows)
+    return entries
+
+
+def _balances_move(tenant_id: uuid.UUID, deltas: dict[uuid.UUID, Decimal], now, chunk: int) -> None:
+    """Move stored balances by ``deltas``: one ``UPDATE ... FROM (VALUES ...)`` per chunk on PostgreSQL."""
+    ids = sorted(deltas)
+    if not sql.is_postgresql():
+        for account_id in ids:
+            sql.execute(*_wallet_update(tenant_id, account_id, deltas[account_id], now))
+        return
+    table, balance = sql.table(Account), sql.column(Account, "balance")
+    for start in range(0, len(ids), chunk):
+        part = ids[start : start + chunk]
+        values = ", ".join(["(%s::uuid, %s::numeric)"] * len(part))
+        params: list = [sql.prep(Account, "updated_at", now)]
+        for account_id in part:
+            params += [sql.prep(Account, "id", account_id), sql.prep(Account, "balance", deltas[account_id])]
+        params.append(sql.prep(Account, "tenant_id", tenant_id))
+        sql.execute(
+            f"UPDATE {table} SET {balance} = {table}.{balance} + v.delta, {sql.column(Account, 'updated_at')} = %s "
+            f"FROM (VALUES {values}) AS v(id, delta) "
+            f"WHERE {table}.{sql.column(Account, 'id')} = v.id AND {table}.{sql.column(Account, 'tenant_id')} = %s",
+            params,
+        )

@@ -33,6 +33,7 @@ class ErrorCode(StrEnum):
     INSUFFICIENT_BALANCE = "insufficient_balance"
     REDEMPTION_FULLY_REVERSED = "redemption_fully_reversed"
     REVERSAL_EXCEEDS_REMAINING = "reversal_exceeds_remaining"
+    ACCRUAL_REVERSAL_EXCEEDS_REMAINING = "accrual_reversal_exceeds_remaining"
     INTERNAL_ERROR = "internal_error"
     SERVICE_UNAVAILABLE = "service_unavailable"
 
@@ -132,6 +133,11 @@ class RedemptionFullyReversed(BusinessRuleViolation):
 class ReversalExceedsRemaining(BusinessRuleViolation):
     code = ErrorCode.REVERSAL_EXCEEDS_REMAINING
     default_message = "The reversal asks for more than is left to reverse."
+
+
+class AccrualReversalExceedsRemaining(BusinessRuleViolation):
+    code = ErrorCode.ACCRUAL_REVERSAL_EXCEEDS_REMAINING
+    default_message = "The clawback asks for more than the lot still holds."
 
 
 class ServiceUnavailable(DomainError):

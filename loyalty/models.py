@@ -137,6 +137,7 @@ class IdempotencyRecord(models.Model):
         ACCRUAL = "ACCRUAL"
         REDEMPTION = "REDEMPTION"
         REVERSAL = "REVERSAL"
+        ACCRUAL_REVERSAL = "ACCRUAL_REVERSAL"
 
     id = models.BigAutoField(primary_key=True)
     tenant = tenant_field("idempotency_records")

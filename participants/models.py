@@ -47,6 +47,21 @@ class Enrollment(models.Model):
 
 
 class Accrual(models.Model):
+    """
+    An accrual, and the **lot** of points it created (contract: "Points lifecycle").
+
+    Always ``amount = remaining + spent_amount + expired_amount + reversed_amount``
+    (a CHECK constraint). A lot is pending until ``released``; its ``remaining`` is
+    then in the participant's PENDING account, afterwards in the wallet. Lot
+    columns move only under the participant's PENDING account and wallet locks
+    (``rewards/locks.py``, steps 2-4).
+    """
+
+    class Status(models.TextChoices):
+        PENDING = "PENDING"
+        AVAILABLE = "AVAILABLE"
+        CLOSED = "CLOSED"
+
     id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
     tenant = tenant_field("accruals")
     program = models.ForeignKey("loyalty.Program", on_delete=models.PROTECT, related_name="accruals")
@@ -58,13 +73,76 @@ class Accrual(models.Model):
         "ledger.JournalEntry", on_delete=models.PROTECT, related_name="accrual"
     )
     idempotency_key = models.CharField(max_length=255, null=True, blank=True)
+    available_at = models.DateTimeField()
+    expires_at = models.DateTimeField(null=True, blank=True)
+    released = models.BooleanField(default=True)
+    remaining = models.DecimalField(max_digits=16, decimal_places=4)
+    spent_amount = models.DecimalField(max_digits=16, decimal_places=4, default=0)
+    expired_amount = models.DecimalField(max_digits=16, decimal_places=4, default=0)
+    reversed_amount = models.DecimalField(max_digits=16, decimal_places=4, default=0)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["-created_at", "-id"]
+        indexes = [
+            # The spending order of a wallet's released lots (redemptions), and the due lots of a run.
+            models.Index(
+                fields=["participant", "asset", "expires_at", "created_at", "id"],
+                condition=models.Q(released=True, remaining__gt=0),
+                name="accrual_lot_spend_idx",
+            ),
+            models.Index(
+                fields=["asset", "expires_at"], condition=models.Q(remaining__gt=0), name="accrual_lot_expiry_idx"
+            ),
+            models.Index(
+                fields=["asset", "available_at"], condition=models.Q(released=False), name="accrual_lot_release_idx"
+            ),
+        ]
+        constraints = [
+            models.CheckConstraint(condition=models.Q(amount__gt=0), name="accrual_amount_positive"),
+            models.CheckConstraint(
+                condition=models.Q(remaining__gte=0, spent_amount__gte=0, expired_amount__gte=0, reversed_amount__gte=0),
+                name="accrual_lot_parts_non_negative",
+            ),
+            models.CheckConstraint(
+                condition=models.Q(
+                    amount=models.F("remaining") + models.F("spent_amount") + models.F("expired_amount")
+                    + models.F("reversed_amount")
+                ),
+                name="accrual_lot_identity",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"Accrual {self.amount} to {self.participant_id}"
+
+    @property
+    def status(self) -> str:
+        if self.remaining <= 0:
+            return self.Status.CLOSED
+        return self.Status.AVAILABLE if self.released else self.Status.PENDING
+
+
+class AccrualReversal(models.Model):
+    """A clawback: points taken back from one lot (an ``ACCRUAL_REVERSAL`` entry)."""
+
+    id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
+    tenant = tenant_field("accrual_reversals")
+    program = models.ForeignKey("loyalty.Program", on_delete=models.PROTECT, related_name="accrual_reversals")
+    accrual = models.ForeignKey(Accrual, on_delete=models.PROTECT, related_name="reversals")
+    amount = models.DecimalField(max_digits=16, decimal_places=4)
+    reason = models.CharField(max_length=500, blank=True, default="")
+    journal_entry = models.OneToOneField(
+        "ledger.JournalEntry", on_delete=models.PROTECT, related_name="accrual_reversal"
+    )
+    idempotency_key = models.CharField(max_length=255, null=True, blank=True)
     created_at = models.DateTimeField(auto_now_add=True)
 
     class Meta:
         ordering = ["-created_at", "-id"]
         constraints = [
-            models.CheckConstraint(condition=models.Q(amount__gt=0), name="accrual_amount_positive"),
+            models.CheckConstraint(condition=models.Q(amount__gt=0), name="accrual_reversal_amount_positive"),
         ]
 
     def __str__(self) -> str:
-        return f"Accrual {self.amount} to {self.participant_id}"
+        return f"Clawback {self.amount} of {self.accrual_id}"

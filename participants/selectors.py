@@ -11,14 +11,15 @@ import uuid
 from collections.abc import Collection
 from decimal import Decimal
 
-from django.db.models import DecimalField, Exists, OuterRef, Prefetch, QuerySet, Subquery, Value
+from django.db.models import DecimalField, Exists, OuterRef, Prefetch, QuerySet, Subquery, Sum, Value
 from django.db.models.functions import Coalesce
 
 from ledger.models import AMOUNT_DECIMAL_PLACES, Account, Asset
 from loyalty import sql
 from loyalty.auth import KeyScope
 from loyalty.errors import NotFound
-from participants.models import Enrollment, Participant
+from loyalty.selectors import scoped_get
+from participants.models import Accrual, AccrualReversal, Enrollment, Participant
 
 
 def _enrolled(*, program_ids: Collection[uuid.UUID] | None = None, program_id: uuid.UUID | None = None):
@@ -101,13 +102,17 @@ def participant_balances_list(
     """
     Every asset of every visible program the participant is enrolled in,
     newest first, annotated with the participant's ``wallet_balance`` (0 when
-    it has no wallet yet) and ``wallet_updated_at`` (None then). One query.
+    it has no wallet yet), ``wallet_updated_at`` (None then) and
+    ``pending_balance`` (its PENDING account's, 0 when none). One query.
     """
     programs = scope.filter_visible(Enrollment.objects.filter(participant_id=participant_id))
     if program_id is not None:
         programs = programs.filter(program_id=program_id)
     wallet = Account.objects.filter(
         type=Account.Type.WALLET, tenant_id=scope.tenant_id, participant_id=participant_id, asset_id=OuterRef("pk")
+    )
+    pending = Account.objects.filter(
+        type=Account.Type.PENDING, tenant_id=scope.tenant_id, participant_id=participant_id, asset_id=OuterRef("pk")
     )
     amount = DecimalField(max_digits=28, decimal_places=AMOUNT_DECIMAL_PLACES)
     return (
@@ -117,6 +122,78 @@ def participant_balances_list(
                 Subquery(wallet.values("balance")[:1], output_field=amount), Value(Decimal(0), output_field=amount)
             ),
             wallet_updated_at=Subquery(wallet.values("updated_at")[:1]),
+            pending_balance=Coalesce(
+                Subquery(pending.values("balance")[:1], output_field=amount), Value(Decimal(0), output_field=amount)
+            ),
         )
         .order_by("-created_at", "-id")
+    )
+
+
+EXPIRING_LISTED = 10
+
+
+def participant_expiring(
+    *, tenant_id: uuid.UUID, participant_id: uuid.UUID, asset_ids: Collection[uuid.UUID]
+) -> dict[uuid.UUID, list[tuple]]:
+    """
+    Per asset, the participant's released lots' ``remaining`` grouped by
+    ``expires_at``, soonest first, at most ``EXPIRING_LISTED`` (lots that
+    never expire are not listed). One query for all the assets.
+    """
+    rows = (
+        Accrual.objects.filter(
+            tenant_id=tenant_id,
+            participant_id=participant_id,
+            asset_id__in=list(asset_ids),
+            released=True,
+            remaining__gt=0,
+            expires_at__isnull=False,
+        )
+        .values("asset_id", "expires_at")
+        .annotate(amount=Sum("remaining"))
+        .order_by("asset_id", "expires_at")
+    )
+    result: dict[uuid.UUID, list[tuple]] = {}
+    for row in rows:
+        listed = result.setdefault(row["asset_id"], [])
+        if len(listed) < EXPIRING_LISTED:
+            listed.append((row["expires_at"], row["amount"]))
+    return result
+
+
+def accrual_list(
+    *,
+    scope: KeyScope,
+    participant_id: uuid.UUID,
+    program_id: uuid.UUID | None = None,
+    asset_id: uuid.UUID | None = None,
+    status: str | None = None,
+) -> QuerySet[Accrual]:
+    """A (visible) participant's accruals in the key's programs; the caller orders and paginates (newest first)."""
+    accruals = scope.filter_visible(Accrual.objects.select_related("asset")).filter(participant_id=participant_id)
+    if program_id is not None:
+        accruals = accruals.filter(program_id=program_id)
+    if asset_id is not None:
+        accruals = accruals.filter(asset_id=asset_id)
+    if status == Accrual.Status.CLOSED:
+        accruals = accruals.filter(remaining=0)
+    elif status == Accrual.Status.PENDING:
+        accruals = accruals.filter(remaining__gt=0, released=False)
+    elif status == Accrual.Status.AVAILABLE:
+        accruals = accruals.filter(remaining__gt=0, released=True)
+    return accruals
+
+
+def accrual_get_visible(*, scope: KeyScope, accrual_id: uuid.UUID) -> Accrual:
+    """The accrual (with its asset), or ``NotFound`` if it does not exist for this key."""
+    return scoped_get(
+        queryset=Accrual.objects.select_related("asset"), scope=scope, object_id=accrual_id, what="accrual"
+    )
+
+
+def accrual_reversal_list(*, accrual: Accrual) -> QuerySet[AccrualReversal]:
+    """The clawbacks of one (visible) accrual, each with its accrual for rendering."""
+    return AccrualReversal.objects.filter(tenant_id=accrual.tenant_id, accrual_id=accrual.id).select_related(
+        "accrual__asset"
     )

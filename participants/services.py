@@ -3,24 +3,42 @@
 from __future__ import annotations
 
 import uuid
+from datetime import datetime, timedelta
 from decimal import Decimal
 
 from django.db import IntegrityError, transaction
+from django.utils import timezone
 
-from ledger.locks import wallet_create_and_lock, wallet_lock_if_enrolled
+from ledger.locks import wallet_create_and_lock, wallet_lock, wallet_lock_if_enrolled
 from ledger.models import Account, Asset, JournalEntry
 from ledger.selectors import program_account_ref
 from ledger.services import CREDIT, DEBIT, Line, journal_entry_post
 from loyalty.db import in_transaction
-from loyalty.errors import NotFound, ParticipantNotEnrolled, ProgramNotActive
+from loyalty.errors import (
+    AccrualReversalExceedsRemaining,
+    NotFound,
+    ParticipantNotEnrolled,
+    ProgramNotActive,
+    ValidationFailed,
+)
 from loyalty.idempotency import idempotency_replay, request_fingerprint
 from loyalty.models import IdempotencyRecord, Program
-from loyalty.money import amount_check_scale
+from loyalty.money import amount_check_scale, format_amount
 from loyalty.services import Created
-from participants.models import Accrual, Enrollment, Participant
+from participants.models import Accrual, AccrualReversal, Enrollment, Participant
 from participants.selectors import participant_is_enrolled
 
 DEFAULT_ACCRUAL_DESCRIPTION = "Accrual"
+
+
+class _Unset:
+    """An accrual field the request did not send (``None`` is an explicit null)."""
+
+    def __repr__(self) -> str:
+        return "UNSET"
+
+
+UNSET = _Unset()
 
 
 def participant_enrol(
@@ -60,13 +78,24 @@ def accrual_create(
     amount: Decimal,
     description: str | None = None,
     idempotency_key: str | None = None,
+    available_at: datetime | None | _Unset = UNSET,
+    expires_at: datetime | None | _Unset = UNSET,
 ) -> Created:
     """
-    Credit ``amount`` of ``asset`` to the participant's wallet from the
-    program's issuance account, in one balanced journal entry.
+    Credit ``amount`` of ``asset`` to the participant from the program's
+    issuance account, in one balanced journal entry, as a new lot: to the
+    wallet when the lot is available at once, else to the participant's
+    PENDING account until it is released.
 
-    Locks: the participant's wallet (created on first use). Raises
-    ``NotFound`` (asset of another program), ``ValidationFailed`` (scale),
+    ``available_at`` defaults to now + the asset's ``pending_days`` (a moment
+    at or before now: available at once); ``expires_at`` to now + its
+    ``validity_days`` (never when that is null; an explicit None: never).
+    Both take part in the idempotency fingerprint as sent (omitted, null and a
+    timestamp are three requests).
+
+    Locks: the participant's PENDING account or wallet (created on first
+    use). Raises ``NotFound`` (asset of another program), ``ValidationFailed``
+    (scale, an ``expires_at`` not in the future or not after ``available_at``),
     ``IdempotencyKeyReused``, ``ProgramNotActive``, ``ParticipantNotEnrolled``.
     An identical earlier request with the same key returns its accrual with
     ``created`` False.
@@ -75,11 +104,13 @@ def accrual_create(
         raise NotFound("Unknown asset.")
     amount_check_scale(amount=amount, scale=asset.scale, field="amount")
     description = DEFAULT_ACCRUAL_DESCRIPTION if description is None else description
-    fingerprint = request_fingerprint(
-        endpoint="accrual",
-        path_ids={"participant_id": participant.id},
-        body={"program_id": program.id, "asset_id": asset.id, "amount": amount, "description": description},
-    )
+    body = {"program_id": program.id, "asset_id": asset.id, "amount": amount, "description": description}
+    for name, value in (("available_at", available_at), ("expires_at", expires_at)):
+        if value is not UNSET:  # as sent, not after defaults (contract)
+            body[name] = None if value is None else value.isoformat()
+    fingerprint = request_fingerprint(endpoint="accrual", path_ids={"participant_id": participant.id}, body=body)
+    now = timezone.now()
+    lot_available_at, lot_expires_at = lot_dates(asset=asset, now=now, available_at=available_at, expires_at=expires_at)
     accrual = Accrual(
         tenant_id=program.tenant_id,
         program=program,
@@ -88,8 +119,30 @@ def accrual_create(
         amount=amount,
         description=description,
         idempotency_key=idempotency_key,
+        available_at=lot_available_at,
+        expires_at=lot_expires_at,
+        released=lot_available_at <= now,
+        remaining=amount,
     )
     return in_transaction(lambda: _accrue(accrual, fingerprint=fingerprint))
+
+
+def lot_dates(
+    *, asset: Asset, now: datetime, available_at: datetime | None | _Unset, expires_at: datetime | None | _Unset
+) -> tuple[datetime, datetime | None]:
+    """A new lot's ``available_at`` and ``expires_at`` after the asset's defaults; ``ValidationFailed`` if invalid."""
+    if available_at is UNSET or available_at is None:
+        available_at = now + timedelta(days=asset.pending_days)
+    explicit = expires_at is not UNSET
+    if not explicit:
+        expires_at = None if asset.validity_days is None else now + timedelta(days=asset.validity_days)
+    if expires_at is not None:
+        field = "expires_at" if explicit else "available_at"
+        if expires_at <= now:
+            raise ValidationFailed.on(field, "expires_at must be in the future.")
+        if expires_at <= available_at:
+            raise ValidationFailed.on(field, "expires_at must be after available_at.")
+    return available_at, expires_at
 
 
 def _accrue(accrual: Accrual, *, fingerprint: str) -> Created:
@@ -109,13 +162,20 @@ def _accrue(accrual: Accrual, *, fingerprint: str) -> Created:
         return Created(earlier, False)
     if not program.is_active:
         raise ProgramNotActive()
-    wallet = wallet_lock_if_enrolled(participant_id=participant.id, asset=asset)
-    if wallet is None:  # first movement of this asset, or not enrolled
+    if accrual.released:
+        wallet = wallet_lock_if_enrolled(participant_id=participant.id, asset=asset)
+    else:  # a pending lot: credited to the PENDING account (lock step 2), never to the wallet
+        wallet = None
+    if wallet is None:  # first movement of this asset, not enrolled, or a pending lot
         if not participant_is_enrolled(
             tenant_id=program.tenant_id, participant_id=participant.id, program_id=program.id
         ):
             raise ParticipantNotEnrolled()
-        wallet = wallet_create_and_lock(participant_id=participant.id, asset=asset)
+        wallet = wallet_create_and_lock(
+            participant_id=participant.id,
+            asset=asset,
+            type=Account.Type.WALLET if accrual.released else Account.Type.PENDING,
+        )
     issuance = program_account_ref(asset=asset, type=Account.Type.ISSUANCE)
     accrual.journal_entry = journal_entry_post(
         tenant_id=program.tenant_id,
@@ -127,3 +187,119 @@ def _accrue(accrual: Accrual, *, fingerprint: str) -> Created:
     )
     accrual.save(force_insert=True)
     return Created(accrual, True)
+
+
+# --- the lot's life: release and clawback -----------------------------------------------------
+
+
+def _lock_accounts_and_lot(accrual: Accrual) -> tuple[Account | None, Account, Accrual]:
+    """
+    Steps 2-4 of the lock order for one lot: the participant's PENDING account
+    (if any), the wallet (created if missing), then the lot itself, re-read.
+    """
+    asset = accrual.asset
+    pending = wallet_lock(participant_id=accrual.participant_id, asset=asset, type=Account.Type.PENDING)
+    wallet = wallet_create_and_lock(participant_id=accrual.participant_id, asset=asset)
+    lot = Accrual.objects.select_for_update().get(id=accrual.id, tenant_id=accrual.tenant_id)
+    lot.asset = asset
+    return pending, wallet, lot
+
+
+def accrual_release(*, accrual: Accrual) -> Accrual:
+    """
+    Release a pending lot at once: its ``remaining`` moves from the PENDING
+    account to the wallet in one ``RELEASE`` entry. A lot already released, or
+    empty, is returned unchanged. Locks: PENDING account, wallet, the lot.
+    """
+    return in_transaction(lambda: _release(accrual))
+
+
+def _release(accrual: Accrual) -> Accrual:
+    pending, wallet, lot = _lock_accounts_and_lot(accrual)
+    if lot.released or lot.remaining <= 0:
+        return lot
+    journal_entry_post(
+        tenant_id=lot.tenant_id,
+        program_id=lot.program_id,
+        kind=JournalEntry.Kind.RELEASE,
+        description=f"Release of accrual {lot.id}",
+        lines=[Line(pending, DEBIT, lot.remaining), Line(wallet, CREDIT, lot.remaining)],
+        assets=[lot.asset],
+    )
+    lot.released = True
+    lot.save(update_fields=["released"])
+    # Hook (issues 15/17): the lot was released by hand; emit its event / audit record here.
+    return lot
+
+
+def accrual_reversal_create(
+    *,
+    accrual: Accrual,
+    amount: Decimal | None = None,
+    reason: str = "",
+    idempotency_key: str | None = None,
+) -> Created:
+    """
+    Claw back ``amount`` (default: all that ``remaining`` holds) from this lot
+    only, pending or released, in one ``ACCRUAL_REVERSAL`` entry (debit the
+    PENDING account or the wallet, credit ISSUANCE). Allowed while the program
+    is inactive. Locks: the key, PENDING account, wallet, the lot. Raises
+    ``ValidationFailed`` (scale), ``IdempotencyKeyReused``,
+    ``AccrualReversalExceedsRemaining`` (more than ``remaining``, or nothing left).
+    """
+    if amount is not None:
+        if amount <= 0:
+            raise ValidationFailed.on("amount", "Must be greater than zero.")
+        amount_check_scale(amount=amount, scale=accrual.asset.scale, field="amount")
+    fingerprint = request_fingerprint(
+        endpoint="accrual.reversal", path_ids={"accrual_id": accrual.id}, body={"amount": amount, "reason": reason}
+    )
+    return in_transaction(lambda: _claw_back(accrual, amount, reason, idempotency_key, fingerprint))
+
+
+def _claw_back(accrual: Accrual, amount: Decimal | None, reason: str, key: str | None, fingerprint: str) -> Created:
+    reversal_id = uuid.uuid4()
+    earlier = idempotency_replay(
+        tenant_id=accrual.tenant_id,
+        program_id=accrual.program_id,
+        key=key,
+        fingerprint=fingerprint,
+        kind=IdempotencyRecord.Kind.ACCRUAL_REVERSAL,
+        resource_id=reversal_id,
+        load=lambda id: AccrualReversal.objects.select_related("accrual__asset").get(id=id, tenant_id=accrual.tenant_id),
+    )
+    if earlier is not None:
+        return Created(earlier, False)
+    pending, wallet, lot = _lock_accounts_and_lot(accrual)
+    taken = lot.remaining if amount is None else amount
+    if lot.remaining <= 0 or taken > lot.remaining:
+        scale = lot.asset.scale
+        raise AccrualReversalExceedsRemaining(
+            f"{format_amount(taken, scale)} asked, the lot holds {format_amount(lot.remaining, scale)}."
+        )
+    source = wallet if lot.released else pending
+    issuance = program_account_ref(asset=lot.asset, type=Account.Type.ISSUANCE)
+    entry = journal_entry_post(
+        tenant_id=lot.tenant_id,
+        program_id=lot.program_id,
+        kind=JournalEntry.Kind.ACCRUAL_REVERSAL,
+        description=reason or f"Clawback of accrual {lot.id}",
+        lines=[Line(source, DEBIT, taken), Line(issuance, CREDIT, taken)],
+        assets=[lot.asset],
+    )
+    lot.remaining -= taken
+    lot.reversed_amount += taken
+    lot.save(update_fields=["remaining", "reversed_amount"])
+    reversal = AccrualReversal(
+        id=reversal_id,
+        tenant_id=lot.tenant_id,
+        program_id=lot.program_id,
+        accrual=lot,
+        amount=taken,
+        reason=reason,
+        journal_entry=entry,
+        idempotency_key=key,
+    )
+    reversal.save(force_insert=True)
+    # Hook (issues 15/17): the lot was clawed back; emit its event / audit record here.
+    return Created(reversal, True)

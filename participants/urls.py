@@ -2,7 +2,12 @@
 
 from django.urls import path
 
-from participants.api.accruals import ParticipantAccrualsView
+from participants.api.accruals import (
+    AccrualDetailView,
+    AccrualReleaseView,
+    AccrualReversalsView,
+    ParticipantAccrualsView,
+)
 from participants.api.participants import ParticipantBalancesView, ParticipantViewSet
 
 urlpatterns: list = [
@@ -26,4 +31,7 @@ urlpatterns: list = [
         ParticipantAccrualsView.as_view(),
         name="participant-accruals",
     ),
+    path("accruals/<str:accrual_id>", AccrualDetailView.as_view(), name="accrual-detail"),
+    path("accruals/<str:accrual_id>/release", AccrualReleaseView.as_view(), name="accrual-release"),
+    path("accruals/<str:accrual_id>/reversals", AccrualReversalsView.as_view(), name="accrual-reversals"),
 ]

@@ -6,9 +6,21 @@ never wait on each other in a cycle:
 
     0. the idempotency key (unique index, ``loyalty.idempotency``)
     1. the redemption            (reversals only)
-    2. the participant's wallet  (``ledger.locks``)
-    3. the per-participant reward counter
-    4. the reward                (last: the hottest row, held shortest)
+    2. the participant's PENDING account (release, clawback, expiry; ``ledger.locks``)
+    3. the participant's wallet  (``ledger.locks``)
+    4. the lots (accruals) of that wallet, by id (``participants.lots``)
+    5. the per-participant reward counter
+    6. reward codes              (``FOR UPDATE SKIP LOCKED``, reserved for fulfilment)
+    7. the reward                (last: the hottest row, held shortest)
+
+A clawback or release names an accrual: it is *read* first (to find its
+participant and asset, no lock), and its row is locked as a lot at step 4;
+locking it before the accounts would invert the order against a redemption
+that holds the wallet and updates the same lot. Every lot column moves only
+under its participant's wallet lock (and the PENDING account's for pending
+lots), so a redemption's lot selection, folded into its entry's statement,
+reads lots nobody else is changing. ``process_points`` locks the PENDING
+accounts, then the wallets, in id order, then the lots, per batch.
 
 The reward comes last on purpose: at a launch everyone redeems the same few
 rewards, so its row lock is taken by the guarded ``UPDATE`` that moves
@@ -18,8 +30,8 @@ on the latest committed row (status, window, range, price, stock), so a
 reward that changed in between never oversells: the update matches nothing
 and the service re-reads the reward under the lock to name the error.
 
-Accruals lock only the wallet (2); operator edits of a reward only the
-reward (4); reversals take 1, 2, 3, 4. Every row lock on a reward is taken
+Accruals lock only the PENDING account (a pending lot) or the wallet;
+operator edits of a reward only the reward (7); reversals take 1, 3, 4, 5, 7. Every row lock on a reward is taken
 here (:func:`reward_lock`, :func:`reward_take_sql`, :func:`reward_stock_return`),
 with the stock rule of ``rewards.stock``.
 
@@ -52,7 +64,7 @@ def redemption_lock(*, tenant_id: uuid.UUID, redemption_id: uuid.UUID) -> Redemp
 
 
 def reward_lock(*, reward_id: uuid.UUID) -> Reward:
-    """Lock and return the reward with its asset (step 4: nothing is locked after it)."""
+    """Lock and return the reward with its asset (step 7: nothing is locked after it)."""
     # of=("self",): lock the reward row only, never the joined asset (see above).
     return Reward.objects.select_for_update(of=("self",)).select_related("asset").get(id=reward_id)
 
@@ -60,7 +72,7 @@ def reward_lock(*, reward_id: uuid.UUID) -> Reward:
 def reward_take_sql(*, reward: Reward, units: int, amount: Decimal | None, now: datetime) -> tuple[str, list]:
     """
     The guarded ``UPDATE`` that takes ``units`` from the reward's stock (and
-    the reward's row lock, step 4), ``RETURNING`` its id. Its ``WHERE``
+    the reward's row lock, step 7), ``RETURNING`` its id. Its ``WHERE``
     re-checks, on the latest committed row, every rule and price the
     redemption was decided on (``reward`` as it was read), so it matches
     nothing when the reward changed since; the new status follows the stock
@@ -187,7 +199,7 @@ def wallet_lock_and_count_add(
     *, participant_id: uuid.UUID, asset: Asset, reward_id: uuid.UUID, units: int, limit: int | None
 ) -> tuple[Account | None, bool | None]:
     """
-    Steps 2 and 3 of the lock order: lock the participant's wallet (if the
+    Steps 3 and 5 of the lock order: lock the participant's wallet (if the
     participant is enrolled, see ``ledger.locks.wallet_lock_if_enrolled``),
     then add ``units`` to their count of the reward (``participant_count_add``).
 

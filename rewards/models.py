@@ -116,6 +116,8 @@ class Redemption(models.Model):
     # Units this redemption took from the reward's stock (quantity for
     # UNIT_BASED, 1 for AMOUNT_BASED, 0 for direct redemptions).
     stock_units = models.PositiveIntegerField(default=0)
+    # False for redemptions made before the points lifecycle (v1): they have no allocations.
+    allocations_tracked = models.BooleanField(default=True)
     idempotency_key = models.CharField(max_length=255, null=True, blank=True)
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
@@ -202,3 +204,33 @@ class Reversal(models.Model):
         if self.created_by_api_key_id is not None:
             return f"API key {self.created_by_api_key}"
         return "—"
+
+
+class RedemptionAllocation(models.Model):
+    """
+    What a redemption took from one lot (``amount`` > 0, ``reversal`` null), or
+    what one of its reversals put back into it (``amount`` < 0). ``position``
+    is the order the lots were taken in (0 first); reversals put back from
+    the highest position down (last taken first).
+    """
+
+    id = models.BigAutoField(primary_key=True)
+    redemption = models.ForeignKey(Redemption, on_delete=models.PROTECT, related_name="allocation_rows")
+    accrual = models.ForeignKey("participants.Accrual", on_delete=models.PROTECT, related_name="allocations")
+    reversal = models.ForeignKey(
+        Reversal, on_delete=models.PROTECT, null=True, blank=True, related_name="allocation_rows"
+    )
+    position = models.PositiveIntegerField()
+    amount = models.DecimalField(max_digits=16, decimal_places=4)
+
+    class Meta:
+        indexes = [models.Index(fields=["redemption", "position"], name="allocation_redemption_idx")]
+        constraints = [
+            models.CheckConstraint(
+                condition=(Q(reversal__isnull=True) & Q(amount__gt=0)) | (Q(reversal__isnull=False) & Q(amount__lt=0)),
+                name="allocation_sign_by_kind",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.amount} of {self.accrual_id} for {self.redemption_id}"

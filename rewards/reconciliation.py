@@ -13,7 +13,8 @@ from ledger.reconciliation.probes import COUNT, ID, TEXT, Check, CheckPart, Issu
 from ledger.reconciliation.registry import Contribution, MovementRows
 from loyalty import sql
 from loyalty.models import IdempotencyRecord
-from rewards.models import ParticipantRewardCount, Redemption, Reversal, Reward
+from participants.models import Accrual
+from rewards.models import ParticipantRewardCount, Redemption, RedemptionAllocation, Reversal, Reward
 from rewards.stock import stock_status_sql
 
 
@@ -209,4 +210,52 @@ REWARD_STOCK = Check(
 )
 
 
-CONTRIBUTION = Contribution(checks=(REWARD_STOCK,), parts=(REVERSED,), movements=(redemption_rows, reversal_rows))
+# --- allocations: what each redemption took from lots ----------------------------------------
+
+
+def _allocations(s: Scope):
+    r, x = sql.Alias(Redemption, "ar"), sql.Alias(RedemptionAllocation, "ax")
+    lot = sql.Alias(Accrual, "al")
+    true = "TRUE" if sql.is_postgresql() else "1"
+    ctes = f"""allocated AS (
+    SELECT {x.redemption_id} AS redemption_id, SUM({amt(x.amount)}) AS net
+    FROM {x} GROUP BY {x.redemption_id}
+),
+lot_net AS (
+    SELECT {x.redemption_id} AS redemption_id, {x.accrual_id} AS accrual_id, SUM({amt(x.amount)}) AS net
+    FROM {x} GROUP BY {x.redemption_id}, {x.accrual_id}
+)"""
+    return ctes, [
+        Probe(
+            "allocations_mismatch", r.id, r.participant_id, f"{amt(r.amount)} - {amt(r.reversed_amount)}",
+            "COALESCE(y.net, 0)",
+            f"FROM {r} LEFT JOIN allocated y ON y.redemption_id = {r.id} "
+            f"WHERE {r.allocations_tracked} = {true} "
+            f"AND COALESCE(y.net, 0) <> {amt(r.amount)} - {amt(r.reversed_amount)}{s.on(r)}",
+        ),
+        Probe(
+            "allocation_of_other_wallet", "n.redemption_id", "n.accrual_id", r.participant_id, lot.participant_id,
+            f"FROM lot_net n JOIN {r} ON {r.id} = n.redemption_id JOIN {lot} ON {lot.id} = n.accrual_id "
+            f"WHERE ({lot.participant_id} <> {r.participant_id} OR {lot.asset_id} <> {r.asset_id} OR n.net < 0){s.on(r)}",
+        ),
+    ]
+
+
+ALLOCATIONS = Check(
+    "redemption_allocations",
+    "Every redemption (made since the points lifecycle) holds, over its allocations, its amount net of "
+    "reversals, taken from lots of its own participant and asset, never less than nothing from a lot.",
+    (
+        Issue("allocations_mismatch", "allocations differ from the amount net of reversals", "redemption",
+              "participant", "amount - reversed", "allocated"),
+        Issue("allocation_of_other_wallet", "allocation from a lot of another participant or asset, or a lot "
+              "given back more than was taken", "redemption", "lot", "participant", "lot participant", ID, ID),
+    ),
+    _allocations,
+    order=55,
+)
+
+
+CONTRIBUTION = Contribution(
+    checks=(REWARD_STOCK, ALLOCATIONS), parts=(REVERSED,), movements=(redemption_rows, reversal_rows)
+)

@@ -87,7 +87,7 @@ def redemption_list(
     status: str | None = None,
 ) -> QuerySet[Redemption]:
     """Redemptions of the key's programs; the caller orders/paginates (newest first)."""
-    redemptions = scope.filter_visible(Redemption.objects.select_related("asset"))
+    redemptions = scope.filter_visible(Redemption.objects.select_related("asset").prefetch_related("allocation_rows"))
     for field, value in (
         ("program_id", program_id),
         ("participant_id", participant_id),
@@ -101,7 +101,7 @@ def redemption_list(
 
 def redemption_get_visible(*, scope: KeyScope, redemption_id: uuid.UUID) -> Redemption:
     """The redemption, or ``NotFound`` if it does not exist for this key."""
-    queryset = Redemption.objects.select_related("asset")
+    queryset = Redemption.objects.select_related("asset").prefetch_related("allocation_rows")
     return scoped_get(queryset=queryset, scope=scope, object_id=redemption_id, what="redemption")
 
 

@@ -120,9 +120,42 @@ def _redemption_problems() -> list[str]:
     return problems
 
 
+def lot_problems() -> list[str]:
+    """
+    The points lifecycle's identities: every lot's amount = remaining + spent + expired + reversed (none
+    negative), every wallet = its released lots' remaining, every PENDING account = its pending lots'
+    remaining, every tracked redemption's allocations = its amount net of reversals.
+    """
+    from rewards.models import RedemptionAllocation
+
+    problems = []
+    released: dict = defaultdict(Decimal)
+    pending: dict = defaultdict(Decimal)
+    for lot in Accrual.objects.all():
+        parts = (lot.remaining, lot.spent_amount, lot.expired_amount, lot.reversed_amount)
+        if lot.amount != sum(parts) or min(parts) < 0:
+            problems.append(f"lot {lot.id}: {lot.amount} != {' + '.join(map(str, parts))}")
+        (released if lot.released else pending)[(lot.participant_id, lot.asset_id)] += lot.remaining
+    for account in Account.objects.filter(type__in=["WALLET", "PENDING"]):
+        lots = (released if account.type == "WALLET" else pending).pop((account.participant_id, account.asset_id), ZERO)
+        if account.balance != lots:
+            problems.append(f"{account.type} {account.id} holds {account.balance}, its lots {lots}")
+    problems += [f"lots of {key} hold {left} with no account" for key, left in {**released, **pending}.items() if left]
+    allocated: dict = defaultdict(Decimal)
+    for redemption_id, amount in RedemptionAllocation.objects.values_list("redemption_id", "amount"):
+        allocated[redemption_id] += amount
+    for redemption in Redemption.objects.filter(allocations_tracked=True):
+        if allocated[redemption.id] != redemption.amount - redemption.reversed_amount:
+            problems.append(f"redemption {redemption.id} allocations {allocated[redemption.id]} != net amount")
+    return problems
+
+
 def assert_ledger_consistent() -> None:
-    """Entries balance, each wallet's lines sum to its stored balance, counters agree with redemptions."""
-    problems = _entry_problems() + _wallet_problems() + _redemption_problems()
+    """
+    Entries balance, each wallet's lines sum to its stored balance, counters agree with redemptions, and the
+    lots agree with the accounts and the redemptions (:func:`lot_problems`).
+    """
+    problems = _entry_problems() + _wallet_problems() + _redemption_problems() + lot_problems()
     assert not problems, "ledger inconsistent:\n" + "\n".join(problems)
 
 

@@ -7,9 +7,9 @@ from http import HTTPStatus
 from drf_spectacular.utils import extend_schema
 from rest_framework.response import Response
 
-from ledger.api.serializers import AssetCreateSerializer, AssetFilterSerializer, AssetSerializer
+from ledger.api.serializers import AssetCreateSerializer, AssetFilterSerializer, AssetSerializer, AssetUpdateSerializer
 from ledger.selectors import asset_get_visible, asset_list
-from ledger.services import asset_create
+from ledger.services import asset_create, asset_update
 from loyalty.api.base import ApiViewSet
 from loyalty.api.schema import BODY_ERRORS, error_responses, list_error_responses, path_uuid
 from loyalty.api.scoping import parse_path_uuid
@@ -31,14 +31,21 @@ class AssetViewSet(ApiViewSet):
     @extend_schema(
         operation_id="assets_create",
         summary="Create an asset (and its program accounts)",
-        description="A `code` already used in the program is 400 on field `code`. Assets cannot be changed.",
+        description="A `code` already used in the program is 400 on field `code`.",
         request=AssetCreateSerializer,
         responses={HTTPStatus.CREATED: AssetSerializer, **error_responses(*BODY_ERRORS, HTTPStatus.NOT_FOUND)},
     )
     def create(self, request):
         data = self.parse_body(AssetCreateSerializer)
         program = program_get_visible(scope=self.scope, program_id=data["program_id"])
-        asset = asset_create(program=program, code=data["code"], name=data["name"], scale=data["scale"])
+        asset = asset_create(
+            program=program,
+            code=data["code"],
+            name=data["name"],
+            scale=data["scale"],
+            pending_days=data["pending_days"],
+            validity_days=data["validity_days"],
+        )
         return Response(AssetSerializer(asset).data, status=HTTPStatus.CREATED)
 
     @extend_schema(
@@ -51,3 +58,17 @@ class AssetViewSet(ApiViewSet):
     def retrieve(self, request, asset_id):
         asset = asset_get_visible(scope=self.scope, asset_id=parse_path_uuid(asset_id))
         return Response(AssetSerializer(asset).data)
+
+    @extend_schema(
+        operation_id="assets_partial_update",
+        summary="Rename an asset or change its points policy",
+        description="Accepts `name`, `pending_days` and `validity_days`; any other field is 400. A policy change "
+        "applies to accruals made after it.",
+        parameters=[path_uuid("asset_id", "The asset's id.")],
+        request=AssetUpdateSerializer,
+        responses={HTTPStatus.OK: AssetSerializer, **error_responses(*BODY_ERRORS, HTTPStatus.NOT_FOUND)},
+    )
+    def partial_update(self, request, asset_id):
+        asset = asset_get_visible(scope=self.scope, asset_id=parse_path_uuid(asset_id))
+        changes = self.parse_body(AssetUpdateSerializer)
+        return Response(AssetSerializer(asset_update(asset=asset, changes=dict(changes))).data)

@@ -20,7 +20,24 @@ class AssetSerializer(serializers.Serializer):
     code = serializers.CharField(read_only=True)
     name = serializers.CharField(read_only=True)
     scale = serializers.IntegerField(read_only=True, min_value=0, max_value=4)
+    pending_days = serializers.IntegerField(
+        read_only=True, min_value=0, max_value=3650, help_text="Days a new accrual waits before it may be spent."
+    )
+    validity_days = serializers.IntegerField(
+        read_only=True, allow_null=True, min_value=1, max_value=36500, help_text="Days a new accrual lives; null: never expires."
+    )
     created_at = serializers.DateTimeField(read_only=True)
+
+
+def pending_days_field(**kwargs) -> StrictIntegerField:
+    return StrictIntegerField(min_value=0, max_value=3650, help_text="Days a new accrual waits (0-3650).", **kwargs)
+
+
+def validity_days_field(**kwargs) -> StrictIntegerField:
+    return StrictIntegerField(
+        min_value=1, max_value=36500, allow_null=True, help_text="Days a new accrual lives (1-36500); null: never.",
+        **kwargs,
+    )
 
 
 class AssetCreateSerializer(StrictInputSerializer):
@@ -35,6 +52,19 @@ class AssetCreateSerializer(StrictInputSerializer):
     )
     name = StrictCharField(min_length=1, max_length=200)
     scale = StrictIntegerField(min_value=0, max_value=4, default=2, help_text="Decimal places (0-4).")
+    pending_days = pending_days_field(default=0)
+    validity_days = validity_days_field(default=None)
+
+
+class AssetUpdateSerializer(StrictInputSerializer):
+    """``PATCH /assets/{id}``: only ``name`` and the lifecycle policy change (for accruals made after it)."""
+
+    unknown_field_message = "This field cannot be changed."
+    read_only_fields = ("id", "program_id", "code", "scale", "created_at")
+
+    name = StrictCharField(min_length=1, max_length=200, required=False)
+    pending_days = pending_days_field(required=False)
+    validity_days = validity_days_field(required=False)
 
 
 class AssetFilterSerializer(FilterSerializer):

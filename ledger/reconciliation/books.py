@@ -23,6 +23,8 @@ from loyalty.models import Program
 ISSUANCE = Account.Type.ISSUANCE
 WALLET = Account.Type.WALLET
 REDEMPTIONS = Account.Type.REDEMPTIONS
+PENDING = Account.Type.PENDING
+EXPIRED = Account.Type.EXPIRED
 
 
 def lines_by_account_cte(scope: Scope, *, as_of: bool = False) -> str:
@@ -85,10 +87,12 @@ class BookTotal:
     wallets: Decimal
     redemptions: Decimal
     wallets_stored: Decimal | None
+    pending: Decimal = Decimal(0)
+    expired: Decimal = Decimal(0)
 
     @property
     def balanced(self) -> bool:
-        return self.debits == self.credits and self.issuance == self.wallets + self.redemptions
+        return self.debits == self.credits and self.issuance == self.wallets + self.pending + self.redemptions + self.expired
 
 
 def trial_balance_rows(
@@ -130,7 +134,7 @@ ORDER BY {p.name}, {a.program_id}, {s.code}, {a.asset_id}, {a.type}"""
             accounts=accounts,
             debits=to_decimal(debits),
             credits=to_decimal(credits),
-            stored_balance=to_decimal(stored_sum) if type_ == WALLET else None,
+            stored_balance=to_decimal(stored_sum) if type_ in (WALLET, PENDING) else None,
         )
         for program, name, asset, code, scale, type_, accounts, debits, credits, stored_sum in sql.fetchall(
             query, params, using=using
@@ -156,6 +160,8 @@ def book_totals(rows: list[TrialBalanceRow]) -> list[BookTotal]:
                 ISSUANCE: zero,
                 WALLET: zero,
                 REDEMPTIONS: zero,
+                PENDING: zero,
+                EXPIRED: zero,
                 "wallets_stored": zero,
             },
         )
@@ -177,6 +183,8 @@ def book_totals(rows: list[TrialBalanceRow]) -> list[BookTotal]:
             wallets=t[WALLET],
             redemptions=t[REDEMPTIONS],
             wallets_stored=t["wallets_stored"],
+            pending=t[PENDING],
+            expired=t[EXPIRED],
         )
         for t in totals.values()
     ]

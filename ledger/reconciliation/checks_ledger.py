@@ -19,6 +19,7 @@ def account_type(value: str) -> str:
 
 DEBIT, CREDIT = JournalLine.Direction.DEBIT, JournalLine.Direction.CREDIT
 WALLET, ISSUANCE, REDEMPTIONS = Account.Type.WALLET, Account.Type.ISSUANCE, Account.Type.REDEMPTIONS
+PENDING, EXPIRED = Account.Type.PENDING, Account.Type.EXPIRED
 
 # --- 1. entries ----------------------------------------------------------------------
 
@@ -70,35 +71,37 @@ ENTRIES = Check(
 
 def _balances(s: Scope):
     line, a = sql.Alias(JournalLine, "l"), sql.Alias(Account, "a")
-    amount, balance, wallet = amt(line.amount), amt(a.balance), account_type(WALLET)
+    amount, balance = amt(line.amount), amt(a.balance)
+    # Accounts with a stored running balance: wallets and (v2) PENDING accounts, both credit-normal.
+    wallet = f"{account_type(WALLET)}, {account_type(PENDING)}"
     ctes = f"""wallet_lines AS (
     SELECT {line.account_id} AS account_id,
            SUM(CASE WHEN {line.direction} = {direction(CREDIT)} THEN {amount} ELSE -{amount} END) AS total
     FROM {line} JOIN {a} ON {a.id} = {line.account_id}
-    WHERE {a.type} = {wallet}{s.on(a)}
+    WHERE {a.type} IN ({wallet}){s.on(a)}
     GROUP BY {line.account_id}
 )"""
     return ctes, [
         Probe(
             "wallet_balance_mismatch", a.id, a.participant_id, "COALESCE(w.total, 0)", balance,
             f"FROM {a} LEFT JOIN wallet_lines w ON w.account_id = {a.id} "
-            f"WHERE {a.type} = {wallet}{s.on(a)} AND ({a.balance} IS NULL OR {balance} <> COALESCE(w.total, 0))",
+            f"WHERE {a.type} IN ({wallet}){s.on(a)} AND ({a.balance} IS NULL OR {balance} <> COALESCE(w.total, 0))",
         ),
         Probe(
             "wallet_negative", a.id, a.participant_id, "'>= 0'", balance,
-            f"FROM {a} WHERE {a.type} = {wallet}{s.on(a)} AND {a.balance} < 0",
+            f"FROM {a} WHERE {a.type} IN ({wallet}){s.on(a)} AND {a.balance} < 0",
         ),
         Probe(
             "program_account_has_balance", a.id, a.asset_id, "'NULL'", balance,
-            f"FROM {a} WHERE {a.type} <> {wallet}{s.on(a)} AND {a.balance} IS NOT NULL",
+            f"FROM {a} WHERE {a.type} NOT IN ({wallet}){s.on(a)} AND {a.balance} IS NOT NULL",
         ),
     ]
 
 
 BALANCES = Check(
     "account_balances",
-    "Every wallet's stored balance equals the sum of its lines (credits - debits) and is not negative; "
-    "program accounts store no balance.",
+    "Every wallet's and PENDING account's stored balance equals the sum of its lines (credits - debits) and "
+    "is not negative; program accounts store no balance.",
     (
         Issue(
             "wallet_balance_mismatch", "wallet whose stored balance differs from its lines",
@@ -128,7 +131,9 @@ books AS (
            SUM(b.debits) AS debits, SUM(b.credits) AS credits,
            SUM(CASE WHEN {a.type} = {account_type(ISSUANCE)} THEN b.debits - b.credits ELSE 0 END) AS issuance,
            SUM(CASE WHEN {a.type} = {account_type(WALLET)} THEN b.credits - b.debits ELSE 0 END) AS wallets,
-           SUM(CASE WHEN {a.type} = {account_type(REDEMPTIONS)} THEN b.credits - b.debits ELSE 0 END) AS redemptions
+           SUM(CASE WHEN {a.type} = {account_type(REDEMPTIONS)} THEN b.credits - b.debits ELSE 0 END) AS redemptions,
+           SUM(CASE WHEN {a.type} = {account_type(PENDING)} THEN b.credits - b.debits ELSE 0 END) AS pending,
+           SUM(CASE WHEN {a.type} = {account_type(EXPIRED)} THEN b.credits - b.debits ELSE 0 END) AS expired
     FROM by_account b JOIN {a} ON {a.id} = b.account_id
     WHERE 1 = 1{s.on(a)}
     GROUP BY {a.program_id}, {a.asset_id}
@@ -144,8 +149,8 @@ misplaced AS (
     return ctes, [
         Probe("books_unbalanced", "asset_id", "program_id", "debits", "credits", "FROM books WHERE debits <> credits"),
         Probe(
-            "books_do_not_add_up", "asset_id", "program_id", "issuance", "wallets + redemptions",
-            "FROM books WHERE issuance <> wallets + redemptions",
+            "books_do_not_add_up", "asset_id", "program_id", "issuance", "wallets + pending + redemptions + expired",
+            "FROM books WHERE issuance <> wallets + pending + redemptions + expired",
         ),
         Probe(
             "line_account_of_other_asset", "id", "entry_id", "asset_id", "account_asset",
@@ -165,13 +170,13 @@ misplaced AS (
 TRIAL_BALANCE = Check(
     "trial_balance",
     "Per program and asset (as the accounts classify the lines), total debits equal total credits "
-    "and issuance equals wallets plus redemptions; every line's account is of the line's asset and "
+    "and issuance equals wallets + pending + redemptions + expired; every line's account is of the line's asset and "
     "the entry's program.",
     (
         Issue("books_unbalanced", "books whose debits differ from their credits", "asset", "program", "debits", "credits"),
         Issue(
-            "books_do_not_add_up", "issuance differs from wallets + redemptions",
-            "asset", "program", "issuance", "wallets + redemptions",
+            "books_do_not_add_up", "issuance differs from wallets + pending + redemptions + expired",
+            "asset", "program", "issuance", "wallets + pending + redemptions + expired",
         ),
         Issue(
             "line_account_of_other_asset", "line posted to an account of another asset",

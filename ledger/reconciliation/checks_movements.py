@@ -51,7 +51,7 @@ wallet_moves AS (
     SELECT {line.entry_id} AS entry_id, {a.participant_id} AS participant_id, {a.asset_id} AS asset_id,
            SUM(CASE WHEN {line.direction} = {credit} THEN {amount} ELSE -{amount} END) AS net_credit
     FROM {line} JOIN {a} ON {a.id} = {line.account_id}
-    WHERE {a.type} = {sql.literal(Account, "type", Account.Type.WALLET)}{s.on(a)}
+    WHERE {a.type} IN ({sql.literal(Account, "type", Account.Type.WALLET)}, {sql.literal(Account, "type", Account.Type.PENDING)}){s.on(a)}
     GROUP BY {line.entry_id}, {a.participant_id}, {a.asset_id}
 )"""
     return ctes, [
@@ -80,7 +80,8 @@ wallet_moves AS (
 MOVEMENTS = Check(
     "movements",
     "Every movement record (accrual, redemption, reversal) has its own journal entry of its kind and program "
-    "that moves the participant's wallet by its amount; every entry of a movement's kind has its record.",
+    "that moves the participant's holding (wallet and PENDING account together) by its amount; every entry of "
+    "a movement's kind has its record.",
     (
         Issue("movement_entry_kind", "record whose journal entry is of another kind", "record", "entry",
               "kind", "entry kind", TEXT, TEXT),

@@ -50,13 +50,18 @@ def _totals_table(totals: tuple[BookTotal, ...] | list[BookTotal]) -> list[str]:
                 amount(total.credits),
                 amount(total.issuance),
                 amount(total.wallets),
+                amount(total.pending),
                 amount(total.redemptions),
+                amount(total.expired),
                 amount(total.wallets_stored),
                 "yes" if total.balanced else "NO",
             ]
         )
-    headers = ["Program", "Asset", "Debits", "Credits", "Issuance", "Wallets", "Redemptions", "Wallets (stored)", "Balanced"]
-    return table(headers, rows, right={2, 3, 4, 5, 6, 7})
+    headers = [
+        "Program", "Asset", "Debits", "Credits", "Issuance", "Wallets", "Pending", "Redemptions", "Expired",
+        "Wallets (stored)", "Balanced",
+    ]
+    return table(headers, rows, right={2, 3, 4, 5, 6, 7, 8, 9})
 
 
 def report_text(report: Report) -> str:
@@ -112,6 +117,8 @@ def report_json(report: Report) -> str:
                 "issuance": format_amount(total.issuance, total.scale),
                 "wallets": format_amount(total.wallets, total.scale),
                 "redemptions": format_amount(total.redemptions, total.scale),
+                "pending": format_amount(total.pending, total.scale),
+                "expired": format_amount(total.expired, total.scale),
                 "wallets_stored": format_amount(total.wallets_stored, total.scale),
                 "balanced": total.balanced,
             }
@@ -145,13 +152,14 @@ def trial_balance_text(rows: list[TrialBalanceRow], *, as_of: datetime | None, p
         for row in rows
     ]
     lines += table(["Program", "Asset", "Account type", "Accounts", "Debits", "Credits", "Balance"], body, right={3, 4, 5, 6})
-    lines += ["", "Per program and asset: issuance = wallets + redemptions, debits = credits"]
+    lines += ["", "Per program and asset: issuance = wallets + pending + redemptions + expired, debits = credits"]
     for total in book_totals(rows):
         amount = partial(format_amount, scale=total.scale)
         verdict = "balanced" if total.balanced else "NOT BALANCED"
         lines.append(
             f"  {total.program_name} / {total.asset_code}: issuance {amount(total.issuance)} = wallets "
-            f"{amount(total.wallets)} + redemptions {amount(total.redemptions)}; debits {amount(total.debits)}, "
+            f"{amount(total.wallets)} + pending {amount(total.pending)} + redemptions {amount(total.redemptions)} "
+            f"+ expired {amount(total.expired)}; debits {amount(total.debits)}, "
             f"credits {amount(total.credits)}: {verdict}"
         )
     return "\n".join(lines)

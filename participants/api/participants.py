@@ -82,7 +82,8 @@ class ParticipantBalancesView(ApiView):
         operation_id="participants_balances_list",
         summary="A participant's balances",
         description="Every asset of every program the participant is enrolled in (that the key may see); "
-        'zero (`"0.00"`) with `updated_at` null where it has had no movement.',
+        'zero (`"0.00"`) with `updated_at` null where it has had no movement. `balance` counts released points '
+        "only; `pending_balance` the points not yet released; `expiring` the soonest expiries.",
         parameters=[PARTICIPANT_ID, BalanceFilterSerializer],
         responses={
             HTTPStatus.OK: BalanceSerializer(many=True),
@@ -94,4 +95,10 @@ class ParticipantBalancesView(ApiView):
         participant = selectors.participant_get_visible(scope=self.scope, participant_id=participant_id)
         filters = self.parse_query(BalanceFilterSerializer)
         balances = selectors.participant_balances_list(scope=self.scope, participant_id=participant.id, **filters)
-        return self.paginated(balances, BalanceSerializer)
+        page = self.paginate_queryset(balances)
+        expiring = selectors.participant_expiring(
+            tenant_id=self.scope.tenant_id, participant_id=participant.id, asset_ids=[asset.id for asset in page]
+        )
+        for asset in page:
+            asset.expiring = expiring.get(asset.id, [])
+        return self.get_paginated_response(BalanceSerializer(page, many=True).data)

@@ -13,6 +13,8 @@ from loyalty.api.fields import (
     idempotency_key_field,
 )
 from loyalty.api.serializers import FilterSerializer, ScaledAmountField
+from loyalty.money import format_amount
+from participants.models import Accrual
 from participants.services import DEFAULT_ACCRUAL_DESCRIPTION
 
 
@@ -65,6 +67,11 @@ class ParticipantFilterSerializer(FilterSerializer):
 # --- balances -----------------------------------------------------------------------
 
 
+class ExpiringSerializer(serializers.Serializer):
+    expires_at = serializers.DateTimeField(read_only=True)
+    amount = serializers.CharField(read_only=True, help_text="Decimal string at the asset's scale.")
+
+
 class BalanceSerializer(serializers.Serializer):
     program_id = serializers.UUIDField(read_only=True)
     asset_id = serializers.UUIDField(source="id", read_only=True)
@@ -73,6 +80,20 @@ class BalanceSerializer(serializers.Serializer):
     updated_at = serializers.DateTimeField(
         source="wallet_updated_at", read_only=True, allow_null=True, help_text="Null until the first movement."
     )
+    pending_balance = ScaledAmountField(
+        scale_source="scale", help_text="Points of lots not yet released: they cannot be spent yet."
+    )
+    expiring = serializers.SerializerMethodField(
+        help_text="Up to 10 entries: the released lots' `remaining` grouped by `expires_at`, soonest first "
+        "(lots that never expire are not listed)."
+    )
+
+    @extend_schema_field(ExpiringSerializer(many=True))
+    def get_expiring(self, asset) -> list[dict]:
+        return [
+            {"expires_at": serializers.DateTimeField().to_representation(at), "amount": format_amount(amount, asset.scale)}
+            for at, amount in getattr(asset, "expiring", [])
+        ]
 
 
 class BalanceFilterSerializer(FilterSerializer):
@@ -91,10 +112,22 @@ class AccrualSerializer(serializers.Serializer):
     description = serializers.CharField(read_only=True)
     journal_entry_id = serializers.UUIDField(read_only=True)
     created_at = serializers.DateTimeField(read_only=True)
+    available_at = serializers.DateTimeField(read_only=True, help_text="From when the lot may be spent.")
+    expires_at = serializers.DateTimeField(read_only=True, allow_null=True, help_text="Null: never expires.")
+    status = serializers.ChoiceField(
+        choices=Accrual.Status.choices, read_only=True, help_text="CLOSED: nothing remains in the lot."
+    )
+    remaining = ScaledAmountField(help_text="Points still in the lot, pending or available.")
+    spent_amount = ScaledAmountField(help_text="Taken by redemptions, net of points their reversals put back.")
+    expired_amount = ScaledAmountField()
+    reversed_amount = ScaledAmountField(help_text="Clawed back.")
 
 
 class AccrualCreateSerializer(StrictInputSerializer):
-    read_only_fields = ("id", "participant_id", "journal_entry_id", "created_at")
+    read_only_fields = (
+        "id", "participant_id", "journal_entry_id", "created_at", "status", "remaining", "spent_amount",
+        "expired_amount", "reversed_amount",
+    )
 
     program_id = StrictUUIDField()
     asset_id = StrictUUIDField(help_text="An asset of the program.")
@@ -102,4 +135,40 @@ class AccrualCreateSerializer(StrictInputSerializer):
     description = StrictCharField(
         max_length=500, required=False, help_text=f'Default "{DEFAULT_ACCRUAL_DESCRIPTION}".'
     )
+    available_at = serializers.DateTimeField(
+        required=False,
+        help_text="Default: now + the asset's `pending_days`. A moment at or before now: available at once.",
+    )
+    expires_at = serializers.DateTimeField(
+        required=False,
+        allow_null=True,
+        help_text="Default: now + the asset's `validity_days` (never when null); null: never. Must be in the "
+        "future and after `available_at`.",
+    )
     idempotency_key = idempotency_key_field()
+
+
+class AccrualFilterSerializer(FilterSerializer):
+    program_id = StrictUUIDField(required=False)
+    asset_id = StrictUUIDField(required=False)
+    status = serializers.ChoiceField(choices=Accrual.Status.choices, required=False)
+
+
+class AccrualReversalCreateSerializer(StrictInputSerializer):
+    read_only_fields = ("id", "accrual_id", "journal_entry_id", "created_at", "accrual")
+
+    amount = DecimalStringField(
+        required=False, help_text="Default: all that the lot's `remaining` holds. At most `remaining`."
+    )
+    reason = StrictCharField(max_length=500, required=False, allow_blank=True, default="")
+    idempotency_key = idempotency_key_field()
+
+
+class AccrualReversalSerializer(serializers.Serializer):
+    id = serializers.UUIDField(read_only=True)
+    accrual_id = serializers.UUIDField(read_only=True)
+    amount = ScaledAmountField(scale_source="accrual.asset.scale")
+    reason = serializers.CharField(read_only=True)
+    journal_entry_id = serializers.UUIDField(read_only=True)
+    created_at = serializers.DateTimeField(read_only=True)
+    accrual = AccrualSerializer(read_only=True, help_text="The updated accrual.")

@@ -23,6 +23,8 @@ from loyalty.api.fields import (
     idempotency_key_field,
 )
 from loyalty.api.serializers import FilterSerializer, NullField, ScaledAmountField
+from loyalty.money import format_amount
+from rewards.allocations import allocations_of
 from rewards.models import Redemption, Reward
 
 MAX_COUNT = 2_147_483_647  # the database's integer column
@@ -162,6 +164,11 @@ class ParticipantRedemptionFilterSerializer(FilterSerializer):
     status = serializers.ChoiceField(choices=Redemption.Status.choices, required=False)
 
 
+class AllocationSerializer(serializers.Serializer):
+    accrual_id = serializers.UUIDField(read_only=True)
+    amount = serializers.CharField(read_only=True, help_text="Decimal string at the asset's scale.")
+
+
 class RedemptionSerializer(serializers.Serializer):
     id = serializers.UUIDField(read_only=True)
     program_id = serializers.UUIDField(read_only=True)
@@ -183,6 +190,18 @@ class RedemptionSerializer(serializers.Serializer):
     )
     created_at = serializers.DateTimeField(read_only=True)
     updated_at = serializers.DateTimeField(read_only=True, help_text="Moves on each reversal.")
+    allocations = serializers.SerializerMethodField(
+        help_text="What the redemption holds of each lot (accrual) it took from, net of points its reversals put "
+        "back, in the order taken (empty on a dry run and for redemptions made before the points lifecycle)."
+    )
+
+    @extend_schema_field(AllocationSerializer(many=True))
+    def get_allocations(self, redemption) -> list[dict]:
+        scale = redemption.asset.scale
+        return [
+            {"accrual_id": str(accrual_id), "amount": format_amount(amount, scale)}
+            for accrual_id, amount in allocations_of(redemption)
+        ]
 
 
 NOT_CREATED = "Always null: a dry run creates nothing."

@@ -67,6 +67,7 @@ from loyalty.money import amount_check_scale, format_amount
 from loyalty.services import Created
 from participants.models import Participant
 from participants.selectors import participant_is_enrolled
+from rewards import allocations
 from rewards.locks import (
     count_within_limit,
     participant_count_add,
@@ -389,16 +390,28 @@ def _refuse(decision: CatalogDecision, refusal: DomainError, *, now: datetime) -
 
 
 def _post(redemption: Redemption, *, wallet: Account) -> JournalEntry:
-    """Step 3: the balanced entry (debit the wallet, credit the program's REDEMPTIONS account)."""
+    """
+    Step 3: the balanced entry (debit the wallet, credit the program's
+    REDEMPTIONS account) and the cost taken from the wallet's lots in the
+    spending order (step 4, ``rewards.allocations``): on PostgreSQL in the
+    entry's one statement.
+    """
     redemptions_account = program_account_ref(asset=redemption.asset, type=Account.Type.REDEMPTIONS)
-    return journal_entry_post(
+    also = allocations.take_sql(redemption) if sql.is_postgresql() else []
+    entry = journal_entry_post(
         tenant_id=redemption.tenant_id,
         program_id=redemption.program_id,
         kind=JournalEntry.Kind.REDEMPTION,
         description=redemption.description,
         lines=[Line(wallet, DEBIT, redemption.amount), Line(redemptions_account, CREDIT, redemption.amount)],
         assets=[redemption.asset],
+        also=also,
     )
+    if also:
+        allocations.remember(redemption, entry.also_rows)
+    else:
+        allocations.take(redemption)
+    return entry
 
 
 def _record_and_take_stock(redemption: Redemption, decision: CatalogDecision, *, now: datetime) -> None:

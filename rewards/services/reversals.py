@@ -34,6 +34,7 @@ from loyalty.idempotency import idempotency_replay, request_fingerprint
 from loyalty.models import ApiKey, IdempotencyRecord
 from loyalty.money import amount_check_scale, format_amount
 from loyalty.services import Created
+from rewards import allocations
 from rewards.locks import participant_count_release, redemption_lock, reward_stock_return
 from rewards.models import Redemption, Reversal, Reward
 
@@ -213,6 +214,7 @@ def _apply(redemption: Redemption, request: ReversalRequest, *, reversal_id: uui
         created_by_api_key=request.api_key,
         created_by_user=request.user,
     )
+    allocations.put_back(locked, reversal, decision.refund)  # the lots (step 4), last taken first
     reversal.save(force_insert=True)
     if decision.stock_returned:
         reward_stock_return(

@@ -1,0 +1,194 @@
+"""
+The periodic run of the points lifecycle (``manage.py process_points``).
+
+Per program and asset, three steps, each in short transactions of at most
+``batch`` lots (a batch commits whole, so a run killed midway leaves the
+books balanced and the next run finishes the rest):
+
+1. expire pending lots whose ``expires_at`` has come (PENDING -> EXPIRED),
+2. release pending lots whose ``available_at`` has come (PENDING -> WALLET),
+3. expire released lots whose ``expires_at`` has come (WALLET -> EXPIRED).
+
+A batch picks its due lots, locks the accounts they touch in the platform's
+order (the PENDING accounts, then the wallets, each in id order:
+``rewards/locks.py``), then locks the lots themselves and re-checks that they
+are still due: a second copy of the run, a redemption or a clawback that got
+there first has already changed them, so nothing is released or expired
+twice and a redemption never spends a point the run expired. Then one entry
+per account (``ledger.services.journal_entries_post``) and one ``UPDATE``
+of the lots. The work is set-based: a handful of statements per batch, not
+per lot.
+"""
+
+from __future__ import annotations
+
+import uuid
+from collections import defaultdict
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from datetime import datetime
+from decimal import Decimal
+
+from django.db import transaction
+from django.db.models import Count, F, Q, Sum
+
+from ledger.models import Account, Asset, JournalEntry
+from ledger.selectors import program_account_ref
+from ledger.services import CREDIT, DEBIT, EntrySpec, Line, journal_entries_post
+from participants.models import Accrual
+
+DEFAULT_BATCH = 10_000
+
+EXPIRE_PENDING, RELEASE, EXPIRE = "expire_pending", "release", "expire"
+STEPS = (EXPIRE_PENDING, RELEASE, EXPIRE)
+
+
+@dataclass
+class Totals:
+    """What a run did (or, dry, would do) for one program and asset."""
+
+    released: int = 0
+    released_amount: Decimal = Decimal(0)
+    expired: int = 0
+    expired_amount: Decimal = Decimal(0)
+    entries: int = 0
+    batches: int = 0
+    extra: dict = field(default_factory=dict)
+
+    def add(self, step: str, lots: int, amount: Decimal, entries: int) -> None:
+        if not lots:
+            return
+        if step == RELEASE:
+            self.released += lots
+            self.released_amount += amount
+        else:
+            self.expired += lots
+            self.expired_amount += amount
+        self.entries += entries
+        self.batches += 1
+
+
+def _due(asset: Asset, step: str, as_of: datetime):
+    lots = Accrual.objects.filter(tenant_id=asset.tenant_id, asset_id=asset.id)
+    if step == EXPIRE_PENDING:
+        return lots.filter(released=False, remaining__gt=0, expires_at__lte=as_of)
+    if step == RELEASE:
+        # Lots whose expiry has come too were expired from the pending account by the step before.
+        return lots.filter(released=False, available_at__lte=as_of).exclude(
+            Q(remaining__gt=0) & Q(expires_at__lte=as_of)
+        )
+    return lots.filter(released=True, remaining__gt=0, expires_at__lte=as_of)
+
+
+def due_totals(*, asset: Asset, as_of: datetime) -> Totals:
+    """What a run would do now (``--dry-run``): counts and amounts of the due lots, nothing locked or changed."""
+    totals = Totals()
+    for step in STEPS:
+        agg = _due(asset, step, as_of).aggregate(n=Sum("remaining"), c=Count("id"))
+        count, amount = agg["c"] or 0, agg["n"] or Decimal(0)
+        if step == RELEASE:
+            totals.released, totals.released_amount = int(count), amount
+        else:
+            totals.expired += int(count)
+            totals.expired_amount += amount
+    return totals
+
+
+def process_asset(
+    *, asset: Asset, as_of: datetime, batch: int = DEFAULT_BATCH, progress: Callable[[str], None] | None = None,
+    should_stop: Callable[[], bool] = lambda: False,
+) -> Totals:
+    """Release and expire what is due for one asset as of ``as_of``, batch by batch, each batch its own transaction."""
+    totals = Totals()
+    for step in STEPS:
+        while not should_stop():
+            picked, lots, amount, entries = _batch(asset=asset, step=step, as_of=as_of, batch=batch)
+            if picked == 0:
+                break
+            totals.add(step, lots, amount, entries)
+            if progress:
+                progress(f"{asset.program_id} {asset.code}: {step} batch of {lots} lot(s), {amount} point(s)")
+    return totals
+
+
+def _batch(*, asset: Asset, step: str, as_of: datetime, batch: int) -> tuple[int, int, Decimal, int]:
+    """One transaction: up to ``batch`` due lots of ``step``. Returns (lots picked, lots done, amount, entries)."""
+    with transaction.atomic(durable=True):
+        picked = list(_due(asset, step, as_of).order_by("participant_id", "id").values_list("id", "participant_id")[:batch])
+        if not picked:
+            return 0, 0, Decimal(0), 0
+        participants = sorted({participant_id for _, participant_id in picked})
+        pending = _lock_accounts(asset, participants, Account.Type.PENDING) if step != EXPIRE else {}
+        wallets = _lock_accounts(asset, participants, Account.Type.WALLET, create=step == RELEASE) if step != EXPIRE_PENDING else {}
+        # Step 4: the lots, by id, re-checked under the accounts' locks (another copy may have done them).
+        lots = list(
+            _due(asset, step, as_of)
+            .filter(id__in=[lot_id for lot_id, _ in picked])
+            .select_for_update()
+            .order_by("id")
+            .values_list("id", "participant_id", "remaining")
+        )
+        if not lots:  # another copy of the run did them meanwhile
+            return len(picked), 0, Decimal(0), 0
+        per_participant: dict[uuid.UUID, Decimal] = defaultdict(Decimal)
+        for _, participant_id, remaining in lots:
+            per_participant[participant_id] += remaining
+        specs = _entries(asset, step, per_participant, pending, wallets)
+        if specs:
+            journal_entries_post(tenant_id=asset.tenant_id, program_id=asset.program_id, asset=asset, specs=specs)
+        ids = [lot_id for lot_id, _, _ in lots]
+        changed = Accrual.objects.filter(id__in=ids)
+        if step == RELEASE:
+            changed.update(released=True)
+        else:
+            changed.update(expired_amount=F("expired_amount") + F("remaining"), remaining=0)
+        # Hook (issues 15/17): one release / expiry per account of this batch; emit events / audit here.
+        return len(picked), len(lots), sum(per_participant.values(), Decimal(0)), len(specs)
+
+
+def _lock_accounts(asset: Asset, participants: list, type: str, *, create: bool = False) -> dict[uuid.UUID, Account]:
+    """Lock the participants' accounts of ``type`` for ``asset`` in id order (creating missing wallets first)."""
+    if create:
+        Account.objects.bulk_create(
+            [
+                Account(
+                    tenant_id=asset.tenant_id, program_id=asset.program_id, asset_id=asset.id, type=type,
+                    participant_id=participant_id, balance=0,
+                )
+                for participant_id in participants
+            ],
+            ignore_conflicts=True,
+        )
+    accounts = (
+        Account.objects.select_for_update()
+        .filter(tenant_id=asset.tenant_id, asset_id=asset.id, type=type, participant_id__in=participants)
+        .order_by("id")
+    )
+    return {account.participant_id: account for account in accounts}
+
+
+def _entries(
+    asset: Asset, step: str, per_participant: dict, pending: dict, wallets: dict
+) -> list[EntrySpec]:
+    expired = program_account_ref(asset=asset, type=Account.Type.EXPIRED)
+    specs = []
+    for participant_id, amount in sorted(per_participant.items()):
+        if amount <= 0:  # an empty pending lot is released without an entry
+            continue
+        if step == EXPIRE_PENDING:
+            kind, lines = JournalEntry.Kind.EXPIRATION, [Line(pending[participant_id], DEBIT, amount), Line(expired, CREDIT, amount)]
+        elif step == RELEASE:
+            kind, lines = JournalEntry.Kind.RELEASE, [
+                Line(pending[participant_id], DEBIT, amount),
+                Line(wallets[participant_id], CREDIT, amount),
+            ]
+        else:
+            kind, lines = JournalEntry.Kind.EXPIRATION, [Line(wallets[participant_id], DEBIT, amount), Line(expired, CREDIT, amount)]
+        description = "Release of due points" if kind == JournalEntry.Kind.RELEASE else "Expiry of points"
+        specs.append(EntrySpec(kind=kind, description=description, lines=lines))
+    return specs
+
+
+def prune_events(*, as_of: datetime) -> int:
+    """Hook for issue 15: delete events older than the retention. Nothing to prune before events exist."""
+    return 0
