@@ -3,6 +3,7 @@
 import uuid
 
 from django.db import models
+from django.utils import timezone
 
 from loyalty.models import tenant_field
 
@@ -80,7 +81,9 @@ class Accrual(models.Model):
     spent_amount = models.DecimalField(max_digits=16, decimal_places=4, default=0)
     expired_amount = models.DecimalField(max_digits=16, decimal_places=4, default=0)
     reversed_amount = models.DecimalField(max_digits=16, decimal_places=4, default=0)
-    created_at = models.DateTimeField(auto_now_add=True)
+    # Set by the service to the moment the lot's default dates are computed from (contract: available_at
+    # defaults to created_at + pending_days); timezone.now for any other writer.
+    created_at = models.DateTimeField(default=timezone.now, editable=False)
 
     class Meta:
         ordering = ["-created_at", "-id"]

@@ -119,6 +119,7 @@ def accrual_create(
         amount=amount,
         description=description,
         idempotency_key=idempotency_key,
+        created_at=now,
         available_at=lot_available_at,
         expires_at=lot_expires_at,
         released=lot_available_at <= now,

@@ -107,6 +107,8 @@ def redemption_get_visible(*, scope: KeyScope, redemption_id: uuid.UUID) -> Rede
 
 def reversal_list(*, redemption: Redemption) -> QuerySet[Reversal]:
     """The reversals of one (visible) redemption, each with its redemption for rendering."""
-    return Reversal.objects.filter(tenant_id=redemption.tenant_id, redemption_id=redemption.id).select_related(
-        "redemption__asset"
+    return (
+        Reversal.objects.filter(tenant_id=redemption.tenant_id, redemption_id=redemption.id)
+        .select_related("redemption__asset")
+        .prefetch_related("redemption__allocation_rows")
     )

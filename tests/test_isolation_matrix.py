@@ -39,7 +39,8 @@ from loyalty.models import Program
 from loyalty.services import api_key_revoke
 from loyalty.tests.factories import ProgramFactory, TenantFactory
 from loyalty.tests.helpers import assert_error
-from participants.models import Participant
+from participants.models import Accrual, Participant
+from participants.services import accrual_reversal_create
 from participants.tests.factories import ParticipantFactory
 from rewards.services import redemption_create_catalog, reversal_create
 from rewards.tests.factories import RewardFactory
@@ -89,11 +90,14 @@ class Tenants:
         ).record
         self.reversal_b = reversal_create(redemption=self.redemption_b, quantity=1).record
         self.entry_b = self.redemption_b.journal_entry
+        self.accrual_b = Accrual.objects.filter(participant=self.pb, asset=self.asset_b).first()
+        self.clawback_b = accrual_reversal_create(accrual=self.accrual_b, amount=Decimal("1.00")).record
 
     def b_ids(self) -> set[str]:
         """Every id of B's side."""
         ids = {self.b.id, self.asset_b.id, self.pb.id, self.reward_b.id, self.redemption_b.id,
-               self.shared_redemption_b.id, self.reversal_b.id}
+               self.shared_redemption_b.id, self.reversal_b.id, self.clawback_b.id}
+        ids |= set(Accrual.objects.filter(program=self.b).values_list("id", flat=True))
         ids |= set(JournalEntry.objects.filter(program=self.b).values_list("id", flat=True))
         ids |= set(Account.objects.filter(program=self.b).values_list("id", flat=True))
         if self.boundary == "tenant":
@@ -154,6 +158,10 @@ CASES: dict[str, Case] = {
         lambda t: {"program_id": str(t.b.id), "code": "STOLEN", "name": "Stolen"},
     ),
     "get asset B": Case("assets/<str:asset_id>", "GET", lambda t: f"/api/v1/assets/{t.asset_b.id}", "404"),
+    "change asset B's policy": Case(
+        "assets/<str:asset_id>", "PATCH", lambda t: f"/api/v1/assets/{t.asset_b.id}", "404",
+        lambda t: {"name": "Mine", "validity_days": 1},
+    ),
     # journal entries
     "list journal entries": Case("journal-entries", "GET", lambda t: "/api/v1/journal-entries", "hides"),
     "list journal entries of B": Case(
@@ -217,6 +225,29 @@ CASES: dict[str, Case] = {
         "participants/<str:participant_id>/accruals", "POST",
         lambda t: f"/api/v1/participants/{t.shared.id}/accruals", "404",
         lambda t: {**_a(t), "asset_id": str(t.asset_b.id), "amount": "5.00"},
+    ),
+    "list accruals of B's participant": Case(
+        "participants/<str:participant_id>/accruals", "GET",
+        lambda t: f"/api/v1/participants/{t.pb.id}/accruals", "404",
+    ),
+    "list accruals of the shared participant": Case(
+        "participants/<str:participant_id>/accruals", "GET",
+        lambda t: f"/api/v1/participants/{t.shared.id}/accruals", "hides",
+    ),
+    "list accruals of the shared participant in B": Case(
+        "participants/<str:participant_id>/accruals", "GET",
+        lambda t: f"/api/v1/participants/{t.shared.id}/accruals?program_id={t.b.id}", "empty",
+    ),
+    "get accrual B": Case("accruals/<str:accrual_id>", "GET", lambda t: f"/api/v1/accruals/{t.accrual_b.id}", "404"),
+    "release accrual B": Case(
+        "accruals/<str:accrual_id>/release", "POST", lambda t: f"/api/v1/accruals/{t.accrual_b.id}/release", "404"
+    ),
+    "claw back accrual B": Case(
+        "accruals/<str:accrual_id>/reversals", "POST", lambda t: f"/api/v1/accruals/{t.accrual_b.id}/reversals",
+        "404", lambda t: {"amount": "1.00"},
+    ),
+    "list clawbacks of accrual B": Case(
+        "accruals/<str:accrual_id>/reversals", "GET", lambda t: f"/api/v1/accruals/{t.accrual_b.id}/reversals", "404"
     ),
     # rewards
     "list rewards": Case("rewards", "GET", lambda t: "/api/v1/rewards", "hides"),

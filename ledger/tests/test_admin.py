@@ -32,7 +32,7 @@ def test_creating_an_asset_in_the_admin_creates_its_program_accounts(operator_cl
     assert response.status_code == HTTPStatus.FOUND
     asset = Asset.objects.get(code="STARS")
     assert (asset.program_id, asset.name, asset.scale) == (program.id, "Stars", 0)
-    assert set(Account.objects.filter(asset=asset).values_list("type", flat=True)) == {"ISSUANCE", "REDEMPTIONS"}
+    assert set(Account.objects.filter(asset=asset).values_list("type", flat=True)) == {"ISSUANCE", "REDEMPTIONS", "EXPIRED"}
 
 
 def test_an_asset_with_a_code_taken_in_its_program_is_refused_and_nothing_is_created(operator_client, asset):
@@ -169,5 +169,5 @@ def test_account_changelist_runs_the_same_number_of_queries_for_few_or_many_rows
     many = count_queries(operator_client, url)
 
     # then
-    assert Account.objects.count() == 12
+    assert Account.objects.count() == 13
     assert many == few

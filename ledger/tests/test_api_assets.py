@@ -13,7 +13,7 @@ from loyalty.tests.helpers import assert_error, db_state, is_utc_timestamp
 
 pytestmark = pytest.mark.django_db
 
-ASSET_FIELDS = {"id", "program_id", "code", "name", "scale", "created_at"}
+ASSET_FIELDS = {"id", "program_id", "code", "name", "scale", "pending_days", "validity_days", "created_at"}
 
 
 def test_creating_an_asset_answers_201_with_exactly_the_contract_fields(client_for, program):
@@ -35,7 +35,7 @@ def test_creating_an_asset_creates_the_programs_issuance_and_redemptions_account
 
     # then
     accounts = Account.objects.filter(asset_id=response.json()["id"])
-    assert sorted(accounts.values_list("type", flat=True)) == ["ISSUANCE", "REDEMPTIONS"]
+    assert sorted(accounts.values_list("type", flat=True)) == ["EXPIRED", "ISSUANCE", "REDEMPTIONS"]
     assert all(account.participant_id is None for account in accounts)
 
 
@@ -182,8 +182,8 @@ def test_an_unknown_or_malformed_asset_id_in_the_path_is_404(client_for, asset_i
     assert_error(response, HTTPStatus.NOT_FOUND, "not_found")
 
 
-@pytest.mark.parametrize("method", ["PATCH", "PUT", "DELETE"])
-def test_assets_cannot_be_changed_through_the_api(client_for, asset, method):
+@pytest.mark.parametrize("method", ["PUT", "DELETE"])
+def test_assets_cannot_be_replaced_or_deleted_through_the_api(client_for, asset, method):
     # given
     before = db_state()
 

@@ -12,12 +12,15 @@ databases.
 
 from __future__ import annotations
 
+from decimal import Decimal
+
 import pytest
 from django.db import connection
 
 from ledger.reconciliation.checks_tenants import Link, tenant_links
 from ledger.tests.test_reconcile import examples_of, ledger_guards_off, raw, reconcile_json, table, uuid_param
 from loyalty.services import api_key_create
+from participants.services import accrual_reversal_create
 from rewards.services import reversal_create
 from tests.tenancy import two_tenants
 
@@ -28,8 +31,9 @@ RULES = [link.issue for link in tenant_links()]
 
 @pytest.fixture
 def worlds():
-    """Tenants A and B; A also has a key scoped to its program and a reversal recorded by a key."""
+    """Tenants A and B; A also has a key scoped to its program, a reversal recorded by a key and a clawback."""
     a, b = two_tenants()
+    accrual_reversal_create(accrual=a.accrual, amount=Decimal("1.00"))
     api_key_create(name="Alpha shop", program_ids=[a.program.id])
     reversal_create(redemption=a.redemption, quantity=1, api_key=a.api_key, idempotency_key="reverse-2")
     return a, b

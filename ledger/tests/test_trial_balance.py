@@ -32,7 +32,7 @@ class Outcome:
         rows = {}
         for line in self.out.splitlines():
             cells = re.split(r"\s{2,}", line.strip())
-            if len(cells) == 7 and cells[2] in {"ISSUANCE", "WALLET", "REDEMPTIONS"}:
+            if len(cells) == 7 and cells[2] in {"ISSUANCE", "WALLET", "REDEMPTIONS", "PENDING", "EXPIRED"}:
                 rows[(cells[1], cells[2])] = cells[3:]
         return rows
 
@@ -72,12 +72,46 @@ def test_trial_balance_sums_the_lines_per_program_asset_and_account_type(program
     # then
     assert outcome.code == 0
     assert outcome.rows() == {
+        (asset.code, "EXPIRED"): ["1", "0.00", "0.00", "0.00"],
         (asset.code, "ISSUANCE"): ["1", "150.00", "0.00", "150.00"],
         (asset.code, "REDEMPTIONS"): ["1", "0.00", "30.00", "30.00"],
         (asset.code, "WALLET"): ["2", "30.00", "150.00", "120.00"],
     }
-    assert f"{program.name} / {asset.code}: issuance 150.00 = wallets 120.00 + redemptions 30.00" in outcome.out
+    assert (
+        f"{program.name} / {asset.code}: issuance 150.00 = wallets 120.00 + pending 0.00 + redemptions 30.00 "
+        "+ expired 0.00" in outcome.out
+    )
     assert "balanced" in outcome.out and "NOT BALANCED" not in outcome.out
+
+
+@pytest.mark.django_db
+def test_trial_balance_shows_the_pending_and_expired_accounts(program, asset, two_members):
+    # given: a pending lot for alice, and bob's lot expired by the periodic run
+    from datetime import timedelta
+
+    from participants import lifecycle
+    from participants.models import Accrual
+    from participants.services import accrual_create
+
+    alice, bob = two_members
+    accrual_create(
+        program=program, participant=alice, asset=asset, amount=Decimal("20.00"),
+        available_at=timezone.now() + timedelta(days=1),
+    )
+    fund(bob, asset, "50.00")
+    Accrual.objects.filter(participant=bob).update(expires_at=timezone.now() - timedelta(seconds=1))
+    lifecycle.process_asset(asset=asset, as_of=timezone.now())
+
+    # when
+    outcome = trial_balance()
+
+    # then
+    assert outcome.rows()[(asset.code, "PENDING")] == ["1", "0.00", "20.00", "20.00"]
+    assert outcome.rows()[(asset.code, "EXPIRED")] == ["1", "0.00", "50.00", "50.00"]
+    assert (
+        "issuance 70.00 = wallets 0.00 + pending 20.00 + redemptions 0.00 + expired 50.00" in outcome.out
+    )
+    assert "NOT BALANCED" not in outcome.out
 
 
 @pytest.mark.django_db
@@ -111,6 +145,7 @@ def test_as_of_before_the_later_entries_shows_the_earlier_balances(program, asse
     # then
     assert then.code == 0
     assert then.rows() == {
+        (asset.code, "EXPIRED"): ["1", "0.00", "0.00", "0.00"],
         (asset.code, "ISSUANCE"): ["1", "100.00", "0.00", "100.00"],
         (asset.code, "REDEMPTIONS"): ["1", "0.00", "0.00", "0.00"],
         (asset.code, "WALLET"): ["1", "0.00", "100.00", "100.00"],

@@ -89,6 +89,11 @@ class Migration(migrations.Migration):
             name='spent_amount',
             field=models.DecimalField(decimal_places=4, default=0, max_digits=16),
         ),
+        migrations.AlterField(
+            model_name='accrual',
+            name='created_at',
+            field=models.DateTimeField(default=django.utils.timezone.now, editable=False),
+        ),
         migrations.RunPython(v1_lots, migrations.RunPython.noop),
         migrations.AddIndex(
             model_name='accrual',

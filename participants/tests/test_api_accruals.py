@@ -25,6 +25,13 @@ ACCRUAL_FIELDS = {
     "description",
     "journal_entry_id",
     "created_at",
+    "available_at",
+    "expires_at",
+    "status",
+    "remaining",
+    "spent_amount",
+    "expired_amount",
+    "reversed_amount",
 }
 MISSING = object()
 
@@ -64,6 +71,13 @@ def test_an_accrual_answers_201_with_exactly_the_contract_fields(client_for, par
         "description": "Purchase #1",
         "journal_entry_id": str(accrual.journal_entry_id),
         "created_at": body["created_at"],
+        "available_at": body["created_at"],  # available at once (the asset's pending_days is 0)
+        "expires_at": None,
+        "status": "AVAILABLE",
+        "remaining": "50.00",
+        "spent_amount": "0.00",
+        "expired_amount": "0.00",
+        "reversed_amount": "0.00",
     }
     assert is_utc_timestamp(body["created_at"])
 

@@ -14,7 +14,7 @@ from participants.tests.factories import ParticipantFactory
 
 pytestmark = pytest.mark.django_db
 
-BALANCE_FIELDS = {"program_id", "asset_id", "asset_code", "balance", "updated_at"}
+BALANCE_FIELDS = {"program_id", "asset_id", "asset_code", "balance", "updated_at", "pending_balance", "expiring"}
 
 
 def balances(client, participant, query=""):
@@ -36,6 +36,8 @@ def test_an_asset_without_movement_shows_a_zero_balance_and_no_update_time(clien
             "asset_code": asset.code,
             "balance": "0.00",
             "updated_at": None,
+            "pending_balance": "0.00",
+            "expiring": [],
         }
     ]
 

@@ -13,6 +13,7 @@ from ledger.models import Account, JournalEntry
 from ledger.tests.factories import AssetFactory, fund
 from loyalty.models import Program
 from loyalty.tests.factories import ProgramFactory
+from participants.models import Accrual
 from participants.tests.factories import ParticipantFactory
 from rewards.models import Redemption, Reward
 from rewards.tests.api_support import (
@@ -81,6 +82,7 @@ def test_redeeming_two_units_answers_201_with_the_redemption_resource(client_for
         "idempotency_key": "redeem-item-12345",
         "created_at": data["created_at"],
         "updated_at": data["updated_at"],
+        "allocations": [{"accrual_id": str(Accrual.objects.get(participant=funded).id), "amount": "20.00"}],
     }
     assert data["created_at"].endswith("Z")
 
@@ -890,6 +892,7 @@ def test_a_dry_run_answers_200_with_the_would_be_redemption_and_changes_nothing(
         "idempotency_key": None,
         "created_at": None,
         "updated_at": None,
+        "allocations": [],
     }
     assert world_state() == before
 

@@ -14,7 +14,7 @@ from ledger.models import JournalEntry
 from ledger.tests.factories import AssetFactory, fund
 from loyalty.models import Program
 from loyalty.tests.factories import ProgramFactory
-from participants.models import Enrollment
+from participants.models import Accrual, Enrollment
 from participants.tests.factories import ParticipantFactory
 from rewards.models import Redemption, Reward
 from rewards.services import redemption_create_direct
@@ -70,6 +70,7 @@ def test_a_direct_redemption_answers_201_with_catalog_fields_null(client_for, fu
         "idempotency_key": "cash-1",
         "created_at": data["created_at"],
         "updated_at": data["updated_at"],
+        "allocations": [{"accrual_id": str(Accrual.objects.get(participant=funded).id), "amount": "25.00"}],
     }
 
 

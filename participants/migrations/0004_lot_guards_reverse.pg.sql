@@ -1,0 +1,4 @@
+DROP TRIGGER IF EXISTS rewards_redemptionallocation_immutable ON rewards_redemptionallocation;
+DROP TRIGGER IF EXISTS participants_accrualreversal_immutable ON participants_accrualreversal;
+DROP TRIGGER IF EXISTS participants_accrual_lot_guard ON participants_accrual;
+DROP FUNCTION IF EXISTS participants_lot_guard();
