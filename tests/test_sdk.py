@@ -370,6 +370,7 @@ def redemption_from_a_later_version() -> dict:
         "description": "Redemption", "journal_entry_id": str(uuid.uuid4()), "status": "PARTIALLY_EXPIRED",
         "reversed_amount": "0.00", "reversed_quantity": None, "idempotency_key": None,
         "created_at": "2026-12-05T10:30:00Z", "updated_at": "2026-12-05T10:30:00Z", "allocations": [],
+        "channel": "web",
     }
 
 
@@ -452,7 +453,7 @@ def test_a_status_and_a_field_a_later_version_adds_do_not_break_a_redemption(sta
     # then
     assert isinstance(answer, Redemption)
     assert answer.status == "PARTIALLY_EXPIRED" and not isinstance(answer.status, RedemptionStatusEnum)
-    assert answer.additional_properties == {"allocations": []}
+    assert answer.additional_properties == {"channel": "web"}
 
 
 def test_the_api_key_client_sends_the_key_as_the_schema_says_with_a_timeout(stand_in_client):

@@ -43,11 +43,17 @@ API_OPERATIONS = {
     ("get", "/api/v1/assets"),
     ("post", "/api/v1/assets"),
     ("get", "/api/v1/assets/{asset_id}"),
+    ("patch", "/api/v1/assets/{asset_id}"),
     ("get", "/api/v1/participants"),
     ("post", "/api/v1/participants"),
     ("get", "/api/v1/participants/{participant_id}"),
     ("get", "/api/v1/participants/{participant_id}/balances"),
     ("post", "/api/v1/participants/{participant_id}/accruals"),
+    ("get", "/api/v1/participants/{participant_id}/accruals"),
+    ("get", "/api/v1/accruals/{accrual_id}"),
+    ("post", "/api/v1/accruals/{accrual_id}/release"),
+    ("post", "/api/v1/accruals/{accrual_id}/reversals"),
+    ("get", "/api/v1/accruals/{accrual_id}/reversals"),
     ("get", "/api/v1/rewards"),
     ("post", "/api/v1/rewards"),
     ("get", "/api/v1/rewards/{reward_id}"),
@@ -86,6 +92,7 @@ MOVEMENTS = {
         "redemption_fully_reversed",
         "reversal_exceeds_remaining",
     ],
+    ("post", "/api/v1/accruals/{accrual_id}/reversals"): ["accrual_reversal_exceeds_remaining"],
 }
 
 STATUS_CODES = {
@@ -105,6 +112,7 @@ AMOUNT_FIELDS = {
     "CatalogRedemptionCreateRequest": ["amount"],
     "DirectRedemptionCreateRequest": ["amount"],
     "ReversalCreateRequest": ["amount"],
+    "AccrualReversalCreateRequest": ["amount"],
     "RewardCreateRequest": ["unit_cost", "min_amount", "max_amount"],
     "PatchedRewardUpdateRequest": ["unit_cost", "min_amount", "max_amount"],
 }
@@ -211,7 +219,7 @@ def test_every_operation_with_a_body_documents_400_413_and_415(openapi):
     with_body = [(method, path, op) for method, path, op in operations(openapi) if "requestBody" in op]
 
     # then
-    assert len(with_body) == 10
+    assert len(with_body) == 12
     for method, path, operation in with_body:
         assert {"400", "413", "415"} <= set(operation["responses"]), (method, path)
 
@@ -225,7 +233,7 @@ def test_every_path_with_an_id_and_every_list_documents_404(openapi):
     ]
 
     # then
-    assert len(needing_404) == 21
+    assert len(needing_404) == 27
     assert all("404" in operation["responses"] for _, _, operation in needing_404)
 
 
@@ -471,14 +479,16 @@ def test_the_rules_see_every_resource_and_every_cursor_list(openapi):
 
     # then
     assert resources == {
-        "Program", "Asset", "Participant", "Accrual", "Reward", "Redemption", "RedemptionPreview", "Reversal",
-        "JournalEntry", "TenantSummary",
+        "Program", "Asset", "Participant", "Accrual", "AccrualReversal", "Reward", "Redemption", "RedemptionPreview",
+        "Reversal", "JournalEntry", "TenantSummary",
     }
     assert cursor_lists == {
         ("get", "/api/v1/redemptions"),
         ("get", "/api/v1/participants/{participant_id}/redemptions"),
         ("get", "/api/v1/redemptions/{redemption_id}/reversals"),
         ("get", "/api/v1/journal-entries"),
+        ("get", "/api/v1/participants/{participant_id}/accruals"),
+        ("get", "/api/v1/accruals/{accrual_id}/reversals"),
     }
 
 
@@ -537,7 +547,7 @@ def test_every_request_body_rejects_unknown_fields(openapi):
     bodies = {name: c for name, c in openapi["components"]["schemas"].items() if name.endswith("Request")}
 
     # then
-    assert len(bodies) == 10
+    assert len(bodies) == 12
     assert all(body["additionalProperties"] is False for body in bodies.values())
 
 
@@ -550,7 +560,7 @@ def test_amounts_in_request_bodies_are_decimal_strings_with_the_positive_amount_
     ]
 
     # then
-    assert len(fields) == 10
+    assert len(fields) == 11
     assert all(f["type"] == "string" and f["pattern"] == POSITIVE_DECIMAL_STRING_PATTERN for f in fields)
 
 
@@ -648,6 +658,7 @@ def test_enums_have_names_that_say_what_they_are(openapi):
         "JournalEntryKindEnum",
         "AccountTypeEnum",
         "LineDirectionEnum",
+        "AccrualStatusEnum",
     }
 
 

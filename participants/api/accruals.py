@@ -105,6 +105,8 @@ class AccrualDetailView(ApiView):
     @extend_schema(
         operation_id="accruals_retrieve",
         summary="Get an accrual (lot)",
+        description="The accrual and its lot: `available_at`, `expires_at`, `status`, `remaining` and where the "
+        "rest went (`spent_amount`, `expired_amount`, `reversed_amount`).",
         parameters=[ACCRUAL_ID],
         responses={HTTPStatus.OK: AccrualSerializer, **error_responses(HTTPStatus.NOT_FOUND)},
     )

@@ -50,6 +50,10 @@ REDEMPTION_EXAMPLE_VALUE = {
     "idempotency_key": "redeem-item-12345",
     "created_at": "2024-01-15T10:30:00Z",
     "updated_at": "2024-01-15T10:30:00Z",
+    "allocations": [
+        {"accrual_id": "0b1c2d3e-4f5a-4b6c-8d7e-9f0a1b2c3d4e", "amount": "600.00"},
+        {"accrual_id": "5e6f7a8b-9c0d-4e1f-8a2b-3c4d5e6f7a8b", "amount": "400.00"},
+    ],
 }
 
 REDEMPTION_EXAMPLE = OpenApiExample(
@@ -68,6 +72,7 @@ PREVIEW_EXAMPLE = OpenApiExample(
         "idempotency_key": None,
         "created_at": None,
         "updated_at": None,
+        "allocations": [],
     },
     response_only=True,
     status_codes=["200"],
@@ -117,6 +122,8 @@ REVERSAL_EXAMPLE = OpenApiExample(
             **REDEMPTION_EXAMPLE_VALUE,
             "status": "PARTIALLY_REVERSED",
             "reversed_amount": "500.00",
+            # put back last taken first: all 400 of the second lot, then 100 of the first
+            "allocations": [{"accrual_id": "0b1c2d3e-4f5a-4b6c-8d7e-9f0a1b2c3d4e", "amount": "500.00"}],
             "reversed_quantity": 1,
             "updated_at": "2024-01-16T09:00:00Z",
         },

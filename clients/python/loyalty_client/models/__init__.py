@@ -3,6 +3,10 @@
 from .account_type_enum import AccountTypeEnum
 from .accrual import Accrual
 from .accrual_create_request import AccrualCreateRequest
+from .accrual_reversal import AccrualReversal
+from .accrual_reversal_create_request import AccrualReversalCreateRequest
+from .accrual_status_enum import AccrualStatusEnum
+from .allocation import Allocation
 from .asset import Asset
 from .asset_create_request import AssetCreateRequest
 from .balance import Balance
@@ -12,6 +16,7 @@ from .error import Error
 from .error_code import ErrorCode
 from .error_fields import ErrorFields
 from .error_response import ErrorResponse
+from .expiring import Expiring
 from .healthz_response_200 import HealthzResponse200
 from .healthz_response_200_cache import HealthzResponse200Cache
 from .healthz_response_200_database import HealthzResponse200Database
@@ -26,6 +31,8 @@ from .journal_line import JournalLine
 from .key_summary import KeySummary
 from .line_direction_enum import LineDirectionEnum
 from .me import Me
+from .paginated_accrual_list import PaginatedAccrualList
+from .paginated_accrual_reversal_list import PaginatedAccrualReversalList
 from .paginated_asset_list import PaginatedAssetList
 from .paginated_balance_list import PaginatedBalanceList
 from .paginated_journal_entry_list import PaginatedJournalEntryList
@@ -36,6 +43,7 @@ from .paginated_reversal_list import PaginatedReversalList
 from .paginated_reward_list import PaginatedRewardList
 from .participant import Participant
 from .participant_create_request import ParticipantCreateRequest
+from .patched_asset_update_request import PatchedAssetUpdateRequest
 from .patched_program_update_request import PatchedProgramUpdateRequest
 from .patched_reward_update_request import PatchedRewardUpdateRequest
 from .program import Program
@@ -57,6 +65,10 @@ __all__ = (
     "AccountTypeEnum",
     "Accrual",
     "AccrualCreateRequest",
+    "AccrualReversal",
+    "AccrualReversalCreateRequest",
+    "AccrualStatusEnum",
+    "Allocation",
     "Asset",
     "AssetCreateRequest",
     "Balance",
@@ -66,6 +78,7 @@ __all__ = (
     "ErrorCode",
     "ErrorFields",
     "ErrorResponse",
+    "Expiring",
     "HealthzResponse200",
     "HealthzResponse200Cache",
     "HealthzResponse200Database",
@@ -80,6 +93,8 @@ __all__ = (
     "KeySummary",
     "LineDirectionEnum",
     "Me",
+    "PaginatedAccrualList",
+    "PaginatedAccrualReversalList",
     "PaginatedAssetList",
     "PaginatedBalanceList",
     "PaginatedJournalEntryList",
@@ -90,6 +105,7 @@ __all__ = (
     "PaginatedRewardList",
     "Participant",
     "ParticipantCreateRequest",
+    "PatchedAssetUpdateRequest",
     "PatchedProgramUpdateRequest",
     "PatchedRewardUpdateRequest",
     "Program",

@@ -2,7 +2,9 @@ from enum import StrEnum
 
 
 class AccountTypeEnum(StrEnum):
+    EXPIRED = "EXPIRED"
     ISSUANCE = "ISSUANCE"
+    PENDING = "PENDING"
     REDEMPTIONS = "REDEMPTIONS"
     WALLET = "WALLET"
 

@@ -2,7 +2,7 @@ from __future__ import annotations
 
 import datetime
 from collections.abc import Mapping
-from typing import Any, TypeVar
+from typing import Any, TypeVar, cast
 from uuid import UUID
 
 from attrs import define as _attrs_define
@@ -20,6 +20,8 @@ class Asset:
         code (str):
         name (str):
         scale (int):
+        pending_days (int): Days a new accrual waits before it may be spent.
+        validity_days (int | None): Days a new accrual lives; null: never expires.
         created_at (datetime.datetime):
     """
 
@@ -28,6 +30,8 @@ class Asset:
     code: str
     name: str
     scale: int
+    pending_days: int
+    validity_days: int | None
     created_at: datetime.datetime
     additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
 
@@ -42,6 +46,11 @@ class Asset:
 
         scale = self.scale
 
+        pending_days = self.pending_days
+
+        validity_days: int | None
+        validity_days = self.validity_days
+
         created_at = self.created_at.isoformat()
 
         field_dict: dict[str, Any] = {}
@@ -53,6 +62,8 @@ class Asset:
                 "code": code,
                 "name": name,
                 "scale": scale,
+                "pending_days": pending_days,
+                "validity_days": validity_days,
                 "created_at": created_at,
             }
         )
@@ -72,6 +83,15 @@ class Asset:
 
         scale = d.pop("scale")
 
+        pending_days = d.pop("pending_days")
+
+        def _parse_validity_days(data: object) -> int | None:
+            if data is None:
+                return data
+            return cast(int | None, data)
+
+        validity_days = _parse_validity_days(d.pop("validity_days"))
+
         created_at = datetime.datetime.fromisoformat(d.pop("created_at"))
 
         asset = cls(
@@ -80,6 +100,8 @@ class Asset:
             code=code,
             name=name,
             scale=scale,
+            pending_days=pending_days,
+            validity_days=validity_days,
             created_at=created_at,
         )
 

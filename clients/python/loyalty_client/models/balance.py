@@ -2,11 +2,15 @@ from __future__ import annotations
 
 import datetime
 from collections.abc import Mapping
-from typing import Any, TypeVar, cast
+from typing import TYPE_CHECKING, Any, TypeVar, cast
 from uuid import UUID
 
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
+
+if TYPE_CHECKING:
+    from ..models.expiring import Expiring
+
 
 T = TypeVar("T", bound="Balance")
 
@@ -20,6 +24,9 @@ class Balance:
         asset_code (str):
         balance (str): Decimal string with exactly the asset's scale decimal places. Example: 50.00.
         updated_at (datetime.datetime | None): Null until the first movement.
+        pending_balance (str): Points of lots not yet released: they cannot be spent yet. Example: 50.00.
+        expiring (list[Expiring]): Up to 10 entries: the released lots' `remaining` grouped by `expires_at`, soonest
+            first (lots that never expire are not listed).
     """
 
     program_id: UUID
@@ -27,6 +34,8 @@ class Balance:
     asset_code: str
     balance: str
     updated_at: datetime.datetime | None
+    pending_balance: str
+    expiring: list[Expiring]
     additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
 
     def to_dict(self) -> dict[str, Any]:
@@ -44,6 +53,13 @@ class Balance:
         else:
             updated_at = self.updated_at
 
+        pending_balance = self.pending_balance
+
+        expiring = []
+        for expiring_item_data in self.expiring:
+            expiring_item = expiring_item_data.to_dict()
+            expiring.append(expiring_item)
+
         field_dict: dict[str, Any] = {}
         field_dict.update(self.additional_properties)
         field_dict.update(
@@ -53,6 +69,8 @@ class Balance:
                 "asset_code": asset_code,
                 "balance": balance,
                 "updated_at": updated_at,
+                "pending_balance": pending_balance,
+                "expiring": expiring,
             }
         )
 
@@ -60,6 +78,8 @@ class Balance:
 
     @classmethod
     def from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
+        from ..models.expiring import Expiring  # noqa: PLC0415
+
         d = dict(src_dict)
         program_id = UUID(d.pop("program_id"))
 
@@ -84,12 +104,23 @@ class Balance:
 
         updated_at = _parse_updated_at(d.pop("updated_at"))
 
+        pending_balance = d.pop("pending_balance")
+
+        expiring = []
+        _expiring = d.pop("expiring")
+        for expiring_item_data in _expiring:
+            expiring_item = Expiring.from_dict(expiring_item_data)
+
+            expiring.append(expiring_item)
+
         balance = cls(
             program_id=program_id,
             asset_id=asset_id,
             asset_code=asset_code,
             balance=balance,
             updated_at=updated_at,
+            pending_balance=pending_balance,
+            expiring=expiring,
         )
 
         balance.additional_properties = d

@@ -2,6 +2,7 @@ from enum import StrEnum
 
 
 class ErrorCode(StrEnum):
+    ACCRUAL_REVERSAL_EXCEEDS_REMAINING = "accrual_reversal_exceeds_remaining"
     AMOUNT_OUT_OF_RANGE = "amount_out_of_range"
     AUTHENTICATION_FAILED = "authentication_failed"
     IDEMPOTENCY_KEY_REUSED = "idempotency_key_reused"

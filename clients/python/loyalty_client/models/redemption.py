@@ -2,13 +2,17 @@ from __future__ import annotations
 
 import datetime
 from collections.abc import Mapping
-from typing import Any, TypeVar, cast
+from typing import TYPE_CHECKING, Any, TypeVar, cast
 from uuid import UUID
 
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
 
 from ..models.redemption_status_enum import RedemptionStatusEnum
+
+if TYPE_CHECKING:
+    from ..models.allocation import Allocation
+
 
 T = TypeVar("T", bound="Redemption")
 
@@ -34,6 +38,9 @@ class Redemption:
         idempotency_key (None | str): From the body or the header, or null.
         created_at (datetime.datetime):
         updated_at (datetime.datetime): Moves on each reversal.
+        allocations (list[Allocation]): What the redemption holds of each lot (accrual) it took from, net of points its
+            reversals put back, in the order taken (empty on a dry run and for redemptions made before the points
+            lifecycle).
     """
 
     id: UUID
@@ -52,6 +59,7 @@ class Redemption:
     idempotency_key: None | str
     created_at: datetime.datetime
     updated_at: datetime.datetime
+    allocations: list[Allocation]
     additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
 
     def to_dict(self) -> dict[str, Any]:
@@ -99,6 +107,11 @@ class Redemption:
 
         updated_at = self.updated_at.isoformat()
 
+        allocations = []
+        for allocations_item_data in self.allocations:
+            allocations_item = allocations_item_data.to_dict()
+            allocations.append(allocations_item)
+
         field_dict: dict[str, Any] = {}
         field_dict.update(self.additional_properties)
         field_dict.update(
@@ -119,6 +132,7 @@ class Redemption:
                 "idempotency_key": idempotency_key,
                 "created_at": created_at,
                 "updated_at": updated_at,
+                "allocations": allocations,
             }
         )
 
@@ -126,6 +140,8 @@ class Redemption:
 
     @classmethod
     def from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
+        from ..models.allocation import Allocation  # noqa: PLC0415
+
         d = dict(src_dict)
         id = UUID(d.pop("id"))
 
@@ -203,6 +219,13 @@ class Redemption:
 
         updated_at = datetime.datetime.fromisoformat(d.pop("updated_at"))
 
+        allocations = []
+        _allocations = d.pop("allocations")
+        for allocations_item_data in _allocations:
+            allocations_item = Allocation.from_dict(allocations_item_data)
+
+            allocations.append(allocations_item)
+
         redemption = cls(
             id=id,
             program_id=program_id,
@@ -220,6 +243,7 @@ class Redemption:
             idempotency_key=idempotency_key,
             created_at=created_at,
             updated_at=updated_at,
+            allocations=allocations,
         )
 
         redemption.additional_properties = d

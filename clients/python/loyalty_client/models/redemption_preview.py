@@ -1,13 +1,17 @@
 from __future__ import annotations
 
 from collections.abc import Mapping
-from typing import Any, TypeVar, cast
+from typing import TYPE_CHECKING, Any, TypeVar, cast
 from uuid import UUID
 
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
 
 from ..models.redemption_status_enum import RedemptionStatusEnum
+
+if TYPE_CHECKING:
+    from ..models.allocation import Allocation
+
 
 T = TypeVar("T", bound="RedemptionPreview")
 
@@ -36,6 +40,9 @@ class RedemptionPreview:
             idempotency_key (None):  Default: None.
             created_at (None):  Default: None.
             updated_at (None):  Default: None.
+            allocations (list[Allocation]): What the redemption holds of each lot (accrual) it took from, net of points its
+                reversals put back, in the order taken (empty on a dry run and for redemptions made before the points
+                lifecycle).
     """
 
     program_id: UUID
@@ -49,6 +56,7 @@ class RedemptionPreview:
     status: RedemptionStatusEnum | str
     reversed_amount: str
     reversed_quantity: int | None
+    allocations: list[Allocation]
     id: None = None
     journal_entry_id: None = None
     idempotency_key: None = None
@@ -100,6 +108,11 @@ class RedemptionPreview:
 
         updated_at = self.updated_at
 
+        allocations = []
+        for allocations_item_data in self.allocations:
+            allocations_item = allocations_item_data.to_dict()
+            allocations.append(allocations_item)
+
         field_dict: dict[str, Any] = {}
         field_dict.update(self.additional_properties)
         field_dict.update(
@@ -120,6 +133,7 @@ class RedemptionPreview:
                 "idempotency_key": idempotency_key,
                 "created_at": created_at,
                 "updated_at": updated_at,
+                "allocations": allocations,
             }
         )
 
@@ -127,6 +141,8 @@ class RedemptionPreview:
 
     @classmethod
     def from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
+        from ..models.allocation import Allocation  # noqa: PLC0415
+
         d = dict(src_dict)
         id = d.pop("id")
 
@@ -199,6 +215,13 @@ class RedemptionPreview:
 
         updated_at = d.pop("updated_at")
 
+        allocations = []
+        _allocations = d.pop("allocations")
+        for allocations_item_data in _allocations:
+            allocations_item = Allocation.from_dict(allocations_item_data)
+
+            allocations.append(allocations_item)
+
         redemption_preview = cls(
             id=id,
             program_id=program_id,
@@ -216,6 +239,7 @@ class RedemptionPreview:
             idempotency_key=idempotency_key,
             created_at=created_at,
             updated_at=updated_at,
+            allocations=allocations,
         )
 
         redemption_preview.additional_properties = d

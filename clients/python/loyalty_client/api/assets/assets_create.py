@@ -93,7 +93,7 @@ def sync_detailed(
 ) -> Response[Asset | ErrorResponse]:
     """Create an asset (and its program accounts)
 
-     A `code` already used in the program is 400 on field `code`. Assets cannot be changed.
+     A `code` already used in the program is 400 on field `code`.
 
     Args:
         body (AssetCreateRequest):
@@ -124,7 +124,7 @@ def sync(
 ) -> Asset | ErrorResponse | None:
     """Create an asset (and its program accounts)
 
-     A `code` already used in the program is 400 on field `code`. Assets cannot be changed.
+     A `code` already used in the program is 400 on field `code`.
 
     Args:
         body (AssetCreateRequest):
@@ -150,7 +150,7 @@ async def asyncio_detailed(
 ) -> Response[Asset | ErrorResponse]:
     """Create an asset (and its program accounts)
 
-     A `code` already used in the program is 400 on field `code`. Assets cannot be changed.
+     A `code` already used in the program is 400 on field `code`.
 
     Args:
         body (AssetCreateRequest):
@@ -179,7 +179,7 @@ async def asyncio(
 ) -> Asset | ErrorResponse | None:
     """Create an asset (and its program accounts)
 
-     A `code` already used in the program is 400 on field `code`. Assets cannot be changed.
+     A `code` already used in the program is 400 on field `code`.
 
     Args:
         body (AssetCreateRequest):

@@ -118,8 +118,10 @@ def sync_detailed(
 ) -> Response[Accrual | ErrorResponse]:
     """Credit a participant's wallet (earn)
 
-     Credits the wallet from the program's issuance account in one balanced journal entry. 201 new, or
-    200 with the original accrual on an idempotent repeat.
+     Credits the wallet (or, for a lot not yet available, the participant's PENDING account) from the
+    program's issuance account in one balanced journal entry, as a new lot. `available_at` and
+    `expires_at` take part in the idempotency fingerprint as sent (omitted, null and a timestamp
+    differ). 201 new, or 200 with the original accrual on an idempotent repeat.
 
     Args:
         participant_id (UUID):
@@ -156,8 +158,10 @@ def sync(
 ) -> Accrual | ErrorResponse | None:
     """Credit a participant's wallet (earn)
 
-     Credits the wallet from the program's issuance account in one balanced journal entry. 201 new, or
-    200 with the original accrual on an idempotent repeat.
+     Credits the wallet (or, for a lot not yet available, the participant's PENDING account) from the
+    program's issuance account in one balanced journal entry, as a new lot. `available_at` and
+    `expires_at` take part in the idempotency fingerprint as sent (omitted, null and a timestamp
+    differ). 201 new, or 200 with the original accrual on an idempotent repeat.
 
     Args:
         participant_id (UUID):
@@ -189,8 +193,10 @@ async def asyncio_detailed(
 ) -> Response[Accrual | ErrorResponse]:
     """Credit a participant's wallet (earn)
 
-     Credits the wallet from the program's issuance account in one balanced journal entry. 201 new, or
-    200 with the original accrual on an idempotent repeat.
+     Credits the wallet (or, for a lot not yet available, the participant's PENDING account) from the
+    program's issuance account in one balanced journal entry, as a new lot. `available_at` and
+    `expires_at` take part in the idempotency fingerprint as sent (omitted, null and a timestamp
+    differ). 201 new, or 200 with the original accrual on an idempotent repeat.
 
     Args:
         participant_id (UUID):
@@ -225,8 +231,10 @@ async def asyncio(
 ) -> Accrual | ErrorResponse | None:
     """Credit a participant's wallet (earn)
 
-     Credits the wallet from the program's issuance account in one balanced journal entry. 201 new, or
-    200 with the original accrual on an idempotent repeat.
+     Credits the wallet (or, for a lot not yet available, the participant's PENDING account) from the
+    program's issuance account in one balanced journal entry, as a new lot. `available_at` and
+    `expires_at` take part in the idempotency fingerprint as sent (omitted, null and a timestamp
+    differ). 201 new, or 200 with the original accrual on an idempotent repeat.
 
     Args:
         participant_id (UUID):

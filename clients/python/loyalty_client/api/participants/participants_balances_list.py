@@ -103,7 +103,8 @@ def sync_detailed(
     """A participant's balances
 
      Every asset of every program the participant is enrolled in (that the key may see); zero (`"0.00"`)
-    with `updated_at` null where it has had no movement.
+    with `updated_at` null where it has had no movement. `balance` counts released points only;
+    `pending_balance` the points not yet released; `expiring` the soonest expiries.
 
     Args:
         participant_id (UUID):
@@ -144,7 +145,8 @@ def sync(
     """A participant's balances
 
      Every asset of every program the participant is enrolled in (that the key may see); zero (`"0.00"`)
-    with `updated_at` null where it has had no movement.
+    with `updated_at` null where it has had no movement. `balance` counts released points only;
+    `pending_balance` the points not yet released; `expiring` the soonest expiries.
 
     Args:
         participant_id (UUID):
@@ -180,7 +182,8 @@ async def asyncio_detailed(
     """A participant's balances
 
      Every asset of every program the participant is enrolled in (that the key may see); zero (`"0.00"`)
-    with `updated_at` null where it has had no movement.
+    with `updated_at` null where it has had no movement. `balance` counts released points only;
+    `pending_balance` the points not yet released; `expiring` the soonest expiries.
 
     Args:
         participant_id (UUID):
@@ -219,7 +222,8 @@ async def asyncio(
     """A participant's balances
 
      Every asset of every program the participant is enrolled in (that the key may see); zero (`"0.00"`)
-    with `updated_at` null where it has had no movement.
+    with `updated_at` null where it has had no movement. `balance` counts released points only;
+    `pending_balance` the points not yet released; `expiring` the soonest expiries.
 
     Args:
         participant_id (UUID):

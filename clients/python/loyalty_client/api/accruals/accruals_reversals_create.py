@@ -1,0 +1,258 @@
+from http import HTTPStatus
+from typing import Any
+from urllib.parse import quote
+from uuid import UUID
+
+import httpx
+
+from ...client import AuthenticatedClient, Client
+from ...models.accrual_reversal import AccrualReversal
+from ...models.accrual_reversal_create_request import AccrualReversalCreateRequest
+from ...models.error_response import ErrorResponse
+from ...types import UNSET, Response, Unset
+
+
+def _get_kwargs(
+    accrual_id: UUID,
+    *,
+    body: AccrualReversalCreateRequest | Unset = UNSET,
+    idempotency_key: str | Unset = UNSET,
+) -> dict[str, Any]:
+    headers: dict[str, Any] = {}
+    if not isinstance(idempotency_key, Unset):
+        headers["Idempotency-Key"] = idempotency_key
+
+    _kwargs: dict[str, Any] = {
+        "method": "post",
+        "url": "/api/v1/accruals/{accrual_id}/reversals".format(
+            accrual_id=quote(str(accrual_id), safe=""),
+        ),
+    }
+
+    if not isinstance(body, Unset):
+        _kwargs["json"] = body.to_dict()
+
+    headers["Content-Type"] = "application/json"
+
+    _kwargs["headers"] = headers
+    return _kwargs
+
+
+def _parse_response(
+    *, client: AuthenticatedClient | Client, response: httpx.Response
+) -> AccrualReversal | ErrorResponse:
+    if response.status_code == 200:
+        response_200 = AccrualReversal.from_dict(response.json())
+
+        return response_200
+
+    if response.status_code == 201:
+        response_201 = AccrualReversal.from_dict(response.json())
+
+        return response_201
+
+    if response.status_code == 400:
+        response_400 = ErrorResponse.from_dict(response.json())
+
+        return response_400
+
+    if response.status_code == 401:
+        response_401 = ErrorResponse.from_dict(response.json())
+
+        return response_401
+
+    if response.status_code == 404:
+        response_404 = ErrorResponse.from_dict(response.json())
+
+        return response_404
+
+    if response.status_code == 409:
+        response_409 = ErrorResponse.from_dict(response.json())
+
+        return response_409
+
+    if response.status_code == 413:
+        response_413 = ErrorResponse.from_dict(response.json())
+
+        return response_413
+
+    if response.status_code == 415:
+        response_415 = ErrorResponse.from_dict(response.json())
+
+        return response_415
+
+    if response.status_code == 422:
+        response_422 = ErrorResponse.from_dict(response.json())
+
+        return response_422
+
+    if response.status_code == 429:
+        response_429 = ErrorResponse.from_dict(response.json())
+
+        return response_429
+
+    if response.status_code == 503:
+        response_503 = ErrorResponse.from_dict(response.json())
+
+        return response_503
+
+    response_default = ErrorResponse.from_dict(response.json())
+
+    return response_default
+
+
+def _build_response(
+    *, client: AuthenticatedClient | Client, response: httpx.Response
+) -> Response[AccrualReversal | ErrorResponse]:
+    return Response(
+        status_code=HTTPStatus(response.status_code),
+        content=response.content,
+        headers=response.headers,
+        parsed=_parse_response(client=client, response=response),
+    )
+
+
+def sync_detailed(
+    accrual_id: UUID,
+    *,
+    client: AuthenticatedClient,
+    body: AccrualReversalCreateRequest | Unset = UNSET,
+    idempotency_key: str | Unset = UNSET,
+) -> Response[AccrualReversal | ErrorResponse]:
+    """Claw back points from a lot
+
+     Takes points back from this lot only (pending or released) in an ACCRUAL_REVERSAL entry; an empty
+    body takes all that `remaining` holds. Allowed while the program is INACTIVE. `201`, or `200` on an
+    idempotent repeat.
+
+    Args:
+        accrual_id (UUID):
+        idempotency_key (str | Unset):
+        body (AccrualReversalCreateRequest | Unset):
+
+    Raises:
+        errors.UnexpectedStatus: If the server returns an undocumented status code and Client.raise_on_unexpected_status is True.
+        httpx.TimeoutException: If the request takes longer than Client.timeout.
+
+    Returns:
+        Response[AccrualReversal | ErrorResponse]
+    """
+
+    kwargs = _get_kwargs(
+        accrual_id=accrual_id,
+        body=body,
+        idempotency_key=idempotency_key,
+    )
+
+    response = client.get_httpx_client().request(
+        **kwargs,
+    )
+
+    return _build_response(client=client, response=response)
+
+
+def sync(
+    accrual_id: UUID,
+    *,
+    client: AuthenticatedClient,
+    body: AccrualReversalCreateRequest | Unset = UNSET,
+    idempotency_key: str | Unset = UNSET,
+) -> AccrualReversal | ErrorResponse | None:
+    """Claw back points from a lot
+
+     Takes points back from this lot only (pending or released) in an ACCRUAL_REVERSAL entry; an empty
+    body takes all that `remaining` holds. Allowed while the program is INACTIVE. `201`, or `200` on an
+    idempotent repeat.
+
+    Args:
+        accrual_id (UUID):
+        idempotency_key (str | Unset):
+        body (AccrualReversalCreateRequest | Unset):
+
+    Raises:
+        errors.UnexpectedStatus: If the server returns an undocumented status code and Client.raise_on_unexpected_status is True.
+        httpx.TimeoutException: If the request takes longer than Client.timeout.
+
+    Returns:
+        AccrualReversal | ErrorResponse
+    """
+
+    return sync_detailed(
+        accrual_id=accrual_id,
+        client=client,
+        body=body,
+        idempotency_key=idempotency_key,
+    ).parsed
+
+
+async def asyncio_detailed(
+    accrual_id: UUID,
+    *,
+    client: AuthenticatedClient,
+    body: AccrualReversalCreateRequest | Unset = UNSET,
+    idempotency_key: str | Unset = UNSET,
+) -> Response[AccrualReversal | ErrorResponse]:
+    """Claw back points from a lot
+
+     Takes points back from this lot only (pending or released) in an ACCRUAL_REVERSAL entry; an empty
+    body takes all that `remaining` holds. Allowed while the program is INACTIVE. `201`, or `200` on an
+    idempotent repeat.
+
+    Args:
+        accrual_id (UUID):
+        idempotency_key (str | Unset):
+        body (AccrualReversalCreateRequest | Unset):
+
+    Raises:
+        errors.UnexpectedStatus: If the server returns an undocumented status code and Client.raise_on_unexpected_status is True.
+        httpx.TimeoutException: If the request takes longer than Client.timeout.
+
+    Returns:
+        Response[AccrualReversal | ErrorResponse]
+    """
+
+    kwargs = _get_kwargs(
+        accrual_id=accrual_id,
+        body=body,
+        idempotency_key=idempotency_key,
+    )
+
+    response = await client.get_async_httpx_client().request(**kwargs)
+
+    return _build_response(client=client, response=response)
+
+
+async def asyncio(
+    accrual_id: UUID,
+    *,
+    client: AuthenticatedClient,
+    body: AccrualReversalCreateRequest | Unset = UNSET,
+    idempotency_key: str | Unset = UNSET,
+) -> AccrualReversal | ErrorResponse | None:
+    """Claw back points from a lot
+
+     Takes points back from this lot only (pending or released) in an ACCRUAL_REVERSAL entry; an empty
+    body takes all that `remaining` holds. Allowed while the program is INACTIVE. `201`, or `200` on an
+    idempotent repeat.
+
+    Args:
+        accrual_id (UUID):
+        idempotency_key (str | Unset):
+        body (AccrualReversalCreateRequest | Unset):
+
+    Raises:
+        errors.UnexpectedStatus: If the server returns an undocumented status code and Client.raise_on_unexpected_status is True.
+        httpx.TimeoutException: If the request takes longer than Client.timeout.
+
+    Returns:
+        AccrualReversal | ErrorResponse
+    """
+
+    return (
+        await asyncio_detailed(
+            accrual_id=accrual_id,
+            client=client,
+            body=body,
+            idempotency_key=idempotency_key,
+        )
+    ).parsed
