@@ -31,8 +31,9 @@ from decimal import Decimal
 
 from django.db import transaction
 from django.db.models import Count, F, Q, Sum
+from django.db.models.functions import Round
 
-from ledger.models import Account, Asset, JournalEntry
+from ledger.models import AMOUNT_DECIMAL_PLACES, Account, Asset, JournalEntry
 from ledger.selectors import program_account_ref
 from ledger.services import CREDIT, DEBIT, EntrySpec, Line, journal_entries_post
 from participants.models import Accrual
@@ -141,7 +142,8 @@ def _batch(*, asset: Asset, step: str, as_of: datetime, batch: int) -> tuple[int
         if step == RELEASE:
             changed.update(released=True)
         else:
-            changed.update(expired_amount=F("expired_amount") + F("remaining"), remaining=0)
+            # ROUND: a no-op on PostgreSQL; SQLite keeps decimals as floats.
+            changed.update(expired_amount=Round(F("expired_amount") + F("remaining"), AMOUNT_DECIMAL_PLACES), remaining=0)
         # Hook (issues 15/17): one release / expiry per account of this batch; emit events / audit here.
         return len(picked), len(lots), sum(per_participant.values(), Decimal(0)), len(specs)
 

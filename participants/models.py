@@ -3,6 +3,7 @@
 import uuid
 
 from django.db import models
+from django.db.models.functions import Round
 from django.utils import timezone
 
 from loyalty.models import tenant_field
@@ -108,9 +109,13 @@ class Accrual(models.Model):
                 name="accrual_lot_parts_non_negative",
             ),
             models.CheckConstraint(
+                # ROUND: a no-op on PostgreSQL (NUMERIC); the embedded SQLite sums decimals as floats.
                 condition=models.Q(
-                    amount=models.F("remaining") + models.F("spent_amount") + models.F("expired_amount")
-                    + models.F("reversed_amount")
+                    amount=Round(
+                        models.F("remaining") + models.F("spent_amount") + models.F("expired_amount")
+                        + models.F("reversed_amount"),
+                        4,
+                    )
                 ),
                 name="accrual_lot_identity",
             ),

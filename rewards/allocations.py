@@ -27,10 +27,17 @@ import uuid
 from decimal import Decimal
 
 from django.db.models import F, Sum
+from django.db.models.functions import Round
 
+from ledger.models import AMOUNT_DECIMAL_PLACES
 from loyalty import sql
 from participants.models import Accrual
 from rewards.models import Redemption, RedemptionAllocation, Reversal
+
+
+def _exact(expression):
+    """ROUND to the ledger's four places: a no-op on PostgreSQL (NUMERIC); SQLite keeps decimals as floats."""
+    return Round(expression, AMOUNT_DECIMAL_PLACES)
 
 
 def _picks_sql(redemption: Redemption) -> tuple[str, list]:
@@ -107,7 +114,7 @@ def take(redemption: Redemption) -> None:
             break
         amount = min(lot.remaining, left)
         Accrual.objects.filter(id=lot.id).update(
-            remaining=F("remaining") - amount, spent_amount=F("spent_amount") + amount
+            remaining=_exact(F("remaining") - amount), spent_amount=_exact(F("spent_amount") + amount)
         )
         rows.append(RedemptionAllocation(redemption=redemption, accrual_id=lot.id, position=position, amount=amount))
         left -= amount
@@ -176,7 +183,7 @@ def _return_to_lots(backs: list[tuple[uuid.UUID, Decimal]]) -> None:
     list(Accrual.objects.select_for_update().filter(id__in=ids).order_by("id").values_list("id"))  # step 4, by id
     for lot_id, amount in backs:
         Accrual.objects.filter(id=lot_id).update(
-            remaining=F("remaining") + amount, spent_amount=F("spent_amount") - amount
+            remaining=_exact(F("remaining") + amount), spent_amount=_exact(F("spent_amount") - amount)
         )
 
 

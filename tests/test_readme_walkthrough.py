@@ -36,6 +36,9 @@ EXPECTED_STEPS = [
     ("redeem", HTTPStatus.CREATED, "RID"),
     ("retry with the same key", HTTPStatus.OK, None),
     ("reverse one unit", HTTPStatus.CREATED, None),
+    ("accrue a pending lot", HTTPStatus.CREATED, "LOT"),
+    ("release it", HTTPStatus.OK, None),
+    ("claw back part of it", HTTPStatus.CREATED, None),
 ]
 
 
@@ -108,6 +111,9 @@ def test_the_readme_walkthrough_runs_as_written(live_server):
             variables[capture] = body["id"]
 
     me, redeemed, retried, reversal = answers[0], answers[3], answers[4], answers[5]
+    lot, released, clawback = answers[6], answers[7], answers[8]
+    assert (lot["status"], released["status"]) == ("PENDING", "AVAILABLE")
+    assert (clawback["amount"], clawback["accrual"]["remaining"]) == ("50.00", "150.00")
     assert me["tenant"]["name"] == "Demo Coffee Co"
     assert me["key"]["program_ids"] == [variables["P"]]
     assert retried == redeemed
@@ -115,9 +121,13 @@ def test_the_readme_walkthrough_runs_as_written(live_server):
     assert reversal["redemption"]["status"] == "PARTIALLY_REVERSED"
     assert Redemption.objects.filter(participant=Participant.objects.get(external_id="dave@example.com")).count() == 1
 
-    # and the last command, reconcile, exits 0
+    # and the periodic run as of a past moment, then reconcile, which exits 0
     manage_commands = [c for c in commands if "manage.py" in c]
-    assert manage_commands == ["DEBUG=true .venv/bin/python manage.py reconcile"]
+    assert manage_commands == [
+        "DEBUG=true .venv/bin/python manage.py process_points --as-of 2026-01-01T00:00:00Z",
+        "DEBUG=true .venv/bin/python manage.py reconcile",
+    ]
+    call_command("process_points", "--as-of", "2026-01-01T00:00:00Z", stdout=StringIO(), stderr=StringIO())
     report = StringIO()
     try:
         call_command("reconcile", stdout=report, stderr=StringIO())

@@ -2,6 +2,7 @@
 
 import django.db.models.deletion
 import django.db.models.expressions
+import django.db.models.functions
 import django.utils.timezone
 import uuid
 from django.db import migrations, models
@@ -113,7 +114,7 @@ class Migration(migrations.Migration):
         ),
         migrations.AddConstraint(
             model_name='accrual',
-            constraint=models.CheckConstraint(condition=models.Q(('amount', django.db.models.expressions.CombinedExpression(django.db.models.expressions.CombinedExpression(django.db.models.expressions.CombinedExpression(models.F('remaining'), '+', models.F('spent_amount')), '+', models.F('expired_amount')), '+', models.F('reversed_amount')))), name='accrual_lot_identity'),
+            constraint=models.CheckConstraint(condition=models.Q(('amount', django.db.models.functions.Round(django.db.models.expressions.CombinedExpression(django.db.models.expressions.CombinedExpression(django.db.models.expressions.CombinedExpression(models.F('remaining'), '+', models.F('spent_amount')), '+', models.F('expired_amount')), '+', models.F('reversed_amount')), 4))), name='accrual_lot_identity'),
         ),
         migrations.AddField(
             model_name='accrualreversal',
