@@ -79,10 +79,14 @@ def take_sql(redemption: Redemption) -> list[tuple[str, list]]:
         params,
     )
     insert = (
-        f"INSERT INTO {alloc} ({a('redemption_id')}, {a('accrual_id')}, {a('position')}, {a('amount')}) "
-        f"SELECT %s, p.id, p.position, p.take FROM ({picks}) p "
+        f"INSERT INTO {alloc} ({a('tenant_id')}, {a('redemption_id')}, {a('accrual_id')}, {a('position')}, "
+        f"{a('amount')}) SELECT %s, %s, p.id, p.position, p.take FROM ({picks}) p "
         f"RETURNING {a('accrual_id')}, {a('position')}, {a('amount')}",
-        [sql.prep(RedemptionAllocation, "redemption_id", redemption.id), *params],
+        [
+            sql.prep(RedemptionAllocation, "tenant_id", redemption.tenant_id),
+            sql.prep(RedemptionAllocation, "redemption_id", redemption.id),
+            *params,
+        ],
     )
     return [update, insert]
 
@@ -116,7 +120,12 @@ def take(redemption: Redemption) -> None:
         Accrual.objects.filter(id=lot.id).update(
             remaining=_exact(F("remaining") - amount), spent_amount=_exact(F("spent_amount") + amount)
         )
-        rows.append(RedemptionAllocation(redemption=redemption, accrual_id=lot.id, position=position, amount=amount))
+        rows.append(
+            RedemptionAllocation(
+                tenant_id=redemption.tenant_id, redemption=redemption, accrual_id=lot.id, position=position,
+                amount=amount,
+            )
+        )
         left -= amount
     RedemptionAllocation.objects.bulk_create(rows)
     remember(redemption, [(row.accrual_id, row.position, row.amount) for row in rows])
@@ -132,7 +141,7 @@ def put_back(redemption: Redemption, reversal: Reversal, refund: Decimal) -> Non
         _put_back_v1(redemption, refund)
         return
     net = (
-        RedemptionAllocation.objects.filter(redemption_id=redemption.id)
+        RedemptionAllocation.objects.filter(tenant_id=redemption.tenant_id, redemption_id=redemption.id)
         .values("accrual_id", "position")
         .annotate(net=Sum("amount"))
         .order_by("-position")
@@ -147,6 +156,7 @@ def put_back(redemption: Redemption, reversal: Reversal, refund: Decimal) -> Non
         backs.append((item["accrual_id"], amount))
         rows.append(
             RedemptionAllocation(
+                tenant_id=redemption.tenant_id,
                 redemption_id=redemption.id,
                 accrual_id=item["accrual_id"],
                 reversal=reversal,

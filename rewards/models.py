@@ -215,6 +215,7 @@ class RedemptionAllocation(models.Model):
     """
 
     id = models.BigAutoField(primary_key=True)
+    tenant = tenant_field("redemption_allocations")  # its redemption's (reached through it)
     redemption = models.ForeignKey(Redemption, on_delete=models.PROTECT, related_name="allocation_rows")
     accrual = models.ForeignKey("participants.Accrual", on_delete=models.PROTECT, related_name="allocations")
     reversal = models.ForeignKey(

@@ -63,6 +63,7 @@ def seeded(transactional_db) -> dict[str, list[str]]:
         redemption_create_catalog(program=program, participant=funded, reward=amount_reward, amount=Decimal("40")),
         redemption_create_direct(program=program, participant=funded, asset=asset, amount=Decimal("25.00")),
     ]
+    lots = [fund(funded, asset, "100.00") for _ in range(3)]  # to claw back from, and release
     _, plain_key = api_key_create(name="schemathesis", program_ids=[], all_programs=True)
     return {
         "key": [plain_key],
@@ -72,6 +73,7 @@ def seeded(transactional_db) -> dict[str, list[str]]:
         "rewards": [str(reward.id) for reward in (unit_reward, amount_reward, inactive_reward, closed_reward)],
         "redemptions": [str(result.record.id) for result in redemptions],
         "entries": [str(accrual.journal_entry_id)],
+        "accruals": [str(lot.id) for lot in (accrual, *lots)],
     }
 
 
@@ -83,6 +85,7 @@ def schemathesis_config(base_url: str, seeded: dict[str, list[str]]) -> schemath
         "rewards": ["path.reward_id", "body.reward_id", "query.reward_id"],
         "redemptions": ["path.redemption_id"],
         "entries": ["path.entry_id"],
+        "accruals": ["path.accrual_id"],
     }
     return schemathesis.Config.from_dict(
         {

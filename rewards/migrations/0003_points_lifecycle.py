@@ -7,6 +7,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
+        ('loyalty', '0005_points_lifecycle'),
         ('participants', '0003_points_lifecycle'),
         ('rewards', '0002_tenant_columns'),
     ]
@@ -26,6 +27,7 @@ class Migration(migrations.Migration):
             name='RedemptionAllocation',
             fields=[
                 ('id', models.BigAutoField(primary_key=True, serialize=False)),
+                ('tenant', models.ForeignKey(db_index=False, editable=False, on_delete=django.db.models.deletion.PROTECT, related_name='redemption_allocations', to='loyalty.tenant')),
                 ('position', models.PositiveIntegerField()),
                 ('amount', models.DecimalField(decimal_places=4, max_digits=16)),
                 ('accrual', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='allocations', to='participants.accrual')),
