@@ -29,13 +29,13 @@ from dataclasses import dataclass, field
 from datetime import datetime
 from decimal import Decimal
 
-from django.db import transaction
 from django.db.models import Count, F, Q, Sum
 from django.db.models.functions import Round
 
 from ledger.models import AMOUNT_DECIMAL_PLACES, Account, Asset, JournalEntry
 from ledger.selectors import program_account_ref
 from ledger.services import CREDIT, DEBIT, EntrySpec, Line, journal_entries_post
+from loyalty.db import in_transaction
 from participants.models import Accrual
 
 DEFAULT_BATCH = 10_000
@@ -113,39 +113,45 @@ def process_asset(
 
 
 def _batch(*, asset: Asset, step: str, as_of: datetime, batch: int) -> tuple[int, int, Decimal, int]:
-    """One transaction: up to ``batch`` due lots of ``step``. Returns (lots picked, lots done, amount, entries)."""
-    with transaction.atomic(durable=True):
-        picked = list(_due(asset, step, as_of).order_by("participant_id", "id").values_list("id", "participant_id")[:batch])
-        if not picked:
-            return 0, 0, Decimal(0), 0
-        participants = sorted({participant_id for _, participant_id in picked})
-        pending = _lock_accounts(asset, participants, Account.Type.PENDING) if step != EXPIRE else {}
-        wallets = _lock_accounts(asset, participants, Account.Type.WALLET, create=step == RELEASE) if step != EXPIRE_PENDING else {}
-        # Step 4: the lots, by id, re-checked under the accounts' locks (another copy may have done them).
-        lots = list(
-            _due(asset, step, as_of)
-            .filter(id__in=[lot_id for lot_id, _ in picked])
-            .select_for_update()
-            .order_by("id")
-            .values_list("id", "participant_id", "remaining")
-        )
-        if not lots:  # another copy of the run did them meanwhile
-            return len(picked), 0, Decimal(0), 0
-        per_participant: dict[uuid.UUID, Decimal] = defaultdict(Decimal)
-        for _, participant_id, remaining in lots:
-            per_participant[participant_id] += remaining
-        specs = _entries(asset, step, per_participant, pending, wallets)
-        if specs:
-            journal_entries_post(tenant_id=asset.tenant_id, program_id=asset.program_id, asset=asset, specs=specs)
-        ids = [lot_id for lot_id, _, _ in lots]
-        changed = Accrual.objects.filter(id__in=ids)
-        if step == RELEASE:
-            changed.update(released=True)
-        else:
-            # ROUND: a no-op on PostgreSQL; SQLite keeps decimals as floats.
-            changed.update(expired_amount=Round(F("expired_amount") + F("remaining"), AMOUNT_DECIMAL_PLACES), remaining=0)
-        # Hook (issues 15/17): one release / expiry per account of this batch; emit events / audit here.
-        return len(picked), len(lots), sum(per_participant.values(), Decimal(0)), len(specs)
+    """
+    One transaction (``loyalty.db.in_transaction``: a deadlock or serialization failure runs it again):
+    up to ``batch`` due lots of ``step``. Returns (lots picked, lots done, amount, entries).
+    """
+    return in_transaction(lambda: _batch_in_transaction(asset=asset, step=step, as_of=as_of, batch=batch))
+
+
+def _batch_in_transaction(*, asset: Asset, step: str, as_of: datetime, batch: int) -> tuple[int, int, Decimal, int]:
+    picked = list(_due(asset, step, as_of).order_by("participant_id", "id").values_list("id", "participant_id")[:batch])
+    if not picked:
+        return 0, 0, Decimal(0), 0
+    participants = sorted({participant_id for _, participant_id in picked})
+    pending = _lock_accounts(asset, participants, Account.Type.PENDING) if step != EXPIRE else {}
+    wallets = _lock_accounts(asset, participants, Account.Type.WALLET, create=step == RELEASE) if step != EXPIRE_PENDING else {}
+    # Step 4: the lots, by id, re-checked under the accounts' locks (another copy may have done them).
+    lots = list(
+        _due(asset, step, as_of)
+        .filter(id__in=[lot_id for lot_id, _ in picked])
+        .select_for_update()
+        .order_by("id")
+        .values_list("id", "participant_id", "remaining")
+    )
+    if not lots:  # another copy of the run did them meanwhile
+        return len(picked), 0, Decimal(0), 0
+    per_participant: dict[uuid.UUID, Decimal] = defaultdict(Decimal)
+    for _, participant_id, remaining in lots:
+        per_participant[participant_id] += remaining
+    specs = _entries(asset, step, per_participant, pending, wallets)
+    if specs:
+        journal_entries_post(tenant_id=asset.tenant_id, program_id=asset.program_id, asset=asset, specs=specs)
+    ids = [lot_id for lot_id, _, _ in lots]
+    changed = Accrual.objects.filter(id__in=ids)
+    if step == RELEASE:
+        changed.update(released=True)
+    else:
+        # ROUND: a no-op on PostgreSQL; SQLite keeps decimals as floats.
+        changed.update(expired_amount=Round(F("expired_amount") + F("remaining"), AMOUNT_DECIMAL_PLACES), remaining=0)
+    # Hook (issues 15/17): one release / expiry per account of this batch; emit events / audit here.
+    return len(picked), len(lots), sum(per_participant.values(), Decimal(0)), len(specs)
 
 
 def _lock_accounts(asset: Asset, participants: list, type: str, *, create: bool = False) -> dict[uuid.UUID, Account]:
