@@ -1,18 +1,22 @@
-"""Admin of participants: their enrolments (added through the service) and read-only balances."""
+"""
+Admin of participants: their enrolments (added through the service), read-only balances and lots, and the
+lots themselves (read-only, with a clawback action through the service).
+"""
 
 from __future__ import annotations
 
 from decimal import Decimal
 
-from django.contrib import admin
+from django.contrib import admin, messages
 from django.forms.models import BaseInlineFormSet
 from django.utils.html import format_html, format_html_join
 
 from ledger.models import Asset
 from ledger.selectors import wallets_for_participant
-from loyalty.admin_base import ReplicaChangeListAdmin, TenantScopedAdmin, amount
-from participants.models import Enrollment, Participant
-from participants.services import participant_enrol
+from loyalty.admin_base import ReadOnlyAdmin, ReadOnlyInline, ReplicaChangeListAdmin, TenantScopedAdmin, amount
+from loyalty.errors import DomainError
+from participants.models import Accrual, Enrollment, Participant
+from participants.services import accrual_reversal_create, participant_enrol
 
 
 class EnrollmentFormSet(BaseInlineFormSet):
@@ -62,6 +66,12 @@ class ParticipantAdmin(ReplicaChangeListAdmin):
     list_select_related = ("tenant",)
     search_fields = ("external_id", "display_name", "email")
     inlines = (EnrollmentInline,)
+
+    def get_inlines(self, request, obj=None):
+        """The lots (``LotInline``, below) on the page (GET) only: read-only, so a POST of the form carries none."""
+        if obj is not None and request.method == "GET":
+            return (EnrollmentInline, LotInline)
+        return self.inlines
 
     def get_fields(self, request, obj=None):
         if obj is None:
@@ -116,3 +126,92 @@ class ParticipantAdmin(ReplicaChangeListAdmin):
             "<table><thead><tr><th>Program</th><th>Asset</th><th>Balance</th></tr></thead><tbody>{}</tbody></table>",
             format_html_join("", "<tr><td>{}</td><td>{}</td><td>{}</td></tr>", rows),
         )
+
+
+# --- lots (the points lifecycle) --------------------------------------------------------------
+
+
+CLAWBACK_PERMISSION = "participants.add_accrualreversal"
+
+
+class LotInline(ReadOnlyInline):
+    """The participant's lots, newest first, read-only (a clawback is an action of the Accruals list)."""
+
+    model = Accrual
+    fk_name = "participant"
+    fields = (
+        "asset", "amount_display", "status_display", "available_at", "expires_at", "remaining_display",
+        "spent_display", "expired_display", "reversed_display",
+    )
+    readonly_fields = fields
+    show_change_link = True
+    verbose_name = "lot"
+    verbose_name_plural = "lots (accruals)"
+
+    def get_queryset(self, request):
+        return super().get_queryset(request).select_related("asset").order_by("-created_at", "-id")
+
+    @admin.display(description="amount")
+    def amount_display(self, obj: Accrual) -> str:
+        return amount(obj.amount, obj.asset.scale)
+
+    @admin.display(description="status")
+    def status_display(self, obj: Accrual) -> str:
+        return obj.status
+
+    @admin.display(description="remaining")
+    def remaining_display(self, obj: Accrual) -> str:
+        return amount(obj.remaining, obj.asset.scale)
+
+    @admin.display(description="spent")
+    def spent_display(self, obj: Accrual) -> str:
+        return amount(obj.spent_amount, obj.asset.scale)
+
+    @admin.display(description="expired")
+    def expired_display(self, obj: Accrual) -> str:
+        return amount(obj.expired_amount, obj.asset.scale)
+
+    @admin.display(description="clawed back")
+    def reversed_display(self, obj: Accrual) -> str:
+        return amount(obj.reversed_amount, obj.asset.scale)
+
+
+
+
+@admin.register(Accrual)
+class AccrualAdmin(ReadOnlyAdmin):
+    """Lots, read-only; users with ``CLAWBACK_PERMISSION`` may claw back what remains of lots."""
+
+    list_display = ("created_at", "id", "participant", "asset", "amount", "status_display", "remaining", "expires_at")
+    list_filter = ("program",)
+    list_select_related = ("participant", "asset")
+    search_fields = ("id__exact", "participant__external_id__exact")
+    show_full_result_count = False
+    actions = ("claw_back_remaining",)
+    fields = (
+        "id", "created_at", "program", "participant", "asset", "amount", "description", "available_at", "expires_at",
+        "released", "remaining", "spent_amount", "expired_amount", "reversed_amount", "journal_entry",
+        "idempotency_key",
+    )
+    readonly_fields = fields
+
+    @admin.display(description="status")
+    def status_display(self, obj: Accrual) -> str:
+        return obj.status
+
+    def has_clawback_permission(self, request) -> bool:
+        return request.user.has_perm(CLAWBACK_PERMISSION)
+
+    @admin.action(description="Claw back what remains of the selected lots", permissions=["clawback"])
+    def claw_back_remaining(self, request, queryset):
+        """One ``ACCRUAL_REVERSAL`` per lot through the service (its own transaction each); empty lots are skipped."""
+        done = 0
+        for lot in queryset.select_related("asset"):
+            try:
+                accrual_reversal_create(accrual=lot, reason=f"Clawback in the admin by {request.user.get_username()}")
+            except DomainError as exc:
+                self.message_user(request, f"Lot {lot.id}: {exc.message}", messages.WARNING)
+            else:
+                done += 1
+                self.log_change(request, lot, "Clawed back what remained")
+        self.message_user(request, f"Clawed back {done} lot(s).", messages.SUCCESS)

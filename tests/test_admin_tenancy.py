@@ -40,7 +40,7 @@ from django.urls import URLPattern, URLResolver
 from ledger.models import Account, Asset, JournalEntry
 from loyalty.models import ApiKey, IdempotencyRecord, Membership, Program, Tenant
 from loyalty.tests.admin_helpers import make_operator, operator_group
-from participants.models import Participant
+from participants.models import Accrual, Participant
 from rewards.models import Redemption, Reversal, Reward
 from tests.ledger_checks import world_snapshot
 from tests.tenancy import TenantWorld, two_tenants
@@ -130,6 +130,7 @@ def walk() -> Walk:
         Reward: b.reward,
         Redemption: b.redemption,
         Reversal: b.reversal,
+        Accrual: b.accrual,
         get_user_model(): b_operator,
         Group: operator_group(),  # platform-wide: superusers only
     }
@@ -153,7 +154,8 @@ def a_object(walk: Walk, model) -> models.Model:
     return {
         Tenant: a.tenant, Program: a.program, ApiKey: a.api_key, IdempotencyRecord: a.idempotency_record(),
         Asset: a.asset, Account: a.wallet, JournalEntry: a.entry, Participant: a.participant, Reward: a.reward,
-        Redemption: a.redemption, Reversal: a.reversal, get_user_model(): walk.operator, Group: operator_group(),
+        Redemption: a.redemption, Reversal: a.reversal, Accrual: a.accrual, get_user_model(): walk.operator,
+        Group: operator_group(),
     }[model]
 
 

@@ -43,6 +43,9 @@ def test_operator_group_from_the_migration_has_exactly_the_operator_permissions(
         ("participants", "add_participant"),
         ("participants", "change_participant"),
         ("participants", "view_enrollment"),
+        ("participants", "view_accrual"),  # participants/0005: the lots, and the clawback action
+        ("participants", "view_accrualreversal"),
+        ("participants", "add_accrualreversal"),
         ("participants", "add_enrollment"),
         ("participants", "change_enrollment"),
         ("rewards", "view_reward"),

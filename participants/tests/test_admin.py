@@ -189,3 +189,38 @@ def test_an_operator_of_two_tenants_cannot_enrol_a_participant_in_the_other_tena
     assert "A program of another tenant than the participant&#x27;s." in response.content.decode()
     assert Participant.objects.filter(external_id="cust-42").count() == 1
     assert list(participant.programs.all()) == [program]
+
+
+# --- lots (points lifecycle) -----------------------------------------------------------------
+
+
+def test_participant_page_shows_its_lots_read_only(operator_client, asset, participant):
+    # given
+    lot = fund(participant, asset, "42.50")
+
+    # when
+    response = operator_client.get(admin_url(Participant, "change", participant.pk))
+
+    # then
+    content = response.content.decode()
+    assert response.status_code == HTTPStatus.OK
+    assert "lots (accruals)" in content.lower() and "AVAILABLE" in content
+    assert str(lot.pk) in content  # the change link of the lot
+
+
+def test_a_superuser_claws_back_what_remains_of_a_lot_through_the_service(superuser_client, asset, participant):
+    # given
+    from participants.models import Accrual, AccrualReversal
+
+    lot = fund(participant, asset, "10.00")
+
+    # when
+    response = superuser_client.post(
+        admin_url(Accrual, "changelist"), {"action": "claw_back_remaining", "_selected_action": [str(lot.pk)]}
+    )
+
+    # then
+    assert response.status_code == HTTPStatus.FOUND
+    assert Accrual.objects.get(pk=lot.pk).remaining == 0
+    assert AccrualReversal.objects.get().journal_entry.kind == "ACCRUAL_REVERSAL"
+    assert Account.objects.get(type="WALLET", participant=participant).balance == 0
