@@ -34,10 +34,11 @@ from loyalty.idempotency import idempotency_replay, request_fingerprint
 from loyalty.models import ApiKey, IdempotencyRecord
 from loyalty.money import amount_check_scale, format_amount
 from loyalty.services import Created
-from rewards.locks import participant_count_release, redemption_lock, reward_stock_return
+from rewards.locks import codes_void, participant_count_release, redemption_lock, reward_stock_return
 from rewards.models import Redemption, Reversal, Reward
 
 UNIT_BASED = Reward.Type.UNIT_BASED
+CODES = Reward.Fulfilment.CODES
 
 
 def reversal_create(
@@ -72,7 +73,7 @@ def reversal_create(
         quantity=quantity,
         amount=amount,
         reason=reason,
-        restock=(True if restock is None else restock) if redemption.reward_id is not None else None,
+        restock=(_restock_default(redemption) if restock is None else restock) if redemption.reward_id is not None else None,
         idempotency_key=idempotency_key,
         api_key=api_key,
         user=user,
@@ -117,9 +118,16 @@ def _kind(redemption: Redemption) -> str | None:
     return UNIT_BASED if redemption.quantity is not None else Reward.Type.AMOUNT_BASED
 
 
+def _restock_default(redemption: Redemption) -> bool:
+    """Catalog redemptions restock by default; a CODES one never does (its codes are voided: a write-off)."""
+    return redemption.fulfilment != CODES
+
+
 def _shape_check(redemption: Redemption, request: ReversalRequest, *, restock_given: bool) -> None:
     """The request against the redemption's kind (before any lock). Raises ``ValidationFailed``."""
     kind, quantity, amount = _kind(redemption), request.quantity, request.amount
+    if redemption.fulfilment == CODES and request.restock:
+        raise ValidationFailed.on("restock", "A reward code is never issued again: omit restock or send false.")
     if kind == UNIT_BASED and amount is not None:
         raise ValidationFailed.on("amount", "A UNIT_BASED redemption is reversed by quantity, not amount.")
     if kind != UNIT_BASED and quantity is not None:
@@ -198,6 +206,8 @@ def _apply(redemption: Redemption, request: ReversalRequest, *, reversal_id: uui
     entry = _post(locked, wallet=wallet, refund=decision.refund, reason=request.reason)
     now = timezone.now()
     _mark_reversed(locked, decision)
+    if locked.fulfilment == CODES:
+        codes_void(redemption=locked, units=decision.units)  # lock step 6, the redemption's own codes
     reversal = Reversal(
         id=reversal_id,
         tenant_id=locked.tenant_id,
