@@ -219,7 +219,7 @@ def _codes_probes(s: Scope) -> list[Probe]:
     return [
         # Every issued (or voided) code belongs to one redemption, of its reward, that hands out codes.
         Probe(
-            "code_redemption_mismatch", k.id, k.redemption_id, f"CAST({k.reward_id} AS TEXT)",
+            "code_redemption_mismatch", k.id, k.redemption_id, k.reward_id,
             f"COALESCE(CAST({r.reward_id} AS TEXT), 'none')",
             f"FROM {k} JOIN {w} ON {w.id} = {k.reward_id} LEFT JOIN {r} ON {r.id} = {k.redemption_id} "
             f"WHERE {k.redemption_id} IS NOT NULL AND ({r.id} IS NULL OR {r.reward_id} IS NULL "
@@ -264,7 +264,7 @@ REWARD_STOCK = Check(
         Issue("redemption_stock_over_returned", "reversals returned more units than the redemption took",
               "redemption", "reward", "took", "returned", COUNT, COUNT),
         Issue("code_redemption_mismatch", "issued code that does not belong to a CODES redemption of its reward",
-              "reward code", "redemption", "reward", "redemption's reward", TEXT, TEXT),
+              "reward code", "redemption", "reward", "redemption's reward", ID, ID),
         Issue("redemption_codes_mismatch", "codes held differ from the units not reversed and those reversed",
               "redemption", "reward", "implied", "held", TEXT, TEXT),
         Issue("reward_codes_available_mismatch", "codes_available differs from the reward's AVAILABLE codes",
