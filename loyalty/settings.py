@@ -253,6 +253,7 @@ SPECTACULAR_SETTINGS = {
         "ProgramStatusEnum": "loyalty.models.Program.Status",
         "RewardTypeEnum": "rewards.models.Reward.Type",
         "RewardStatusEnum": "rewards.models.Reward.Status",
+        "RewardFulfilmentEnum": "rewards.models.Reward.Fulfilment",
         "RedemptionStatusEnum": "rewards.models.Redemption.Status",
         "JournalEntryKindEnum": "ledger.models.JournalEntry.Kind",
         "AccountTypeEnum": "ledger.models.Account.Type",

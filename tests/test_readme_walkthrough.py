@@ -36,6 +36,9 @@ EXPECTED_STEPS = [
     ("redeem", HTTPStatus.CREATED, "RID"),
     ("retry with the same key", HTTPStatus.OK, None),
     ("reverse one unit", HTTPStatus.CREATED, None),
+    ("create a codes reward", HTTPStatus.CREATED, "G"),
+    ("upload its codes", HTTPStatus.CREATED, None),
+    ("redeem one code", HTTPStatus.CREATED, None),
 ]
 
 
@@ -108,12 +111,16 @@ def test_the_readme_walkthrough_runs_as_written(live_server):
             variables[capture] = body["id"]
 
     me, redeemed, retried, reversal = answers[0], answers[3], answers[4], answers[5]
+    gift_card, uploaded, gift = answers[6], answers[7], answers[8]
+    assert (gift_card["fulfilment"], gift_card["status"]) == ("CODES", "OUT_OF_STOCK")
+    assert uploaded == {"added": 2, "duplicates": ["GIFT-7Q2M-AX91"], "available": 2}
+    assert (gift["codes"], gift["voided_codes"], gift["amount"]) == (["GIFT-7Q2M-AX91"], [], "500.00")
     assert me["tenant"]["name"] == "Demo Coffee Co"
     assert me["key"]["program_ids"] == [variables["P"]]
     assert retried == redeemed
     assert (redeemed["amount"], redeemed["quantity"], redeemed["unit_cost"]) == ("300.00", 2, "150.00")
     assert reversal["redemption"]["status"] == "PARTIALLY_REVERSED"
-    assert Redemption.objects.filter(participant=Participant.objects.get(external_id="dave@example.com")).count() == 1
+    assert Redemption.objects.filter(participant=Participant.objects.get(external_id="dave@example.com")).count() == 2
 
     # and the last command, reconcile, exits 0
     manage_commands = [c for c in commands if "manage.py" in c]

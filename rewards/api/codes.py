@@ -34,7 +34,8 @@ class RewardCodeViewSet(ApiViewSet):
             "1-10,000 codes, each 1-100 printable characters without leading or trailing whitespace. Codes "
             "already in the reward or repeated in the body are not added and are listed once each in "
             "`duplicates`. A reward whose `fulfilment` is NONE: 400 on `codes`. An OUT_OF_STOCK reward with "
-            "codes again becomes ACTIVE (an INACTIVE one stays INACTIVE)."
+            "codes again becomes ACTIVE (an INACTIVE one stays INACTIVE). This route's body limit is 5 MiB "
+            "(10,000 codes of 100 characters), not 64 KiB."
         ),
         parameters=[REWARD_ID],
         request=RewardCodesCreateSerializer,
