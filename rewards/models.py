@@ -40,7 +40,9 @@ class Reward(models.Model):
     available_from = models.DateTimeField(null=True, blank=True)
     available_until = models.DateTimeField(null=True, blank=True)
     # NONE, or CODES: one code (RewardCode) handed out per unit redeemed. Fixed after creation.
-    fulfilment = models.CharField(max_length=8, choices=Fulfilment.choices, default=Fulfilment.NONE)
+    fulfilment = models.CharField(
+        max_length=8, choices=Fulfilment.choices, default=Fulfilment.NONE, db_default=Fulfilment.NONE
+    )
     # CODES only (null for NONE): how many of its codes are AVAILABLE, moved with its row lock
     # (rewards.locks) so that the stock rule (rewards.stock) stays one rule over the reward's row.
     codes_available = models.PositiveIntegerField(null=True, blank=True, editable=False)
@@ -131,7 +133,12 @@ class Redemption(models.Model):
     # UNIT_BASED, 1 for AMOUNT_BASED, 0 for direct redemptions).
     stock_units = models.PositiveIntegerField(default=0)
     # The reward's fulfilment when redeemed (NONE for direct redemptions): CODES redemptions hold codes.
-    fulfilment = models.CharField(max_length=8, choices=Reward.Fulfilment.choices, default=Reward.Fulfilment.NONE)
+    fulfilment = models.CharField(
+        max_length=8,
+        choices=Reward.Fulfilment.choices,
+        default=Reward.Fulfilment.NONE,
+        db_default=Reward.Fulfilment.NONE,  # for rows written by hand (bench/, the PL/pgSQL baseline)
+    )
     idempotency_key = models.CharField(max_length=255, null=True, blank=True)
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)

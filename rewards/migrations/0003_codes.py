@@ -35,7 +35,7 @@ class Migration(migrations.Migration):
         migrations.AddField(
             model_name='redemption',
             name='fulfilment',
-            field=models.CharField(choices=[('NONE', 'None'), ('CODES', 'Codes')], default='NONE', max_length=8),
+            field=models.CharField(choices=[('NONE', 'None'), ('CODES', 'Codes')], db_default='NONE', default='NONE', max_length=8),
         ),
         migrations.AddField(
             model_name='reward',
@@ -45,7 +45,7 @@ class Migration(migrations.Migration):
         migrations.AddField(
             model_name='reward',
             name='fulfilment',
-            field=models.CharField(choices=[('NONE', 'None'), ('CODES', 'Codes')], default='NONE', max_length=8),
+            field=models.CharField(choices=[('NONE', 'None'), ('CODES', 'Codes')], db_default='NONE', default='NONE', max_length=8),
         ),
         migrations.AddConstraint(
             model_name='redemption',
