@@ -51,10 +51,20 @@ def request(conn: http.client.HTTPConnection, method: str, path: str, key: str, 
 
 def create_code_reward(cfg, ids: dict) -> str:
     conn = http.client.HTTPConnection("127.0.0.1", cfg.port, timeout=60)
-    status, body = request(conn, "POST", "/api/v1/rewards", ids["api_key"], {
-        "program_id": ids["program_id"], "asset_id": ids["asset_id"], "name": "Bench gift card",
-        "type": "UNIT_BASED", "unit_cost": "10.00", "fulfilment": "CODES",
-    })
+    status, body = request(
+        conn,
+        "POST",
+        "/api/v1/rewards",
+        ids["api_key"],
+        {
+            "program_id": ids["program_id"],
+            "asset_id": ids["asset_id"],
+            "name": "Bench gift card",
+            "type": "UNIT_BASED",
+            "unit_cost": "10.00",
+            "fulfilment": "CODES",
+        },
+    )
     if status != 201:
         raise bench.BenchFailure(f"creating the CODES reward: {status} {body}")
     return body["id"]
@@ -67,14 +77,20 @@ def upload(cfg, ids: dict, reward_id: str) -> dict:
     started = time.perf_counter()
     for start in range(0, CODES, BATCH):
         t0 = time.perf_counter()
-        status, body = request(conn, "POST", f"/api/v1/rewards/{reward_id}/codes", ids["api_key"],
-                               {"codes": codes[start:start + BATCH]})
+        status, body = request(
+            conn, "POST", f"/api/v1/rewards/{reward_id}/codes", ids["api_key"], {"codes": codes[start : start + BATCH]}
+        )
         seconds.append(time.perf_counter() - t0)
         if status != 201 or body["added"] != BATCH:
             raise bench.BenchFailure(f"upload batch at {start}: {status} {str(body)[:200]}")
     total = time.perf_counter() - started
-    return {"codes": CODES, "batch": BATCH, "total_s": round(total, 2),
-            "batch_s_max": round(max(seconds), 3), "batch_s_median": round(sorted(seconds)[len(seconds) // 2], 3)}
+    return {
+        "codes": CODES,
+        "batch": BATCH,
+        "total_s": round(total, 2),
+        "batch_s_max": round(max(seconds), 3),
+        "batch_s_median": round(sorted(seconds)[len(seconds) // 2], 3),
+    }
 
 
 def load(cfg, ids: dict, reward_id: str, clients: int, duration: float) -> dict:
@@ -91,9 +107,13 @@ def load(cfg, ids: dict, reward_id: str, clients: int, duration: float) -> dict:
         barrier.wait()
         while time.monotonic() < stop:
             participant = rng.choice(participants)
-            status, body = request(conn, "POST", f"/api/v1/participants/{participant}/redemptions/catalog",
-                                   ids["api_key"], {"program_id": ids["program_id"], "reward_id": reward_id,
-                                                    "idempotency_key": uuid.uuid4().hex})
+            status, body = request(
+                conn,
+                "POST",
+                f"/api/v1/participants/{participant}/redemptions/catalog",
+                ids["api_key"],
+                {"program_id": ids["program_id"], "reward_id": reward_id, "idempotency_key": uuid.uuid4().hex},
+            )
             label = str(status) if status == 201 else f"{status} {(body or {}).get('error', {}).get('code')}"
             mine[label] = mine.get(label, 0) + 1
         with lock:
@@ -138,15 +158,23 @@ def main() -> int:
         bench.run_reconcile(cfg, "after the code runs")
     plain = sum(r["per_s"] for r in runs["hot_reward"]) / len(runs["hot_reward"])
     codes = sum(r["per_s"] for r in runs["hot_code_reward"]) / len(runs["hot_code_reward"])
-    figures = {"upload": uploaded, "clients": clients, "duration_s": duration, "runs": runs,
-               "hot_reward_per_s": round(plain, 1), "hot_code_reward_per_s": round(codes, 1),
-               "ratio": round(codes / plain, 3) if plain else None}
-    print(f"\n| measure | value |\n|---|---|\n"
-          f"| {CODES:,} codes in batches of {BATCH:,} through the API | {uploaded['total_s']} s "
-          f"(slowest batch {uploaded['batch_s_max']} s) |\n"
-          f"| hot reward, {clients} clients | {figures['hot_reward_per_s']} redemptions/s |\n"
-          f"| hot CODES reward, {clients} clients | {figures['hot_code_reward_per_s']} redemptions/s |\n"
-          f"| CODES / plain | {figures['ratio']} |")
+    figures = {
+        "upload": uploaded,
+        "clients": clients,
+        "duration_s": duration,
+        "runs": runs,
+        "hot_reward_per_s": round(plain, 1),
+        "hot_code_reward_per_s": round(codes, 1),
+        "ratio": round(codes / plain, 3) if plain else None,
+    }
+    print(
+        f"\n| measure | value |\n|---|---|\n"
+        f"| {CODES:,} codes in batches of {BATCH:,} through the API | {uploaded['total_s']} s "
+        f"(slowest batch {uploaded['batch_s_max']} s) |\n"
+        f"| hot reward, {clients} clients | {figures['hot_reward_per_s']} redemptions/s |\n"
+        f"| hot CODES reward, {clients} clients | {figures['hot_code_reward_per_s']} redemptions/s |\n"
+        f"| CODES / plain | {figures['ratio']} |"
+    )
     if args.json:
         args.json.write_text(json.dumps(figures, indent=2))
     return 0

@@ -226,7 +226,8 @@ class RewardCodesUploadForm(forms.Form):
             else:
                 codes.append(row[0])
         if problems:
-            raise forms.ValidationError(problems[:10] + ([f"... and {len(problems) - 10} more"] if len(problems) > 10 else []))
+            more = [f"... and {len(problems) - 10} more"] if len(problems) > 10 else []
+            raise forms.ValidationError(problems[:10] + more)
         if not codes:
             raise forms.ValidationError("The file holds no code.")
         return codes

@@ -166,7 +166,11 @@ def reward_codes_added(*, tenant_id: uuid.UUID, reward_id: uuid.UUID, added: int
         f"{available} = {available} + {int(added)}, {sql.column(Reward, 'updated_at')} = %s "
         f"WHERE {sql.column(Reward, 'id')} = %s AND {sql.column(Reward, 'tenant_id')} = %s "
         f"RETURNING {available}, {sql.column(Reward, 'status')}",
-        [sql.prep(Reward, "updated_at", now), sql.prep(Reward, "id", reward_id), sql.prep(Reward, "tenant_id", tenant_id)],
+        [
+            sql.prep(Reward, "updated_at", now),
+            sql.prep(Reward, "id", reward_id),
+            sql.prep(Reward, "tenant_id", tenant_id),
+        ],
     )
 
 

@@ -72,7 +72,9 @@ def _insert(reward: Reward, codes: list[str]) -> tuple[set[str], int]:
     now = timezone.now()
     if sql.is_postgresql():
         rc = sql.table(RewardCode)
-        columns = ", ".join(sql.column(RewardCode, name) for name in ("tenant_id", "reward_id", "code", "state", "created_at"))
+        columns = ", ".join(
+            sql.column(RewardCode, name) for name in ("tenant_id", "reward_id", "code", "state", "created_at")
+        )
         rows = sql.fetchall(
             f"INSERT INTO {rc} ({columns}) "
             f"SELECT %s, %s, u.code, {sql.literal(RewardCode, 'state', RewardCode.State.AVAILABLE)}, %s "
@@ -96,7 +98,9 @@ def _insert(reward: Reward, codes: list[str]) -> tuple[set[str], int]:
             RewardCode(tenant_id=reward.tenant_id, reward_id=reward.id, code=code) for code in codes if code in added
         )
     if not added:
-        available = Reward.objects.values_list("codes_available", flat=True).get(id=reward.id, tenant_id=reward.tenant_id)
+        available = Reward.objects.values_list("codes_available", flat=True).get(
+            id=reward.id, tenant_id=reward.tenant_id
+        )
         return added, available
     available, _status = reward_codes_added(tenant_id=reward.tenant_id, reward_id=reward.id, added=len(added), now=now)
     return added, available

@@ -265,7 +265,11 @@ def reward_rules_check(decision: CatalogDecision, *, now: datetime) -> None:
             )
     if reward.status == Reward.Status.OUT_OF_STOCK:
         raise RewardOutOfStock(f"The reward {reward.name!r} is out of stock.")
-    stock = {"max_total": reward.max_total, "redeemed_count": reward.redeemed_count, "codes_available": reward.codes_available}
+    stock = {
+        "max_total": reward.max_total,
+        "redeemed_count": reward.redeemed_count,
+        "codes_available": reward.codes_available,
+    }
     if not stock_has_room(**stock, units=decision.units):
         left = stock_units_left(**stock)
         raise RewardOutOfStock(f"Only {left} unit(s) of {reward.name!r} are left; {decision.units} requested.")

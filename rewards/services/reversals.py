@@ -69,11 +69,12 @@ def reversal_create(
     ``IdempotencyKeyReused``, ``RedemptionFullyReversed``,
     ``ReversalExceedsRemaining``.
     """
+    restock_default = _restock_default(redemption)
     request = ReversalRequest(
         quantity=quantity,
         amount=amount,
         reason=reason,
-        restock=(_restock_default(redemption) if restock is None else restock) if redemption.reward_id is not None else None,
+        restock=(restock_default if restock is None else restock) if redemption.reward_id is not None else None,
         idempotency_key=idempotency_key,
         api_key=api_key,
         user=user,

@@ -78,7 +78,13 @@ def test_a_reward_is_created_with_fulfilment_none_by_default(client_for, program
     # when
     response = client_for.post(
         "/api/v1/rewards",
-        {"program_id": str(program.id), "asset_id": str(asset.id), "name": "Mug", "type": "UNIT_BASED", "unit_cost": "1.00"},
+        {
+            "program_id": str(program.id),
+            "asset_id": str(asset.id),
+            "name": "Mug",
+            "type": "UNIT_BASED",
+            "unit_cost": "1.00",
+        },
     )
 
     # then
@@ -378,7 +384,9 @@ def test_a_reversal_voids_the_last_issued_codes_and_answers_restock_false(client
     assert body["restock"] is False
     assert (body["redemption"]["codes"], body["redemption"]["voided_codes"]) == (CODES, [CODES[2], CODES[1]])
     assert dict(RewardCode.objects.values_list("code", "state")) == {
-        CODES[0]: "ISSUED", CODES[1]: "VOIDED", CODES[2]: "VOIDED"
+        CODES[0]: "ISSUED",
+        CODES[1]: "VOIDED",
+        CODES[2]: "VOIDED",
     }
 
 

@@ -61,7 +61,9 @@ def funded_participants(program, asset, n: int) -> list:
 def redeeming(program, participant, reward, quantity: int = 1):
     def task():
         fresh = Reward.objects.select_related("asset").get(id=reward.id)
-        return redemption_create_catalog(program=program, participant=participant, reward=fresh, quantity=quantity).record
+        return redemption_create_catalog(
+            program=program, participant=participant, reward=fresh, quantity=quantity
+        ).record
 
     return task
 
@@ -74,9 +76,7 @@ def assert_reconciles() -> None:
     call_command("reconcile", "--format", "json", stdout=open("/dev/null", "w"))  # exits 1 on any discrepancy
 
 
-def test_30_concurrent_redemptions_on_10_codes_make_10_redemptions_with_10_distinct_codes(
-    program, asset, code_reward
-):
+def test_30_concurrent_redemptions_on_10_codes_make_10_redemptions_with_10_distinct_codes(program, asset, code_reward):
     # given
     reward_codes_add(reward=code_reward, codes=[f"C-{n:02d}" for n in range(10)])
     participants = funded_participants(program, asset, 30)
@@ -126,7 +126,9 @@ def test_concurrent_uploads_and_redemptions_never_lose_or_duplicate_a_code(progr
 
     # then
     added = results[: len(uploads)]
-    assert not [result for result in results if isinstance(result, Exception) and not isinstance(result, RewardOutOfStock)]
+    assert not [
+        result for result in results if isinstance(result, Exception) and not isinstance(result, RewardOutOfStock)
+    ]
     assert sum(result.added for result in added) == 31  # 6 x 5 new codes and SHARED once
     assert sorted(RewardCode.objects.values_list("code", flat=True)) == sorted(
         {"SHARED", *[f"OLD-{n}" for n in range(5)], *[code for batch in batches for code in batch]}
@@ -135,5 +137,9 @@ def test_concurrent_uploads_and_redemptions_never_lose_or_duplicate_a_code(progr
     issued = issued_codes()
     assert len(issued) == len(set(issued)) == len(made)
     code_reward.refresh_from_db()
-    assert code_reward.codes_available == RewardCode.objects.filter(state=RewardCode.State.AVAILABLE).count() == 36 - len(made)
+    assert (
+        code_reward.codes_available
+        == RewardCode.objects.filter(state=RewardCode.State.AVAILABLE).count()
+        == 36 - len(made)
+    )
     assert_reconciles()
