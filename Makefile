@@ -8,7 +8,7 @@ PG_URL ?= postgres://postgres@127.0.0.1:5432/loyalty
 HOST ?= 127.0.0.1
 PORT ?= 8000
 
-.PHONY: run test test-sqlite install migrate demo check schema client bench clean
+.PHONY: run test test-sqlite install migrate demo check schema client bench bench-codes clean
 
 $(STAMP): requirements.txt requirements-dev.txt
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
@@ -51,6 +51,11 @@ client: install
 ## make bench: redemption throughput next to the PL/pgSQL baseline on PostgreSQL (bench/README.md, ~13 min)
 bench: install
 	$(BIN)/python bench/run.py
+	$(BIN)/python bench/codes.py
+
+## make bench-codes: reward codes only: 100,000 codes uploaded through the API, hot CODES reward vs hot reward (~2 min)
+bench-codes: install
+	$(BIN)/python bench/codes.py
 
 clean:
 	rm -rf $(VENV) db.sqlite3 db.sqlite3-wal db.sqlite3-shm .pytest_cache

@@ -174,7 +174,9 @@ WHITENOISE_AUTOREFRESH = DEBUG
 # --- Request limits -------------------------------------------------------------
 # The contract's body limit: a larger body is answered 413 payload_too_large.
 MAX_REQUEST_BODY_BYTES = env.int("MAX_REQUEST_BODY_BYTES", default=64 * 1024)
-DATA_UPLOAD_MAX_MEMORY_SIZE = MAX_REQUEST_BODY_BYTES
+# POST /rewards/{id}/codes only: 10,000 codes of up to 100 characters (4 bytes each in UTF-8) fit.
+MAX_CODES_BODY_BYTES = env.int("MAX_CODES_BODY_BYTES", default=5 * 1024 * 1024)
+DATA_UPLOAD_MAX_MEMORY_SIZE = MAX_CODES_BODY_BYTES  # the middleware caps each route first
 
 # --- API ------------------------------------------------------------------------
 API_RATE_LIMIT = env.str("API_RATE_LIMIT", default="6000/min")
@@ -251,6 +253,7 @@ SPECTACULAR_SETTINGS = {
         "ProgramStatusEnum": "loyalty.models.Program.Status",
         "RewardTypeEnum": "rewards.models.Reward.Type",
         "RewardStatusEnum": "rewards.models.Reward.Status",
+        "RewardFulfilmentEnum": "rewards.models.Reward.Fulfilment",
         "RedemptionStatusEnum": "rewards.models.Redemption.Status",
         "JournalEntryKindEnum": "ledger.models.JournalEntry.Kind",
         "AccountTypeEnum": "ledger.models.Account.Type",

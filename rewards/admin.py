@@ -18,10 +18,12 @@ from loyalty.admin import ProgramAdmin
 from loyalty.admin_base import ReadOnlyAdmin, ReadOnlyInline, ReplicaChangeListAdmin, adopt, amount
 from loyalty.errors import DomainError
 from loyalty.models import Program
-from rewards.admin_forms import ReversalAdminForm, RewardAdminForm
+from rewards.admin_forms import ReversalAdminForm, RewardAdminForm, RewardCodesUploadForm
 from rewards.dashboard_views import ProgramDashboards
-from rewards.models import Redemption, Reversal, Reward
-from rewards.services import reversal_create, reward_set_active
+from rewards.models import Redemption, Reversal, Reward, mask_code
+from rewards.selectors import redemption_codes, reward_code_counts
+from rewards.services import reversal_create, reward_codes_add, reward_set_active
+from rewards.services.codes import MAX_CODES
 
 REVERSE_PERMISSION = "rewards.add_reversal"
 
@@ -33,6 +35,7 @@ def _when(value) -> str:
 @admin.register(Reward)
 class RewardAdmin(ReplicaChangeListAdmin):
     form = RewardAdminForm
+    change_form_template = "admin/rewards/reward/change_form.html"
     list_display = ("name", "program", "type", "cost", "status_code", "stock", "window")
     list_filter = ("program", "status", "type")
     list_select_related = ("program", "asset")
@@ -45,24 +48,96 @@ class RewardAdmin(ReplicaChangeListAdmin):
         limits = ("max_total", "max_per_participant", "available_from", "available_until")
         if obj is None:
             return (
-                (None, {"fields": ("program", "asset", "name", "description", "type")}),
+                (None, {"fields": ("program", "asset", "name", "description", "type", "fulfilment")}),
                 price,
                 ("Availability", {"fields": ("status", *limits)}),
             )
+        codes = (("Codes", {"fields": ("code_counts",)}),) if obj.fulfilment == Reward.Fulfilment.CODES else ()
         return (
-            (None, {"fields": ("id", "program", "asset", "name", "description", "type")}),
+            (None, {"fields": ("id", "program", "asset", "name", "description", "type", "fulfilment")}),
             price,
             (
                 "Availability",
                 {"fields": ("status_code", "status", "redeemed_count", *limits)},
             ),
+            *codes,
             ("History", {"fields": ("created_at", "updated_at")}),
         )
 
     def get_readonly_fields(self, request, obj=None):
         if obj is None:
             return ()
-        return ("id", "program", "asset", "type", "status_code", "redeemed_count", "created_at", "updated_at")
+        return (
+            "id", "program", "asset", "type", "fulfilment", "status_code", "redeemed_count", "code_counts",
+            "created_at", "updated_at",
+        )
+
+    @admin.display(description="codes")
+    def code_counts(self, obj: Reward) -> str:
+        counts = reward_code_counts(reward=obj)
+        return f"{counts['available']} available, {counts['issued']} issued, {counts['voided']} voided"
+
+    def render_change_form(self, request, context, add=False, change=False, form_url="", obj=None):
+        context["show_upload_codes"] = (
+            obj is not None
+            and obj.fulfilment == Reward.Fulfilment.CODES
+            and self.has_change_permission(request, obj)
+        )
+        return super().render_change_form(request, context, add=add, change=change, form_url=form_url, obj=obj)
+
+    def get_urls(self):
+        app_label, model_name = self.opts.app_label, self.opts.model_name
+        return [
+            path(
+                "<path:object_id>/codes/",
+                self.admin_site.admin_view(self.upload_codes_view),
+                name=f"{app_label}_{model_name}_codes",
+            ),
+            *super().get_urls(),
+        ]
+
+    def upload_codes_view(self, request, object_id):
+        """Upload a text/CSV file of codes to a CODES reward (the codes service, in batches of 10,000)."""
+        reward = self.get_object(request, unquote(object_id))
+        if reward is None:
+            return self._get_obj_does_not_exist_redirect(request, self.opts, object_id)
+        if not self.has_change_permission(request, reward):
+            raise PermissionDenied
+        change_url = reverse(f"admin:{self.opts.app_label}_{self.opts.model_name}_change", args=[reward.pk])
+        form = RewardCodesUploadForm(request.POST or None, request.FILES or None)
+        if form.is_bound and form.is_valid():
+            codes = form.cleaned_data["file"]
+            try:
+                added, duplicates = 0, []
+                for start in range(0, len(codes), MAX_CODES):
+                    result = reward_codes_add(reward=reward, codes=codes[start : start + MAX_CODES])
+                    added += result.added
+                    duplicates += result.duplicates
+            except DomainError as exc:
+                form.add_error(None, exc.message)
+            else:
+                self.log_change(request, reward, f"Added {added} code(s)")
+                self.message_user(request, f"Added {added} code(s).", messages.SUCCESS)
+                if duplicates:
+                    shown = ", ".join(mask_code(code) for code in duplicates[:20])
+                    more = f" and {len(duplicates) - 20} more" if len(duplicates) > 20 else ""
+                    self.message_user(
+                        request,
+                        f"{len(duplicates)} duplicate(s) not added (already in this reward or repeated in the "
+                        f"file): {shown}{more}.",
+                        messages.WARNING,
+                    )
+                return HttpResponseRedirect(change_url)
+        context = {
+            **self.admin_site.each_context(request),
+            "opts": self.opts,
+            "title": "Upload codes",
+            "reward": reward,
+            "counts": reward_code_counts(reward=reward),
+            "form": form,
+            "change_url": change_url,
+        }
+        return TemplateResponse(request, "admin/rewards/reward/upload_codes.html", context)
 
     def save_model(self, request, obj, form, change):
         adopt(obj, form.save_through_service())
@@ -180,12 +255,21 @@ class RedemptionAdmin(ReadOnlyAdmin):
         "quantity",
         "unit_cost_display",
         "reversed_display",
+        "codes_display",
         "description",
         "journal_entry",
         "idempotency_key",
     )
     readonly_fields = fields
     inlines = (ReversalInline,)
+
+    @admin.display(description="codes")
+    def codes_display(self, obj: Redemption) -> str:
+        """The codes issued to it, masked (all but the last 4 characters); voided ones marked."""
+        codes, voided = redemption_codes(obj)
+        if codes is None:
+            return "—"
+        return ", ".join(mask_code(code) + (" (voided)" if code in voided else "") for code in codes)
 
     @admin.display(description="amount")
     def amount_display(self, obj: Redemption) -> str:

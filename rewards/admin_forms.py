@@ -6,6 +6,8 @@ these forms only parse input and put the services' errors on the right field.
 from __future__ import annotations
 
 import copy
+import csv
+import io
 import uuid
 from decimal import Decimal
 
@@ -15,6 +17,7 @@ from loyalty.errors import DomainError, NotFound, ReversalExceedsRemaining
 from loyalty.money import format_amount
 from rewards.models import Redemption, Reward
 from rewards.services.catalog import UPDATABLE_FIELDS, reward_build, reward_change, reward_create, reward_update
+from rewards.services.codes import code_problem
 
 ACTIVE = Reward.Status.ACTIVE
 INACTIVE = Reward.Status.INACTIVE
@@ -63,13 +66,19 @@ class RewardAdminForm(forms.ModelForm):
     max_total = forms.IntegerField(
         min_value=1, required=False, help_text="Units in stock in total; empty for unlimited."
     )
+    fulfilment = forms.ChoiceField(
+        choices=Reward.Fulfilment.choices,
+        required=False,
+        initial=Reward.Fulfilment.NONE,
+        help_text="CODES: one uploaded code per unit redeemed (UNIT_BASED only). Fixed after creation.",
+    )
     max_per_participant = forms.IntegerField(
         min_value=1, required=False, help_text="Units one participant may hold; empty for unlimited."
     )
 
     class Meta:
         model = Reward
-        fields = ("program", "asset", "name", "description", "type", "status", *LIMIT_FIELDS)
+        fields = ("program", "asset", "name", "description", "type", "fulfilment", "status", *LIMIT_FIELDS)
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
@@ -116,6 +125,7 @@ class RewardAdminForm(forms.ModelForm):
             "program": data["program"],
             "asset": data["asset"],
             "type": data["type"],
+            "fulfilment": data.get("fulfilment") or Reward.Fulfilment.NONE,
             "name": data["name"],
             "status": data["status"],
             **{field: data[field] for field in ("description", *LIMIT_FIELDS) if field in data},
@@ -152,7 +162,7 @@ class ReversalAdminForm(forms.Form):
             self.fields["amount"] = forms.DecimalField(
                 max_digits=16, decimal_places=scale, help_text=f"Amount to refund (at most {left})."
             )
-        if redemption.reward_id is not None:
+        if redemption.reward_id is not None and redemption.fulfilment != Reward.Fulfilment.CODES:
             self.fields["restock"] = forms.BooleanField(
                 required=False,
                 initial=True,
@@ -185,3 +195,39 @@ class ReversalAdminForm(forms.Form):
     def add_service_error(self, exc: DomainError) -> None:
         default = ("quantity" if self.by_quantity else "amount") if isinstance(exc, ReversalExceedsRemaining) else None
         add_domain_error(self, exc, default_field=default)
+
+
+class RewardCodesUploadForm(forms.Form):
+    """
+    A text or CSV file of codes, one a line (a CSV's first column; blank lines
+    skipped). Every line is checked before anything is added: a bad line is
+    named by its number, never by its code.
+    """
+
+    file = forms.FileField(help_text="A .txt or .csv file, one code a line (UTF-8).")
+
+    MAX_BYTES = 20 * 1024 * 1024
+
+    def clean_file(self) -> list[str]:
+        upload = self.cleaned_data["file"]
+        if upload.size > self.MAX_BYTES:
+            raise forms.ValidationError("The file is larger than 20 MB.")
+        try:
+            text = upload.read().decode("utf-8-sig")
+        except UnicodeDecodeError:
+            raise forms.ValidationError("The file is not UTF-8 text.") from None
+        codes, problems = [], []
+        for number, row in enumerate(csv.reader(io.StringIO(text, newline="")), start=1):
+            if not row or (len(row) == 1 and not row[0].strip()):
+                continue
+            problem = code_problem(row[0])
+            if problem is not None:
+                problems.append(f"line {number}: {problem}")
+            else:
+                codes.append(row[0])
+        if problems:
+            more = [f"... and {len(problems) - 10} more"] if len(problems) > 10 else []
+            raise forms.ValidationError(problems[:10] + more)
+        if not codes:
+            raise forms.ValidationError("The file holds no code.")
+        return codes

@@ -100,7 +100,7 @@ class LowStockReward:
 
     @property
     def units_left(self) -> int:
-        return stock_units_left(max_total=self.max_total, redeemed_count=self.redeemed_count)
+        return stock_units_left(max_total=self.max_total, redeemed_count=self.redeemed_count, codes_available=None)
 
 
 @dataclass(frozen=True)

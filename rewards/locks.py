@@ -10,7 +10,7 @@ never wait on each other in a cycle:
     3. the participant's wallet  (``ledger.locks``)
     4. the lots (accruals) of that wallet, by id (``participants.lots``)
     5. the per-participant reward counter
-    6. reward codes              (``FOR UPDATE SKIP LOCKED``, reserved for fulfilment)
+    6. reward codes              (``FOR UPDATE SKIP LOCKED``: :func:`codes_take`)
     7. the reward                (last: the hottest row, held shortest)
 
 A clawback or release names an accrual: it is *read* first (to find its
@@ -31,7 +31,16 @@ reward that changed in between never oversells: the update matches nothing
 and the service re-reads the reward under the lock to name the error.
 
 Accruals lock only the PENDING account (a pending lot) or the wallet;
-operator edits of a reward only the reward (7); reversals take 1, 3, 4, 5, 7. Every row lock on a reward is taken
+operator edits of a reward only the reward (7); reversals take 1, 3, 4, 5,
+6 (the codes they void), 7; adding codes inserts new code rows (6), then
+moves the reward's counter (7, :func:`reward_codes_added`).
+
+Codes: a redemption of a CODES reward takes its codes with ``FOR UPDATE SKIP
+LOCKED`` (:func:`codes_take`), so concurrent redemptions of one reward take
+different codes at once instead of queueing on the pool; it never waits on
+a code. Fewer free codes than units refuses the whole redemption. The
+reward's ``codes_available`` moves in the same guarded ``UPDATE`` as
+``redeemed_count``, so its status follows one stock rule. Every row lock on a reward is taken
 here (:func:`reward_lock`, :func:`reward_take_sql`, :func:`reward_stock_return`),
 with the stock rule of ``rewards.stock``.
 
@@ -52,8 +61,10 @@ from django.db.models import F
 from ledger.locks import wallet_lock_if_enrolled, wallet_lock_if_enrolled_sql
 from ledger.models import Account, Asset
 from loyalty import sql
-from rewards.models import ParticipantRewardCount, Redemption, Reward
+from rewards.models import ParticipantRewardCount, Redemption, Reward, RewardCode
 from rewards.stock import ACTIVE, stock_has_room_sql, stock_status_sql
+
+AVAILABLE, ISSUED = RewardCode.State.AVAILABLE, RewardCode.State.ISSUED
 
 
 def redemption_lock(*, tenant_id: uuid.UUID, redemption_id: uuid.UUID) -> Redemption:
@@ -89,9 +100,16 @@ def reward_take_sql(*, reward: Reward, units: int, amount: Decimal | None, now: 
     def taken() -> str:
         return f"{c('redeemed_count')} + {p('redeemed_count', units)}"
 
+    n = int(units)  # an int, written inline where it appears twice (the codes' counter and room)
+    codes_left = f"{c('codes_available')} - {n}"  # NULL (not a CODES reward) stays NULL
     params: list = []  # in the order of their placeholders: p() is called in the text's order
-    status = stock_status_sql(status=c("status"), max_total=c("max_total"), redeemed_count=taken())
-    sets = f"{c('status')} = {status}, {c('redeemed_count')} = {taken()}, {c('updated_at')} = {p('updated_at', now)}"
+    status = stock_status_sql(
+        status=c("status"), max_total=c("max_total"), redeemed_count=taken(), codes_available=codes_left
+    )
+    sets = (
+        f"{c('status')} = {status}, {c('redeemed_count')} = {taken()}, {c('codes_available')} = {codes_left}, "
+        f"{c('updated_at')} = {p('updated_at', now)}"
+    )
     guard = [
         f"{c('id')} = {p('id', reward.id)}",
         f"{c('tenant_id')} = {p('tenant_id', reward.tenant_id)}",
@@ -99,7 +117,8 @@ def reward_take_sql(*, reward: Reward, units: int, amount: Decimal | None, now: 
         f"({c('available_from')} IS NULL OR {c('available_from')} <= {p('available_from', now)})",
         f"({c('available_until')} IS NULL OR {c('available_until')} > {p('available_until', now)})",
         stock_has_room_sql(
-            max_total=c("max_total"), redeemed_count=c("redeemed_count"), units=p("redeemed_count", units)
+            max_total=c("max_total"), redeemed_count=c("redeemed_count"), units=str(n),
+            codes_available=c("codes_available"),
         ),
         f"{c('max_per_participant')} IS NULL"
         if reward.max_per_participant is None
@@ -117,7 +136,10 @@ def reward_stock_return(*, tenant_id: uuid.UUID, reward_id: uuid.UUID, units: in
     """Give ``units`` back to the reward's stock (a restocked reversal); the status follows the stock rule."""
     count = sql.column(Reward, "redeemed_count")
     status = stock_status_sql(
-        status=sql.column(Reward, "status"), max_total=sql.column(Reward, "max_total"), redeemed_count=f"{count} - %s"
+        status=sql.column(Reward, "status"),
+        max_total=sql.column(Reward, "max_total"),
+        redeemed_count=f"{count} - %s",
+        codes_available=sql.column(Reward, "codes_available"),
     )
     returned = sql.prep(Reward, "redeemed_count", units)
     sql.execute(
@@ -132,6 +154,77 @@ def reward_stock_return(*, tenant_id: uuid.UUID, reward_id: uuid.UUID, units: in
             sql.prep(Reward, "tenant_id", tenant_id),
         ],
     )
+
+
+def reward_codes_added(*, tenant_id: uuid.UUID, reward_id: uuid.UUID, added: int, now: datetime) -> tuple[int, str]:
+    """
+    Count ``added`` new codes into the reward's ``codes_available`` under its
+    row lock (step 7, after the codes' INSERT); the status follows the stock
+    rule (an OUT_OF_STOCK CODES reward is ACTIVE again, an INACTIVE one stays
+    INACTIVE). Returns the new ``(codes_available, status)``.
+    """
+    available = sql.column(Reward, "codes_available")
+    status = stock_status_sql(
+        status=sql.column(Reward, "status"),
+        max_total=sql.column(Reward, "max_total"),
+        redeemed_count=sql.column(Reward, "redeemed_count"),
+        codes_available=f"{available} + {int(added)}",
+    )
+    return sql.fetchone(
+        f"UPDATE {sql.table(Reward)} SET {sql.column(Reward, 'status')} = {status}, "
+        f"{available} = {available} + {int(added)}, {sql.column(Reward, 'updated_at')} = %s "
+        f"WHERE {sql.column(Reward, 'id')} = %s AND {sql.column(Reward, 'tenant_id')} = %s "
+        f"RETURNING {available}, {sql.column(Reward, 'status')}",
+        [
+            sql.prep(Reward, "updated_at", now),
+            sql.prep(Reward, "id", reward_id),
+            sql.prep(Reward, "tenant_id", tenant_id),
+        ],
+    )
+
+
+def codes_take(*, reward: Reward, redemption_id: uuid.UUID, units: int) -> list[str]:
+    """
+    Step 6: issue up to ``units`` of the reward's AVAILABLE codes to the
+    redemption, the oldest first, skipping codes that concurrent redemptions
+    hold (``FOR UPDATE SKIP LOCKED``): one statement on PostgreSQL. Returns
+    the codes issued, in issue order (fewer than ``units`` when the pool ran
+    short: the caller refuses the redemption and its transaction rolls back).
+    """
+    issued, available = sql.literal(RewardCode, "state", ISSUED), sql.literal(RewardCode, "state", AVAILABLE)
+    if not sql.is_postgresql():  # the embedded SQLite: one writer at a time, plain ORM
+        codes = RewardCode.objects.filter(tenant_id=reward.tenant_id, reward_id=reward.id, state=AVAILABLE)
+        ids = list(codes.order_by("id").values_list("id", flat=True)[:units])
+        RewardCode.objects.filter(id__in=ids).update(state=ISSUED, redemption_id=redemption_id)
+        return list(RewardCode.objects.filter(id__in=ids).order_by("id").values_list("code", flat=True))
+    k = sql.Alias(RewardCode, "k")
+    rows = sql.fetchall(
+        f"UPDATE {sql.table(RewardCode)} SET {sql.column(RewardCode, 'state')} = {issued}, "
+        f"{sql.column(RewardCode, 'redemption_id')} = %s "
+        f"FROM (SELECT {k.id} FROM {k} WHERE {k.reward_id} = %s AND {k.tenant_id} = %s AND {k.state} = {available} "
+        f"ORDER BY {k.id} LIMIT %s FOR UPDATE SKIP LOCKED) t "
+        f"WHERE {sql.table(RewardCode)}.{sql.column(RewardCode, 'id')} = t.{sql.column(RewardCode, 'id')} "
+        f"RETURNING {sql.table(RewardCode)}.{sql.column(RewardCode, 'id')}, "
+        f"{sql.table(RewardCode)}.{sql.column(RewardCode, 'code')}",
+        [
+            sql.prep(RewardCode, "redemption_id", redemption_id),
+            sql.prep(RewardCode, "reward_id", reward.id),
+            sql.prep(RewardCode, "tenant_id", reward.tenant_id),
+            int(units),
+        ],
+    )
+    return [code for _, code in sorted(rows)]
+
+
+def codes_void(*, redemption: Redemption, units: int) -> list[str]:
+    """
+    Void the ``units`` last-issued codes the (locked, step 1) redemption still
+    holds; returns them, the last issued first. They are never issued again.
+    """
+    held = RewardCode.objects.filter(tenant_id=redemption.tenant_id, redemption_id=redemption.id, state=ISSUED)
+    rows = list(held.order_by("-id").values_list("id", "code")[:units])
+    RewardCode.objects.filter(id__in=[id for id, _ in rows]).update(state=RewardCode.State.VOIDED)
+    return [code for _, code in rows]
 
 
 def count_within_limit(*, held: int, units: int, limit: int | None) -> bool:

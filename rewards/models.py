@@ -19,6 +19,10 @@ class Reward(models.Model):
         INACTIVE = "INACTIVE"
         OUT_OF_STOCK = "OUT_OF_STOCK"
 
+    class Fulfilment(models.TextChoices):
+        NONE = "NONE"
+        CODES = "CODES"
+
     id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
     tenant = tenant_field("rewards")
     program = models.ForeignKey("loyalty.Program", on_delete=models.PROTECT, related_name="rewards")
@@ -35,6 +39,13 @@ class Reward(models.Model):
     max_per_participant = models.PositiveIntegerField(null=True, blank=True)
     available_from = models.DateTimeField(null=True, blank=True)
     available_until = models.DateTimeField(null=True, blank=True)
+    # NONE, or CODES: one code (RewardCode) handed out per unit redeemed. Fixed after creation.
+    fulfilment = models.CharField(
+        max_length=8, choices=Fulfilment.choices, default=Fulfilment.NONE, db_default=Fulfilment.NONE
+    )
+    # CODES only (null for NONE): how many of its codes are AVAILABLE, moved with its row lock
+    # (rewards.locks) so that the stock rule (rewards.stock) stays one rule over the reward's row.
+    codes_available = models.PositiveIntegerField(null=True, blank=True, editable=False)
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
 
@@ -65,6 +76,11 @@ class Reward(models.Model):
             models.CheckConstraint(condition=Q(redeemed_count__gte=0), name="reward_redeemed_count_non_negative"),
             models.CheckConstraint(
                 condition=Q(status__in=["ACTIVE", "INACTIVE", "OUT_OF_STOCK"]), name="reward_status_valid"
+            ),
+            models.CheckConstraint(
+                condition=Q(fulfilment="NONE", codes_available__isnull=True)
+                | Q(fulfilment="CODES", type="UNIT_BASED", codes_available__gte=0),
+                name="reward_codes_by_fulfilment",
             ),
         ]
 
@@ -118,6 +134,13 @@ class Redemption(models.Model):
     stock_units = models.PositiveIntegerField(default=0)
     # False for redemptions made before the points lifecycle (v1): they have no allocations.
     allocations_tracked = models.BooleanField(default=True)
+    # The reward's fulfilment when redeemed (NONE for direct redemptions): CODES redemptions hold codes.
+    fulfilment = models.CharField(
+        max_length=8,
+        choices=Reward.Fulfilment.choices,
+        default=Reward.Fulfilment.NONE,
+        db_default=Reward.Fulfilment.NONE,  # for rows written by hand (bench/, the PL/pgSQL baseline)
+    )
     idempotency_key = models.CharField(max_length=255, null=True, blank=True)
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
@@ -144,6 +167,10 @@ class Redemption(models.Model):
             models.CheckConstraint(
                 condition=Q(quantity__isnull=True) | Q(quantity__gte=1, quantity__lte=10000),
                 name="redemption_quantity_range",
+            ),
+            models.CheckConstraint(
+                condition=Q(fulfilment="NONE") | Q(fulfilment="CODES", quantity__isnull=False),
+                name="redemption_codes_by_quantity",
             ),
         ]
 
@@ -235,3 +262,53 @@ class RedemptionAllocation(models.Model):
 
     def __str__(self) -> str:
         return f"{self.amount} of {self.accrual_id} for {self.redemption_id}"
+
+
+class RewardCode(models.Model):
+    """
+    One code of a CODES reward (a gift card number, a coupon). AVAILABLE until
+    a redemption takes it (ISSUED, with that redemption, for good), VOIDED when
+    a reversal writes that unit off; never issued again. Issue order is ``id``
+    order. PostgreSQL refuses any other change (rewards/migrations/0003_codes.pg.sql):
+    a code belongs to at most one redemption, and never moves to another.
+    """
+
+    class State(models.TextChoices):
+        AVAILABLE = "AVAILABLE"
+        ISSUED = "ISSUED"
+        VOIDED = "VOIDED"
+
+    id = models.BigAutoField(primary_key=True)
+    tenant = tenant_field("reward_codes")
+    reward = models.ForeignKey(Reward, on_delete=models.PROTECT, related_name="codes")
+    code = models.CharField(max_length=100)
+    state = models.CharField(max_length=10, choices=State.choices, default=State.AVAILABLE)
+    redemption = models.ForeignKey(
+        Redemption, on_delete=models.PROTECT, null=True, blank=True, related_name="codes"
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["id"]
+        indexes = [
+            # The take: the reward's AVAILABLE codes in id order (FOR UPDATE SKIP LOCKED).
+            models.Index(fields=["reward", "id"], condition=Q(state="AVAILABLE"), name="reward_code_available_idx"),
+            models.Index(fields=["redemption", "id"], name="reward_code_redemption_idx"),
+        ]
+        constraints = [
+            models.UniqueConstraint(fields=["reward", "code"], name="reward_code_unique"),
+            models.CheckConstraint(
+                condition=Q(state="AVAILABLE", redemption__isnull=True)
+                | Q(state__in=["ISSUED", "VOIDED"], redemption__isnull=False),
+                name="reward_code_redemption_by_state",
+            ),
+            models.CheckConstraint(condition=~Q(code=""), name="reward_code_not_empty"),
+        ]
+
+    def __str__(self) -> str:
+        return mask_code(self.code)
+
+
+def mask_code(code: str) -> str:
+    """A code as people may see it: every character but the last 4 hidden."""
+    return "•" * max(len(code) - 4, 0) + code[-4:]

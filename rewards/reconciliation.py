@@ -14,7 +14,7 @@ from ledger.reconciliation.registry import Contribution, MovementRows
 from loyalty import sql
 from loyalty.models import IdempotencyRecord
 from participants.models import Accrual
-from rewards.models import ParticipantRewardCount, Redemption, RedemptionAllocation, Reversal, Reward
+from rewards.models import ParticipantRewardCount, Redemption, RedemptionAllocation, Reversal, Reward, RewardCode
 from rewards.stock import stock_status_sql
 
 
@@ -149,8 +149,11 @@ held AS (
 ),
 per_reward AS (
     SELECT reward_id, SUM(units) AS units FROM held GROUP BY reward_id
-)"""
-    expected_status = stock_status_sql(status=w.status, max_total=w.max_total, redeemed_count=w.redeemed_count)
+),
+{_codes_ctes()}"""
+    expected_status = stock_status_sql(
+        status=w.status, max_total=w.max_total, redeemed_count=w.redeemed_count, codes_available=w.codes_available
+    )
     unit_based = sql.literal(Reward, "type", Reward.Type.UNIT_BASED)
     expected_units = (
         f"CASE WHEN {r.reward_id} IS NULL THEN 0 "
@@ -185,6 +188,61 @@ per_reward AS (
             "redemption_stock_over_returned", r.id, r.reward_id, r.stock_units, "x.units",
             f"FROM {r} JOIN returned x ON x.redemption_id = {r.id} WHERE x.units > {r.stock_units}{s.on(r)}",
         ),
+        *_codes_probes(s),
+    ]
+
+
+# --- reward codes (part of reward_stock) ---------------------------------------------------------
+
+
+def _codes_ctes() -> str:
+    k = sql.Alias(RewardCode, "k")
+    issued, voided, available = (sql.literal(RewardCode, "state", state) for state in ("ISSUED", "VOIDED", "AVAILABLE"))
+    return f"""codes_held AS (
+    SELECT {k.redemption_id} AS redemption_id,
+           SUM(CASE WHEN {k.state} = {issued} THEN 1 ELSE 0 END) AS issued,
+           SUM(CASE WHEN {k.state} = {voided} THEN 1 ELSE 0 END) AS voided
+    FROM {k} WHERE {k.redemption_id} IS NOT NULL
+    GROUP BY {k.redemption_id}
+),
+codes_free AS (
+    SELECT {k.reward_id} AS reward_id, COUNT(*) AS n FROM {k} WHERE {k.state} = {available} GROUP BY {k.reward_id}
+)"""
+
+
+def _codes_probes(s: Scope) -> list[Probe]:
+    k, r, w = sql.Alias(RewardCode, "k"), sql.Alias(Redemption, "r"), sql.Alias(Reward, "w")
+    codes = sql.literal(Redemption, "fulfilment", Reward.Fulfilment.CODES)
+    reward_codes = sql.literal(Reward, "fulfilment", Reward.Fulfilment.CODES)
+    kept = f"{r.quantity} - COALESCE({r.reversed_quantity}, 0)"
+    held = "COALESCE(x.issued, 0)"
+    void = "COALESCE(x.voided, 0)"
+    return [
+        # Every issued (or voided) code belongs to one redemption, of its reward, that hands out codes.
+        Probe(
+            "code_redemption_mismatch", k.id, k.redemption_id, k.reward_id,
+            f"COALESCE(CAST({r.reward_id} AS TEXT), 'none')",
+            f"FROM {k} JOIN {w} ON {w.id} = {k.reward_id} LEFT JOIN {r} ON {r.id} = {k.redemption_id} "
+            f"WHERE {k.redemption_id} IS NOT NULL AND ({r.id} IS NULL OR {r.reward_id} IS NULL "
+            f"OR {r.reward_id} <> {k.reward_id} OR {r.tenant_id} <> {k.tenant_id} OR {r.fulfilment} <> {codes})"
+            f"{s.on(w)}",
+        ),
+        # Each CODES redemption holds one code per unit not reversed, plus one voided code per reversed unit.
+        Probe(
+            "redemption_codes_mismatch", r.id, r.reward_id,
+            f"CAST({kept} AS TEXT) || ' issued, ' || CAST(COALESCE({r.reversed_quantity}, 0) AS TEXT) || ' voided'",
+            f"CAST({held} AS TEXT) || ' issued, ' || CAST({void} AS TEXT) || ' voided'",
+            f"FROM {r} LEFT JOIN codes_held x ON x.redemption_id = {r.id} WHERE {r.fulfilment} = {codes} "
+            f"AND ({held} <> {kept} OR {void} <> COALESCE({r.reversed_quantity}, 0)){s.on(r)}",
+        ),
+        # The reward's counter (which its status follows, see reward_status_mismatch) is its available codes.
+        Probe(
+            "reward_codes_available_mismatch", w.id, "NULL", "COALESCE(f.n, 0)",
+            f"COALESCE(CAST({w.codes_available} AS TEXT), 'NULL')",
+            f"FROM {w} LEFT JOIN codes_free f ON f.reward_id = {w.id} "
+            f"WHERE (({w.fulfilment} = {reward_codes} AND {w.codes_available} <> COALESCE(f.n, 0)) "
+            f"OR ({w.fulfilment} <> {reward_codes} AND f.n IS NOT NULL)){s.on(w)}",
+        ),
     ]
 
 
@@ -192,7 +250,9 @@ REWARD_STOCK = Check(
     "reward_stock",
     "Every reward's redeemed_count and every per-participant count equal the units the redemptions took "
     "minus what the reversals returned; the status follows the stock rule (rewards/stock.py): OUT_OF_STOCK "
-    "exactly when redeemed_count >= max_total, unless INACTIVE.",
+    "exactly when redeemed_count >= max_total or a CODES reward has no available code, unless INACTIVE. "
+    "Every issued code belongs to one redemption of its reward; each CODES redemption holds one code per unit "
+    "not reversed plus its voided codes; a CODES reward's codes_available counts its AVAILABLE codes.",
     (
         Issue("reward_redeemed_count_mismatch", "redeemed_count differs from redemptions - returns",
               "reward", None, "implied", "stored", COUNT, COUNT),
@@ -204,6 +264,12 @@ REWARD_STOCK = Check(
               "redemption", "reward", "implied", "stored", COUNT, COUNT),
         Issue("redemption_stock_over_returned", "reversals returned more units than the redemption took",
               "redemption", "reward", "took", "returned", COUNT, COUNT),
+        Issue("code_redemption_mismatch", "issued code that does not belong to a CODES redemption of its reward",
+              "reward code", "redemption", "reward", "redemption's reward", ID, ID),
+        Issue("redemption_codes_mismatch", "codes held differ from the units not reversed and those reversed",
+              "redemption", "reward", "implied", "held", TEXT, TEXT),
+        Issue("reward_codes_available_mismatch", "codes_available differs from the reward's AVAILABLE codes",
+              "reward", None, "available codes", "stored", COUNT, TEXT),
     ),
     _reward_stock,
     order=50,

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import uuid
 
-from django.db.models import QuerySet
+from django.db.models import Count, QuerySet
 
 from ledger.models import Asset
 from loyalty import sql
@@ -18,7 +18,7 @@ from loyalty.auth import KeyScope
 from loyalty.errors import NotFound
 from loyalty.models import Program
 from loyalty.selectors import scoped_get
-from rewards.models import ParticipantRewardCount, Redemption, Reversal, Reward
+from rewards.models import ParticipantRewardCount, Redemption, Reversal, Reward, RewardCode
 
 
 def reward_list(
@@ -112,3 +112,51 @@ def reversal_list(*, redemption: Redemption) -> QuerySet[Reversal]:
         .select_related("redemption__asset")
         .prefetch_related("redemption__allocation_rows")
     )
+
+
+# --- reward codes -------------------------------------------------------------------------
+# A redemption of a CODES reward renders its codes: every code issued to it, one per unit, in
+# issue order (``codes``), and those a reversal voided, the last issued first (``voided_codes``);
+# both None for other redemptions. They are loaded once per redemption (one query for a page).
+
+_CODES = "_reward_codes"  # the attribute that holds a redemption's loaded (code, state) pairs
+
+
+def redemption_codes_known(redemption: Redemption, *, issued: list[str]) -> None:
+    """Record the codes just issued to ``redemption`` (its response needs no query)."""
+    setattr(redemption, _CODES, [(code, RewardCode.State.ISSUED) for code in issued])
+
+
+def redemptions_codes_load(redemptions) -> None:
+    """Load the codes of the CODES redemptions among ``redemptions`` in one query (none if there are none)."""
+    pending = {r.id: r for r in redemptions if r.fulfilment == Reward.Fulfilment.CODES and not hasattr(r, _CODES)}
+    if not pending:
+        return
+    for redemption in pending.values():
+        setattr(redemption, _CODES, [])
+    tenant_id = next(iter(pending.values())).tenant_id
+    rows = RewardCode.objects.filter(tenant_id=tenant_id, redemption_id__in=list(pending)).order_by("id")
+    for redemption_id, code, state in rows.values_list("redemption_id", "code", "state"):
+        getattr(pending[redemption_id], _CODES).append((code, state))
+
+
+def redemption_codes(redemption: Redemption) -> tuple[list[str], list[str]] | tuple[None, None]:
+    """``(codes, voided_codes)`` of a redemption (``(None, None)`` unless its reward is CODES)."""
+    if redemption.fulfilment != Reward.Fulfilment.CODES or redemption.id is None:
+        return None, None
+    redemptions_codes_load([redemption])
+    pairs = getattr(redemption, _CODES)
+    voided = [code for code, state in reversed(pairs) if state == RewardCode.State.VOIDED]
+    return [code for code, _ in pairs], voided
+
+
+def reward_code_counts(*, reward: Reward) -> dict[str, int]:
+    """``{"available", "issued", "voided"}``: the reward's codes counted by state (each code once)."""
+    counts = dict(
+        RewardCode.objects.filter(tenant_id=reward.tenant_id, reward_id=reward.id)
+        .order_by()
+        .values("state")
+        .annotate(n=Count("id"))
+        .values_list("state", "n")
+    )
+    return {state.lower(): counts.get(state, 0) for state in RewardCode.State.values}

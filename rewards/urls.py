@@ -7,6 +7,7 @@ checked (401) before a malformed id is answered 404.
 from django.urls import path
 
 from rewards.api.catalog import RewardViewSet
+from rewards.api.codes import RewardCodeViewSet
 from rewards.api.redemptions import ParticipantRedemptionViewSet, RedemptionViewSet
 from rewards.api.reversals import ReversalViewSet
 
@@ -16,6 +17,11 @@ urlpatterns = [
         "rewards/<str:reward_id>",
         RewardViewSet.as_view({"get": "retrieve", "patch": "partial_update"}),
         name="reward-detail",
+    ),
+    path(
+        "rewards/<str:reward_id>/codes",
+        RewardCodeViewSet.as_view({"get": "counts", "post": "create"}),
+        name="reward-code-list",
     ),
     path(
         "participants/<str:participant_id>/redemptions",

@@ -265,6 +265,13 @@ CASES: dict[str, Case] = {
         "rewards/<str:reward_id>", "PATCH", lambda t: f"/api/v1/rewards/{t.reward_b.id}", "404",
         lambda t: {"status": "INACTIVE", "max_total": 1},
     ),
+    "add codes to reward B": Case(
+        "rewards/<str:reward_id>/codes", "POST", lambda t: f"/api/v1/rewards/{t.reward_b.id}/codes", "404",
+        lambda t: {"codes": ["GIFT-0001"]},
+    ),
+    "count the codes of reward B": Case(
+        "rewards/<str:reward_id>/codes", "GET", lambda t: f"/api/v1/rewards/{t.reward_b.id}/codes", "404"
+    ),
     # redemptions of a participant
     "list redemptions of B's participant": Case(
         "participants/<str:participant_id>/redemptions", "GET",

@@ -39,6 +39,9 @@ EXPECTED_STEPS = [
     ("accrue a pending lot", HTTPStatus.CREATED, "LOT"),
     ("release it", HTTPStatus.OK, None),
     ("claw back part of it", HTTPStatus.CREATED, None),
+    ("create a codes reward", HTTPStatus.CREATED, "G"),
+    ("upload its codes", HTTPStatus.CREATED, None),
+    ("redeem one code", HTTPStatus.CREATED, None),
 ]
 
 
@@ -114,12 +117,16 @@ def test_the_readme_walkthrough_runs_as_written(live_server):
     lot, released, clawback = answers[6], answers[7], answers[8]
     assert (lot["status"], released["status"]) == ("PENDING", "AVAILABLE")
     assert (clawback["amount"], clawback["accrual"]["remaining"]) == ("50.00", "150.00")
+    gift_card, uploaded, gift = answers[9], answers[10], answers[11]
+    assert (gift_card["fulfilment"], gift_card["status"]) == ("CODES", "OUT_OF_STOCK")
+    assert uploaded == {"added": 2, "duplicates": ["GIFT-7Q2M-AX91"], "available": 2}
+    assert (gift["codes"], gift["voided_codes"], gift["amount"]) == (["GIFT-7Q2M-AX91"], [], "500.00")
     assert me["tenant"]["name"] == "Demo Coffee Co"
     assert me["key"]["program_ids"] == [variables["P"]]
     assert retried == redeemed
     assert (redeemed["amount"], redeemed["quantity"], redeemed["unit_cost"]) == ("300.00", 2, "150.00")
     assert reversal["redemption"]["status"] == "PARTIALLY_REVERSED"
-    assert Redemption.objects.filter(participant=Participant.objects.get(external_id="dave@example.com")).count() == 1
+    assert Redemption.objects.filter(participant=Participant.objects.get(external_id="dave@example.com")).count() == 2
 
     # and the periodic run as of a past moment, then reconcile, which exits 0
     manage_commands = [c for c in commands if "manage.py" in c]

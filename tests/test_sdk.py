@@ -368,7 +368,8 @@ def redemption_from_a_later_version() -> dict:
         "id": str(REDEMPTION_ID), "program_id": str(PROGRAM_ID), "participant_id": str(PARTICIPANT_ID),
         "asset_id": str(uuid.uuid4()), "reward_id": None, "amount": "10.00", "quantity": None, "unit_cost": None,
         "description": "Redemption", "journal_entry_id": str(uuid.uuid4()), "status": "PARTIALLY_EXPIRED",
-        "reversed_amount": "0.00", "reversed_quantity": None, "idempotency_key": None,
+        "reversed_amount": "0.00", "reversed_quantity": None, "codes": None, "voided_codes": None,
+        "idempotency_key": None,
         "created_at": "2026-12-05T10:30:00Z", "updated_at": "2026-12-05T10:30:00Z", "allocations": [],
         "channel": "web",
     }

@@ -58,6 +58,8 @@ API_OPERATIONS = {
     ("post", "/api/v1/rewards"),
     ("get", "/api/v1/rewards/{reward_id}"),
     ("patch", "/api/v1/rewards/{reward_id}"),
+    ("post", "/api/v1/rewards/{reward_id}/codes"),
+    ("get", "/api/v1/rewards/{reward_id}/codes"),
     ("post", "/api/v1/participants/{participant_id}/redemptions/catalog"),
     ("post", "/api/v1/participants/{participant_id}/redemptions"),
     ("get", "/api/v1/participants/{participant_id}/redemptions"),
@@ -219,7 +221,7 @@ def test_every_operation_with_a_body_documents_400_413_and_415(openapi):
     with_body = [(method, path, op) for method, path, op in operations(openapi) if "requestBody" in op]
 
     # then
-    assert len(with_body) == 12
+    assert len(with_body) == 13
     for method, path, operation in with_body:
         assert {"400", "413", "415"} <= set(operation["responses"]), (method, path)
 
@@ -233,7 +235,7 @@ def test_every_path_with_an_id_and_every_list_documents_404(openapi):
     ]
 
     # then
-    assert len(needing_404) == 27
+    assert len(needing_404) == 29
     assert all("404" in operation["responses"] for _, _, operation in needing_404)
 
 
@@ -516,7 +518,9 @@ def test_the_preview_has_the_redemptions_fields_with_null_ids_and_timestamps(ope
 
     # then
     assert list(preview["properties"]) == list(redemption["properties"])
-    assert always_null == {"id", "journal_entry_id", "idempotency_key", "created_at", "updated_at"}
+    assert always_null == {
+        "id", "journal_entry_id", "codes", "voided_codes", "idempotency_key", "created_at", "updated_at"
+    }
     assert all(preview["properties"][name]["nullable"] is True for name in always_null)
     assert sorted(preview["required"]) == sorted(redemption["required"])
 
@@ -547,7 +551,7 @@ def test_every_request_body_rejects_unknown_fields(openapi):
     bodies = {name: c for name, c in openapi["components"]["schemas"].items() if name.endswith("Request")}
 
     # then
-    assert len(bodies) == 12
+    assert len(bodies) == 13
     assert all(body["additionalProperties"] is False for body in bodies.values())
 
 
@@ -654,6 +658,7 @@ def test_enums_have_names_that_say_what_they_are(openapi):
         "RewardTypeEnum",
         "RewardStatusEnum",
         "RewardSettableStatusEnum",
+        "RewardFulfilmentEnum",
         "RedemptionStatusEnum",
         "JournalEntryKindEnum",
         "AccountTypeEnum",
@@ -671,7 +676,7 @@ def test_the_redemption_example_has_the_contract_values(openapi):
 
     # when
     examples = operation["responses"]["201"]["content"]["application/json"]["examples"]
-    (example,) = examples.values()
+    (example,) = [example for example in examples.values() if example["value"]["codes"] is None]
 
     # then
     assert {key: example["value"][key] for key in ("amount", "quantity", "unit_cost", "status")} == {
@@ -724,7 +729,7 @@ def test_every_documented_example_matches_its_schema(openapi):
     ]
 
     # then
-    assert len(responses) > 100 and len(requests) == 3
+    assert len(responses) > 100 and len(requests) == 4
     for method, path, where, schema, value in responses:
         assert errors(schema, value, OAS30ReadValidator) == [], (method, path, where)
     for method, path, where, schema, value in requests:

@@ -81,7 +81,12 @@ class ParticipantRedemptionViewSet(ApiViewSet):
             ),
             **error_responses(*MOVEMENT_ERRORS, rules=schema.CATALOG_REDEMPTION_RULES),
         },
-        examples=[schema.CATALOG_REQUEST_EXAMPLE, schema.REDEMPTION_EXAMPLE, schema.PREVIEW_EXAMPLE],
+        examples=[
+            schema.CATALOG_REQUEST_EXAMPLE,
+            schema.REDEMPTION_EXAMPLE,
+            schema.CODES_REDEMPTION_EXAMPLE,
+            schema.PREVIEW_EXAMPLE,
+        ],
     )
     def catalog(self, request, participant_id):
         participant = self.get_participant()

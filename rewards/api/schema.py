@@ -47,6 +47,8 @@ REDEMPTION_EXAMPLE_VALUE = {
     "status": "COMPLETED",
     "reversed_amount": "0.00",
     "reversed_quantity": 0,
+    "codes": None,
+    "voided_codes": None,
     "idempotency_key": "redeem-item-12345",
     "created_at": "2024-01-15T10:30:00Z",
     "updated_at": "2024-01-15T10:30:00Z",
@@ -150,6 +152,7 @@ REWARD_EXAMPLE = OpenApiExample(
         "max_per_participant": 5,
         "available_from": "2024-01-01T00:00:00Z",
         "available_until": None,
+        "fulfilment": "NONE",
         "created_at": "2023-12-20T08:00:00Z",
         "updated_at": "2024-01-15T10:30:00Z",
     },
@@ -183,4 +186,29 @@ REVERSAL_RULES = BusinessRules(
     ErrorCode.REDEMPTION_FULLY_REVERSED,
     ErrorCode.REVERSAL_EXCEEDS_REMAINING,
     example=(ErrorCode.REVERSAL_EXCEEDS_REMAINING, "3 unit(s) asked, 1 left to reverse."),
+)
+
+
+# --- reward codes -----------------------------------------------------------------------------
+
+CODES_REQUEST_EXAMPLE = OpenApiExample(
+    "Add three codes", value={"codes": ["GIFT-7Q2M-AX91", "GIFT-K3PD-0ZL4", "GIFT-7Q2M-AX91"]}, request_only=True
+)
+
+CODES_ADDED_EXAMPLE = OpenApiExample(
+    "Two added, one repeated",
+    value={"added": 2, "duplicates": ["GIFT-7Q2M-AX91"], "available": 2},
+    response_only=True,
+    status_codes=["201"],
+)
+
+CODE_COUNTS_EXAMPLE = OpenApiExample(
+    "Counts", value={"available": 97, "issued": 2, "voided": 1}, response_only=True
+)
+
+CODES_REDEMPTION_EXAMPLE = OpenApiExample(
+    "Catalog redemption of a CODES reward",
+    value={**REDEMPTION_EXAMPLE_VALUE, "codes": ["GIFT-7Q2M-AX91", "GIFT-K3PD-0ZL4"], "voided_codes": []},
+    response_only=True,
+    status_codes=["200", "201"],
 )

@@ -26,6 +26,8 @@ from loyalty.api.serializers import FilterSerializer, NullField, ScaledAmountFie
 from loyalty.money import format_amount
 from rewards.allocations import allocations_of
 from rewards.models import Redemption, Reward
+from rewards.selectors import redemption_codes, redemptions_codes_load
+from rewards.services.codes import MAX_CODE_LENGTH, MAX_CODES, code_problem
 
 MAX_COUNT = 2_147_483_647  # the database's integer column
 MAX_QUANTITY = 10_000
@@ -73,6 +75,12 @@ class RewardCreateSerializer(StrictInputSerializer):
     available_until = serializers.DateTimeField(
         required=False, allow_null=True, help_text="Exclusive; must be after available_from."
     )
+    fulfilment = serializers.ChoiceField(
+        choices=Reward.Fulfilment.choices,
+        required=False,
+        default=Reward.Fulfilment.NONE,
+        help_text="NONE, or CODES: one code per unit redeemed (UNIT_BASED only, else 400). Fixed after creation.",
+    )
 
 
 class RewardUpdateSerializer(StrictInputSerializer):
@@ -94,6 +102,9 @@ class RewardUpdateSerializer(StrictInputSerializer):
     max_per_participant = StrictIntegerField(required=False, allow_null=True, min_value=1, max_value=MAX_COUNT)
     available_from = serializers.DateTimeField(required=False, allow_null=True)
     available_until = serializers.DateTimeField(required=False, allow_null=True)
+    fulfilment = serializers.ChoiceField(
+        choices=Reward.Fulfilment.choices, required=False, help_text="May be sent but not changed (400)."
+    )
 
 
 class RewardFilterSerializer(FilterSerializer):
@@ -120,8 +131,53 @@ class RewardSerializer(serializers.Serializer):
     max_per_participant = serializers.IntegerField(read_only=True, allow_null=True)
     available_from = serializers.DateTimeField(read_only=True, allow_null=True)
     available_until = serializers.DateTimeField(read_only=True, allow_null=True)
+    fulfilment = serializers.ChoiceField(
+        choices=Reward.Fulfilment.choices, read_only=True, help_text="CODES: one code per unit redeemed."
+    )
     created_at = serializers.DateTimeField(read_only=True)
     updated_at = serializers.DateTimeField(read_only=True)
+
+
+# --- reward codes ------------------------------------------------------------------------
+
+
+class CodeField(StrictCharField):
+    """One code: 1-100 printable characters without leading or trailing whitespace (kept as sent)."""
+
+    def __init__(self, **kwargs):
+        super().__init__(trim_whitespace=False, max_length=MAX_CODE_LENGTH, **kwargs)
+
+    def to_internal_value(self, data):
+        value = super().to_internal_value(data)
+        problem = code_problem(value)
+        if problem is not None:
+            raise serializers.ValidationError(problem)
+        return value
+
+
+class RewardCodesCreateSerializer(StrictInputSerializer):
+    codes = serializers.ListField(
+        child=CodeField(),
+        min_length=1,
+        max_length=MAX_CODES,
+        help_text="1-10,000 codes, each 1-100 printable characters without leading or trailing whitespace.",
+    )
+
+
+class RewardCodesAddedSerializer(serializers.Serializer):
+    added = serializers.IntegerField(read_only=True, help_text="Codes added now.")
+    duplicates = serializers.ListField(
+        child=serializers.CharField(),
+        read_only=True,
+        help_text="Codes not added: already in this reward or repeated in the body; each once.",
+    )
+    available = serializers.IntegerField(read_only=True, help_text="The reward's available codes afterwards.")
+
+
+class RewardCodeCountsSerializer(serializers.Serializer):
+    available = serializers.IntegerField(read_only=True)
+    issued = serializers.IntegerField(read_only=True)
+    voided = serializers.IntegerField(read_only=True, help_text="Counted only here, not as issued.")
 
 
 # --- redemptions -------------------------------------------------------------------------
@@ -169,7 +225,39 @@ class AllocationSerializer(serializers.Serializer):
     amount = serializers.CharField(read_only=True, help_text="Decimal string at the asset's scale.")
 
 
+CODES_SCHEMA = {"type": "array", "items": {"type": "string"}, "nullable": True}
+
+
+@extend_schema_field(CODES_SCHEMA)
+class RedemptionCodesField(serializers.Field):
+    """``codes`` (``voided=False``) or ``voided_codes`` of a redemption; null unless its reward is CODES."""
+
+    def __init__(self, *, voided: bool, **kwargs):
+        kwargs["read_only"] = True
+        self.voided = voided
+        super().__init__(**kwargs)
+
+    def get_attribute(self, instance):
+        codes, voided = redemption_codes(instance)
+        return voided if self.voided else codes
+
+    def to_representation(self, value):
+        return list(value)
+
+
+class RedemptionListSerializer(serializers.ListSerializer):
+    """A page of redemptions: the codes of its CODES redemptions load in one query."""
+
+    def to_representation(self, data):
+        items = list(data.all() if hasattr(data, "all") else data)
+        redemptions_codes_load(items)
+        return super().to_representation(items)
+
+
 class RedemptionSerializer(serializers.Serializer):
+    class Meta:
+        list_serializer_class = RedemptionListSerializer
+
     id = serializers.UUIDField(read_only=True)
     program_id = serializers.UUIDField(read_only=True)
     participant_id = serializers.UUIDField(read_only=True)
@@ -185,6 +273,16 @@ class RedemptionSerializer(serializers.Serializer):
     status = serializers.ChoiceField(choices=Redemption.Status.choices, read_only=True)
     reversed_amount = ScaledAmountField()
     reversed_quantity = serializers.IntegerField(read_only=True, allow_null=True, help_text="UNIT_BASED only.")
+    codes = RedemptionCodesField(
+        voided=False,
+        allow_null=True,
+        help_text="CODES rewards: the codes issued to this redemption, one per unit, in issue order; else null.",
+    )
+    voided_codes = RedemptionCodesField(
+        voided=True,
+        allow_null=True,
+        help_text="CODES rewards: the codes its reversals voided, the last issued first; else null.",
+    )
     idempotency_key = serializers.CharField(
         read_only=True, allow_null=True, help_text="From the body or the header, or null."
     )
@@ -221,6 +319,8 @@ class RedemptionPreviewSerializer(RedemptionSerializer):
         read_only=True,
         help_text="The status the redemption would have once made (`COMPLETED`).",
     )
+    codes = NullField(help_text="Always null: a dry run reserves no code.")
+    voided_codes = NullField(help_text=NOT_CREATED)
     idempotency_key = NullField(help_text="Always null: a dry run does not claim its idempotency key.")
     created_at = NullField(help_text=NOT_CREATED)
     updated_at = NullField(help_text=NOT_CREATED)
@@ -242,7 +342,8 @@ class ReversalCreateSerializer(StrictInputSerializer):
     reason = StrictCharField(required=False, allow_blank=True, max_length=MAX_TEXT, default="")
     restock = StrictBooleanField(
         required=False,
-        help_text="Catalog redemptions only; default true. False refunds the participant but returns no stock.",
+        help_text="Catalog redemptions only; default true (false for CODES rewards, where true is 400). False "
+        "refunds the participant but returns no stock.",
     )
     idempotency_key = idempotency_key_field()
 

@@ -15,6 +15,8 @@ from rewards.locks import reward_lock
 from rewards.models import Reward
 from rewards.stock import ACTIVE, INACTIVE, stock_status
 
+NONE, CODES = Reward.Fulfilment.NONE, Reward.Fulfilment.CODES
+
 UPDATABLE_FIELDS = {
     "name",
     "description",
@@ -80,27 +82,50 @@ def _validate(reward: Reward, asset: Asset, *, given: set[str]) -> None:
         )
 
 
-def reward_create(*, program: Program, asset: Asset, type: str, name: str, status: str = ACTIVE, **fields) -> Reward:
+def reward_create(
+    *, program: Program, asset: Asset, type: str, name: str, status: str = ACTIVE, fulfilment: str = NONE, **fields
+) -> Reward:
     """
     Create a catalog item priced in ``asset`` (which must belong to ``program``,
     else ``NotFound``). Raises ``ValidationFailed`` for any invalid combination.
     """
-    reward = reward_build(program=program, asset=asset, type=type, name=name, status=status, **fields)
+    reward = reward_build(
+        program=program, asset=asset, type=type, name=name, status=status, fulfilment=fulfilment, **fields
+    )
     reward.save(force_insert=True)
     return reward
 
 
-def reward_build(*, program: Program, asset: Asset, type: str, name: str, status: str = ACTIVE, **fields) -> Reward:
-    """The unsaved reward :func:`reward_create` would insert (no query); raises what it would raise."""
+def reward_build(
+    *, program: Program, asset: Asset, type: str, name: str, status: str = ACTIVE, fulfilment: str = NONE, **fields
+) -> Reward:
+    """
+    The unsaved reward :func:`reward_create` would insert (no query); raises
+    what it would raise. A CODES reward (UNIT_BASED only, else 400 on
+    ``fulfilment``) starts with no code: OUT_OF_STOCK unless INACTIVE.
+    """
     if asset.program_id != program.id:
         raise NotFound("Unknown asset.")
     _status_check(status)
+    if fulfilment == CODES and type != Reward.Type.UNIT_BASED:
+        raise ValidationFailed.on("fulfilment", "Only UNIT_BASED rewards can hand out codes.")
     unknown = set(fields) - (UPDATABLE_FIELDS - {"name", "status"})
     if unknown:  # pragma: no cover - the API's input serializer names the fields
         raise TypeError(f"Unknown reward fields: {sorted(unknown)}")
-    reward = Reward(tenant_id=program.tenant_id, program=program, asset=asset, type=type, name=name, **fields)
+    reward = Reward(
+        tenant_id=program.tenant_id,
+        program=program,
+        asset=asset,
+        type=type,
+        name=name,
+        fulfilment=fulfilment,
+        codes_available=0 if fulfilment == CODES else None,
+        **fields,
+    )
     _validate(reward, asset, given=set(fields))
-    reward.status = stock_status(status=status, max_total=reward.max_total, redeemed_count=0)
+    reward.status = stock_status(
+        status=status, max_total=reward.max_total, redeemed_count=0, codes_available=reward.codes_available
+    )
     return reward
 
 
@@ -126,7 +151,10 @@ def reward_change(*, reward: Reward, **changes) -> Reward:
     """
     if "type" in changes and changes["type"] != reward.type:
         raise ValidationFailed.on("type", "The type of a reward cannot change.")
+    if "fulfilment" in changes and changes["fulfilment"] != reward.fulfilment:
+        raise ValidationFailed.on("fulfilment", "The fulfilment of a reward cannot change.")
     changes.pop("type", None)
+    changes.pop("fulfilment", None)
     unknown = set(changes) - UPDATABLE_FIELDS
     if unknown:  # pragma: no cover - the API's input serializer names the fields
         raise TypeError(f"Unknown reward fields: {sorted(unknown)}")
@@ -136,7 +164,12 @@ def reward_change(*, reward: Reward, **changes) -> Reward:
     for field, value in changes.items():
         setattr(reward, field, value)
     _validate(reward, reward.asset, given=set(changes))
-    reward.status = stock_status(status=wanted, max_total=reward.max_total, redeemed_count=reward.redeemed_count)
+    reward.status = stock_status(
+        status=wanted,
+        max_total=reward.max_total,
+        redeemed_count=reward.redeemed_count,
+        codes_available=reward.codes_available,
+    )
     return reward
 
 

@@ -23,8 +23,8 @@ A catalog redemption is **decided**, then **applied**:
   Later writes join a step's statement rather than add steps: taking the
   cost from the participant's lots joins step 3 (lots are locked after the
   wallet), the redemption's event joins step 4 before the reward's
-  ``UPDATE``, and reward codes (``FOR UPDATE SKIP LOCKED``) would be the one
-  extra round trip, between steps 3 and 4.
+  ``UPDATE``, and a CODES reward's codes (``FOR UPDATE SKIP LOCKED``,
+  :func:`_issue_codes`) are the one extra round trip, between steps 3 and 4.
 - *retry* (:func:`_with_retries`): the one retry policy, at most
   ``MAX_TRANSACTIONS`` transactions per request.
 """
@@ -69,6 +69,7 @@ from participants.models import Participant
 from participants.selectors import participant_is_enrolled
 from rewards import allocations
 from rewards.locks import (
+    codes_take,
     count_within_limit,
     participant_count_add,
     reward_lock,
@@ -76,7 +77,7 @@ from rewards.locks import (
     wallet_lock_and_count_add,
 )
 from rewards.models import Redemption, Reward
-from rewards.selectors import participant_reward_count
+from rewards.selectors import participant_reward_count, redemption_codes_known
 from rewards.stock import stock_has_room, stock_units_left
 
 DEFAULT_DIRECT_DESCRIPTION = "Redemption"
@@ -210,6 +211,7 @@ class CatalogDecision:
             reversed_amount=Decimal(0),
             reversed_quantity=0 if reward.type == UNIT_BASED else None,
             stock_units=self.units,
+            fulfilment=reward.fulfilment,
             idempotency_key=idempotency_key,
         )
 
@@ -264,8 +266,13 @@ def reward_rules_check(decision: CatalogDecision, *, now: datetime) -> None:
             )
     if reward.status == Reward.Status.OUT_OF_STOCK:
         raise RewardOutOfStock(f"The reward {reward.name!r} is out of stock.")
-    if not stock_has_room(max_total=reward.max_total, redeemed_count=reward.redeemed_count, units=decision.units):
-        left = stock_units_left(max_total=reward.max_total, redeemed_count=reward.redeemed_count)
+    stock = {
+        "max_total": reward.max_total,
+        "redeemed_count": reward.redeemed_count,
+        "codes_available": reward.codes_available,
+    }
+    if not stock_has_room(**stock, units=decision.units):
+        left = stock_units_left(**stock)
         raise RewardOutOfStock(f"Only {left} unit(s) of {reward.name!r} are left; {decision.units} requested.")
 
 
@@ -324,6 +331,8 @@ def _apply(request: _Request, decision: CatalogDecision) -> Created:
         idempotency_key=request.idempotency_key,
     )
     redemption.journal_entry = _post(redemption, wallet=wallet)
+    if redemption.fulfilment == Reward.Fulfilment.CODES:
+        _issue_codes(redemption, decision)
     _record_and_take_stock(redemption, decision, now=now)
     return Created(redemption, True)
 
@@ -412,6 +421,19 @@ def _post(redemption: Redemption, *, wallet: Account) -> JournalEntry:
     else:
         allocations.take(redemption)
     return entry
+
+
+def _issue_codes(redemption: Redemption, decision: CatalogDecision) -> None:
+    """
+    Between steps 3 and 4: take one code per unit (``rewards.locks.codes_take``,
+    lock step 6, before the reward). A pool that ran short refuses the whole
+    redemption (its transaction rolls back: no code, no point moves).
+    """
+    reward = decision.reward
+    codes = codes_take(reward=reward, redemption_id=redemption.id, units=decision.units)
+    if len(codes) < decision.units:
+        raise RewardOutOfStock(f"Only {len(codes)} code(s) of {reward.name!r} are left; {decision.units} requested.")
+    redemption_codes_known(redemption, issued=codes)
 
 
 def _record_and_take_stock(redemption: Redemption, decision: CatalogDecision, *, now: datetime) -> None:

@@ -35,10 +35,11 @@ from loyalty.models import ApiKey, IdempotencyRecord
 from loyalty.money import amount_check_scale, format_amount
 from loyalty.services import Created
 from rewards import allocations
-from rewards.locks import participant_count_release, redemption_lock, reward_stock_return
+from rewards.locks import codes_void, participant_count_release, redemption_lock, reward_stock_return
 from rewards.models import Redemption, Reversal, Reward
 
 UNIT_BASED = Reward.Type.UNIT_BASED
+CODES = Reward.Fulfilment.CODES
 
 
 def reversal_create(
@@ -69,11 +70,12 @@ def reversal_create(
     ``IdempotencyKeyReused``, ``RedemptionFullyReversed``,
     ``ReversalExceedsRemaining``.
     """
+    restock_default = _restock_default(redemption)
     request = ReversalRequest(
         quantity=quantity,
         amount=amount,
         reason=reason,
-        restock=(True if restock is None else restock) if redemption.reward_id is not None else None,
+        restock=(restock_default if restock is None else restock) if redemption.reward_id is not None else None,
         idempotency_key=idempotency_key,
         api_key=api_key,
         user=user,
@@ -118,9 +120,16 @@ def _kind(redemption: Redemption) -> str | None:
     return UNIT_BASED if redemption.quantity is not None else Reward.Type.AMOUNT_BASED
 
 
+def _restock_default(redemption: Redemption) -> bool:
+    """Catalog redemptions restock by default; a CODES one never does (its codes are voided: a write-off)."""
+    return redemption.fulfilment != CODES
+
+
 def _shape_check(redemption: Redemption, request: ReversalRequest, *, restock_given: bool) -> None:
     """The request against the redemption's kind (before any lock). Raises ``ValidationFailed``."""
     kind, quantity, amount = _kind(redemption), request.quantity, request.amount
+    if redemption.fulfilment == CODES and request.restock:
+        raise ValidationFailed.on("restock", "A reward code is never issued again: omit restock or send false.")
     if kind == UNIT_BASED and amount is not None:
         raise ValidationFailed.on("amount", "A UNIT_BASED redemption is reversed by quantity, not amount.")
     if kind != UNIT_BASED and quantity is not None:
@@ -188,14 +197,7 @@ def _apply(redemption: Redemption, request: ReversalRequest, *, reversal_id: uui
     """Lock, decide and write the reversal (after the key's claim)."""
     locked = redemption_lock(tenant_id=redemption.tenant_id, redemption_id=redemption.id)
     decision = reversal_decide(locked, request)
-    wallet = wallet_lock(participant_id=locked.participant_id, asset=locked.asset)
-    if decision.stock_returned:
-        participant_count_release(
-            tenant_id=locked.tenant_id,
-            reward_id=locked.reward_id,
-            participant_id=locked.participant_id,
-            units=decision.stock_returned,
-        )
+    wallet = wallet_lock(participant_id=locked.participant_id, asset=locked.asset)  # step 3
     entry = _post(locked, wallet=wallet, refund=decision.refund, reason=request.reason)
     now = timezone.now()
     _mark_reversed(locked, decision)
@@ -214,7 +216,16 @@ def _apply(redemption: Redemption, request: ReversalRequest, *, reversal_id: uui
         created_by_api_key=request.api_key,
         created_by_user=request.user,
     )
-    allocations.put_back(locked, reversal, decision.refund)  # the lots (step 4), last taken first
+    allocations.put_back(locked, reversal, decision.refund)  # step 4, the lots: last taken first
+    if decision.stock_returned:
+        participant_count_release(  # step 5
+            tenant_id=locked.tenant_id,
+            reward_id=locked.reward_id,
+            participant_id=locked.participant_id,
+            units=decision.stock_returned,
+        )
+    if locked.fulfilment == CODES:
+        codes_void(redemption=locked, units=decision.units)  # step 6, the redemption's own codes
     reversal.save(force_insert=True)
     if decision.stock_returned:
         reward_stock_return(

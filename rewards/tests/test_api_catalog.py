@@ -89,6 +89,7 @@ def test_creating_a_unit_based_reward_answers_201_with_every_contract_field(clie
         "max_per_participant": 5,
         "available_from": "2024-01-01T00:00:00Z",
         "available_until": "2030-01-01T00:00:00Z",
+        "fulfilment": "NONE",
         "created_at": data["created_at"],
         "updated_at": data["updated_at"],
     }

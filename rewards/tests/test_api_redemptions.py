@@ -67,6 +67,8 @@ def test_a_direct_redemption_answers_201_with_catalog_fields_null(client_for, fu
         "status": "COMPLETED",
         "reversed_amount": "0.00",
         "reversed_quantity": None,
+        "codes": None,
+        "voided_codes": None,
         "idempotency_key": "cash-1",
         "created_at": data["created_at"],
         "updated_at": data["updated_at"],

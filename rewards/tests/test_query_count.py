@@ -22,7 +22,7 @@ from ledger.tests.factories import fund
 from participants.services import accrual_create
 from participants.tests.factories import ParticipantFactory
 from rewards.models import Redemption, Reward
-from rewards.services import redemption_create_catalog, redemption_create_direct, reversal_create
+from rewards.services import redemption_create_catalog, redemption_create_direct, reversal_create, reward_codes_add
 from rewards.tests.factories import RewardFactory
 
 pytestmark = [pytest.mark.postgres, pytest.mark.django_db(transaction=True)]
@@ -204,3 +204,39 @@ def test_a_catalog_redemption_through_the_api_sends_9_statements_begin_and_commi
         '"participants_participant"',
         '"loyalty_program"',
     ]
+
+
+@pytest.fixture
+def code_reward(asset):
+    created = RewardFactory(
+        asset=asset, unit_cost=Decimal("10.00"), max_total=100, max_per_participant=50, fulfilment=Reward.Fulfilment.CODES
+    )
+    reward_codes_add(reward=created, codes=[f"C-{n}" for n in range(10)])
+    return Reward.objects.select_related("asset").get(id=created.id)
+
+
+def test_a_catalog_redemption_of_a_codes_reward_issues_one_statement_more(program, funded, code_reward):
+    # when
+    with Statements() as context:
+        redemption_create_catalog(program=program, participant=funded, reward=code_reward, quantity=2)
+
+    # then: the codes' UPDATE ... FOR UPDATE SKIP LOCKED RETURNING, between the entry and the reward
+    assert_count(context, 4, f"{CATALOG}, with the codes' UPDATE ... SKIP LOCKED before the last")
+    assert "SKIP LOCKED" in context.sql[2]
+
+
+def test_an_idempotent_repeat_of_a_codes_redemption_answers_its_codes_with_one_statement_more(
+    program, funded, code_reward, client_for
+):
+    # given
+    body = {"program_id": str(program.id), "reward_id": str(code_reward.id), "quantity": 2, "idempotency_key": "k-1"}
+    url = f"/api/v1/participants/{funded.id}/redemptions/catalog"
+    first = client_for.post(url, body).json()
+
+    # when
+    with CaptureQueriesContext(connection) as context:
+        repeat = client_for.post(url, body)
+
+    # then
+    assert repeat.json()["codes"] == first["codes"] == ["C-0", "C-1"]
+    assert sum("rewards_rewardcode" in q["sql"] for q in context.captured_queries) == 1

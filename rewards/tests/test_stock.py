@@ -15,24 +15,29 @@ pytestmark = pytest.mark.django_db
 STATUSES = [Reward.Status.ACTIVE, Reward.Status.INACTIVE, Reward.Status.OUT_OF_STOCK]
 MAX_TOTALS = [None, 1, 2, 3]
 REDEEMED_COUNTS = [0, 1, 2, 3, 4]
+CODES_AVAILABLE = [None, 0, 1, 2, 3]  # None: a NONE reward; else a CODES reward with that many codes left
 
 
 @pytest.fixture
 def every_case(asset) -> list[Reward]:
-    """One reward per (status, max_total, redeemed_count), written as they are (no rule applied)."""
+    """One reward per (status, max_total, redeemed_count, codes_available), written as they are (no rule applied)."""
     return Reward.objects.bulk_create(
         Reward(
             tenant_id=asset.tenant_id,
             program_id=asset.program_id,
             asset=asset,
-            name=f"{status} {max_total} {redeemed_count}",
+            name=f"{status} {max_total} {redeemed_count} {codes_available}",
             type=Reward.Type.UNIT_BASED,
             unit_cost=1,
             status=status,
             max_total=max_total,
             redeemed_count=redeemed_count,
+            fulfilment=Reward.Fulfilment.NONE if codes_available is None else Reward.Fulfilment.CODES,
+            codes_available=codes_available,
         )
-        for status, max_total, redeemed_count in itertools.product(STATUSES, MAX_TOTALS, REDEEMED_COUNTS)
+        for status, max_total, redeemed_count, codes_available in itertools.product(
+            STATUSES, MAX_TOTALS, REDEEMED_COUNTS, CODES_AVAILABLE
+        )
     )
 
 
@@ -49,14 +54,23 @@ def test_the_sql_status_agrees_with_the_python_status_after_taking_any_units(eve
 
     # when
     by_sql = evaluate(
-        stock_status_sql(status=w.status, max_total=w.max_total, redeemed_count=f"{w.redeemed_count} + %s"),
-        [units],
+        stock_status_sql(
+            status=w.status,
+            max_total=w.max_total,
+            redeemed_count=f"{w.redeemed_count} + %s",
+            codes_available=f"{w.codes_available} - %s",
+        ),
+        [units, units],
     )
 
     # then
     for reward in every_case:
+        codes_left = None if reward.codes_available is None else reward.codes_available - units
         expected = stock_status(
-            status=reward.status, max_total=reward.max_total, redeemed_count=reward.redeemed_count + units
+            status=reward.status,
+            max_total=reward.max_total,
+            redeemed_count=reward.redeemed_count + units,
+            codes_available=codes_left,
         )
         assert by_sql[reward.name] == expected, reward.name
 
@@ -67,9 +81,19 @@ def test_the_sql_room_agrees_with_the_python_room_for_any_units(every_case, unit
     w = sql.Alias(Reward, "w")
 
     # when
-    by_sql = evaluate(stock_has_room_sql(max_total=w.max_total, redeemed_count=w.redeemed_count, units="%s"), [units])
+    by_sql = evaluate(
+        stock_has_room_sql(
+            max_total=w.max_total, redeemed_count=w.redeemed_count, units="%s", codes_available=w.codes_available
+        ),
+        [units, units],
+    )
 
     # then
     for reward in every_case:
-        expected = stock_has_room(max_total=reward.max_total, redeemed_count=reward.redeemed_count, units=units)
+        expected = stock_has_room(
+            max_total=reward.max_total,
+            redeemed_count=reward.redeemed_count,
+            units=units,
+            codes_available=reward.codes_available,
+        )
         assert bool(by_sql[reward.name]) is expected, reward.name

@@ -55,7 +55,11 @@ from .redemption_status_enum import RedemptionStatusEnum
 from .reversal import Reversal
 from .reversal_create_request import ReversalCreateRequest
 from .reward import Reward
+from .reward_code_counts import RewardCodeCounts
+from .reward_codes_added import RewardCodesAdded
+from .reward_codes_create_request import RewardCodesCreateRequest
 from .reward_create_request import RewardCreateRequest
+from .reward_fulfilment_enum import RewardFulfilmentEnum
 from .reward_settable_status_enum import RewardSettableStatusEnum
 from .reward_status_enum import RewardStatusEnum
 from .reward_type_enum import RewardTypeEnum
@@ -117,7 +121,11 @@ __all__ = (
     "Reversal",
     "ReversalCreateRequest",
     "Reward",
+    "RewardCodeCounts",
+    "RewardCodesAdded",
+    "RewardCodesCreateRequest",
     "RewardCreateRequest",
+    "RewardFulfilmentEnum",
     "RewardSettableStatusEnum",
     "RewardStatusEnum",
     "RewardTypeEnum",

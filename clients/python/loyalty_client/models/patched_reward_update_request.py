@@ -6,6 +6,7 @@ from typing import Any, TypeVar, cast
 
 from attrs import define as _attrs_define
 
+from ..models.reward_fulfilment_enum import RewardFulfilmentEnum
 from ..models.reward_settable_status_enum import RewardSettableStatusEnum
 from ..models.reward_type_enum import RewardTypeEnum
 from ..types import UNSET, Unset
@@ -32,6 +33,7 @@ class PatchedRewardUpdateRequest:
         max_per_participant (int | None | Unset):
         available_from (datetime.datetime | None | Unset):
         available_until (datetime.datetime | None | Unset):
+        fulfilment (RewardFulfilmentEnum | Unset):
     """
 
     name: str | Unset = UNSET
@@ -45,6 +47,7 @@ class PatchedRewardUpdateRequest:
     max_per_participant: int | None | Unset = UNSET
     available_from: datetime.datetime | None | Unset = UNSET
     available_until: datetime.datetime | None | Unset = UNSET
+    fulfilment: RewardFulfilmentEnum | Unset = UNSET
 
     def to_dict(self) -> dict[str, Any]:
         name = self.name
@@ -105,6 +108,10 @@ class PatchedRewardUpdateRequest:
         else:
             available_until = self.available_until
 
+        fulfilment: str | Unset = UNSET
+        if not isinstance(self.fulfilment, Unset):
+            fulfilment = self.fulfilment.value
+
         field_dict: dict[str, Any] = {}
 
         field_dict.update({})
@@ -130,6 +137,8 @@ class PatchedRewardUpdateRequest:
             field_dict["available_from"] = available_from
         if available_until is not UNSET:
             field_dict["available_until"] = available_until
+        if fulfilment is not UNSET:
+            field_dict["fulfilment"] = fulfilment
 
         return field_dict
 
@@ -233,6 +242,13 @@ class PatchedRewardUpdateRequest:
 
         available_until = _parse_available_until(d.pop("available_until", UNSET))
 
+        _fulfilment = d.pop("fulfilment", UNSET)
+        fulfilment: RewardFulfilmentEnum | Unset
+        if isinstance(_fulfilment, Unset):
+            fulfilment = UNSET
+        else:
+            fulfilment = RewardFulfilmentEnum(_fulfilment)
+
         patched_reward_update_request = cls(
             name=name,
             description=description,
@@ -245,6 +261,7 @@ class PatchedRewardUpdateRequest:
             max_per_participant=max_per_participant,
             available_from=available_from,
             available_until=available_until,
+            fulfilment=fulfilment,
         )
 
         return patched_reward_update_request

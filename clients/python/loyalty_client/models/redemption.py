@@ -35,6 +35,10 @@ class Redemption:
             accepts any string here.
         reversed_amount (str): Decimal string with exactly the asset's scale decimal places. Example: 50.00.
         reversed_quantity (int | None): UNIT_BASED only.
+        codes (list[str] | None): CODES rewards: the codes issued to this redemption, one per unit, in issue order; else
+            null.
+        voided_codes (list[str] | None): CODES rewards: the codes its reversals voided, the last issued first; else
+            null.
         idempotency_key (None | str): From the body or the header, or null.
         created_at (datetime.datetime):
         updated_at (datetime.datetime): Moves on each reversal.
@@ -56,6 +60,8 @@ class Redemption:
     status: RedemptionStatusEnum | str
     reversed_amount: str
     reversed_quantity: int | None
+    codes: list[str] | None
+    voided_codes: list[str] | None
     idempotency_key: None | str
     created_at: datetime.datetime
     updated_at: datetime.datetime
@@ -100,6 +106,20 @@ class Redemption:
         reversed_quantity: int | None
         reversed_quantity = self.reversed_quantity
 
+        codes: list[str] | None
+        if isinstance(self.codes, list):
+            codes = self.codes
+
+        else:
+            codes = self.codes
+
+        voided_codes: list[str] | None
+        if isinstance(self.voided_codes, list):
+            voided_codes = self.voided_codes
+
+        else:
+            voided_codes = self.voided_codes
+
         idempotency_key: None | str
         idempotency_key = self.idempotency_key
 
@@ -129,6 +149,8 @@ class Redemption:
                 "status": status,
                 "reversed_amount": reversed_amount,
                 "reversed_quantity": reversed_quantity,
+                "codes": codes,
+                "voided_codes": voided_codes,
                 "idempotency_key": idempotency_key,
                 "created_at": created_at,
                 "updated_at": updated_at,
@@ -208,6 +230,36 @@ class Redemption:
 
         reversed_quantity = _parse_reversed_quantity(d.pop("reversed_quantity"))
 
+        def _parse_codes(data: object) -> list[str] | None:
+            if data is None:
+                return data
+            try:
+                if not isinstance(data, list):
+                    raise TypeError()
+                codes_type_0 = cast(list[str], data)
+
+                return codes_type_0
+            except (TypeError, ValueError, AttributeError, KeyError):
+                pass
+            return cast(list[str] | None, data)
+
+        codes = _parse_codes(d.pop("codes"))
+
+        def _parse_voided_codes(data: object) -> list[str] | None:
+            if data is None:
+                return data
+            try:
+                if not isinstance(data, list):
+                    raise TypeError()
+                voided_codes_type_0 = cast(list[str], data)
+
+                return voided_codes_type_0
+            except (TypeError, ValueError, AttributeError, KeyError):
+                pass
+            return cast(list[str] | None, data)
+
+        voided_codes = _parse_voided_codes(d.pop("voided_codes"))
+
         def _parse_idempotency_key(data: object) -> None | str:
             if data is None:
                 return data
@@ -240,6 +292,8 @@ class Redemption:
             status=status,
             reversed_amount=reversed_amount,
             reversed_quantity=reversed_quantity,
+            codes=codes,
+            voided_codes=voided_codes,
             idempotency_key=idempotency_key,
             created_at=created_at,
             updated_at=updated_at,

@@ -37,6 +37,8 @@ class RedemptionPreview:
                 `RedemptionStatusEnum`; a later version may add values, so a client accepts any string here.
             reversed_amount (str): Decimal string with exactly the asset's scale decimal places. Example: 50.00.
             reversed_quantity (int | None): UNIT_BASED only.
+            codes (None):  Default: None.
+            voided_codes (None):  Default: None.
             idempotency_key (None):  Default: None.
             created_at (None):  Default: None.
             updated_at (None):  Default: None.
@@ -59,6 +61,8 @@ class RedemptionPreview:
     allocations: list[Allocation]
     id: None = None
     journal_entry_id: None = None
+    codes: None = None
+    voided_codes: None = None
     idempotency_key: None = None
     created_at: None = None
     updated_at: None = None
@@ -102,6 +106,10 @@ class RedemptionPreview:
         reversed_quantity: int | None
         reversed_quantity = self.reversed_quantity
 
+        codes = self.codes
+
+        voided_codes = self.voided_codes
+
         idempotency_key = self.idempotency_key
 
         created_at = self.created_at
@@ -130,6 +138,8 @@ class RedemptionPreview:
                 "status": status,
                 "reversed_amount": reversed_amount,
                 "reversed_quantity": reversed_quantity,
+                "codes": codes,
+                "voided_codes": voided_codes,
                 "idempotency_key": idempotency_key,
                 "created_at": created_at,
                 "updated_at": updated_at,
@@ -209,6 +219,10 @@ class RedemptionPreview:
 
         reversed_quantity = _parse_reversed_quantity(d.pop("reversed_quantity"))
 
+        codes = d.pop("codes")
+
+        voided_codes = d.pop("voided_codes")
+
         idempotency_key = d.pop("idempotency_key")
 
         created_at = d.pop("created_at")
@@ -236,6 +250,8 @@ class RedemptionPreview:
             status=status,
             reversed_amount=reversed_amount,
             reversed_quantity=reversed_quantity,
+            codes=codes,
+            voided_codes=voided_codes,
             idempotency_key=idempotency_key,
             created_at=created_at,
             updated_at=updated_at,

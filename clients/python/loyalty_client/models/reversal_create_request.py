@@ -17,8 +17,8 @@ class ReversalCreateRequest:
         quantity (int | Unset): UNIT_BASED redemptions only.
         amount (str | Unset): AMOUNT_BASED and direct redemptions only. Example: 500.00.
         reason (str | Unset):  Default: ''.
-        restock (bool | Unset): Catalog redemptions only; default true. False refunds the participant but returns no
-            stock.
+        restock (bool | Unset): Catalog redemptions only; default true (false for CODES rewards, where true is 400).
+            False refunds the participant but returns no stock.
         idempotency_key (str | Unset): Optional; the `Idempotency-Key` header is accepted instead (both with different
             values: 400).
     """

@@ -8,6 +8,7 @@ from uuid import UUID
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
 
+from ..models.reward_fulfilment_enum import RewardFulfilmentEnum
 from ..models.reward_status_enum import RewardStatusEnum
 from ..models.reward_type_enum import RewardTypeEnum
 
@@ -35,6 +36,8 @@ class Reward:
         max_per_participant (int | None):
         available_from (datetime.datetime | None):
         available_until (datetime.datetime | None):
+        fulfilment (RewardFulfilmentEnum | str): CODES: one code per unit redeemed. One of `RewardFulfilmentEnum`; a
+            later version may add values, so a client accepts any string here.
         created_at (datetime.datetime):
         updated_at (datetime.datetime):
     """
@@ -54,6 +57,7 @@ class Reward:
     max_per_participant: int | None
     available_from: datetime.datetime | None
     available_until: datetime.datetime | None
+    fulfilment: RewardFulfilmentEnum | str
     created_at: datetime.datetime
     updated_at: datetime.datetime
     additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
@@ -110,6 +114,12 @@ class Reward:
         else:
             available_until = self.available_until
 
+        fulfilment: str
+        if isinstance(self.fulfilment, RewardFulfilmentEnum):
+            fulfilment = self.fulfilment.value
+        else:
+            fulfilment = self.fulfilment
+
         created_at = self.created_at.isoformat()
 
         updated_at = self.updated_at.isoformat()
@@ -133,6 +143,7 @@ class Reward:
                 "max_per_participant": max_per_participant,
                 "available_from": available_from,
                 "available_until": available_until,
+                "fulfilment": fulfilment,
                 "created_at": created_at,
                 "updated_at": updated_at,
             }
@@ -246,6 +257,19 @@ class Reward:
 
         available_until = _parse_available_until(d.pop("available_until"))
 
+        def _parse_fulfilment(data: object) -> RewardFulfilmentEnum | str:
+            try:
+                if not isinstance(data, str):
+                    raise TypeError()
+                fulfilment_type_0 = RewardFulfilmentEnum(data)
+
+                return fulfilment_type_0
+            except (TypeError, ValueError, AttributeError, KeyError):
+                pass
+            return cast(RewardFulfilmentEnum | str, data)
+
+        fulfilment = _parse_fulfilment(d.pop("fulfilment"))
+
         created_at = datetime.datetime.fromisoformat(d.pop("created_at"))
 
         updated_at = datetime.datetime.fromisoformat(d.pop("updated_at"))
@@ -266,6 +290,7 @@ class Reward:
             max_per_participant=max_per_participant,
             available_from=available_from,
             available_until=available_until,
+            fulfilment=fulfilment,
             created_at=created_at,
             updated_at=updated_at,
         )

@@ -7,6 +7,7 @@ from uuid import UUID
 
 from attrs import define as _attrs_define
 
+from ..models.reward_fulfilment_enum import RewardFulfilmentEnum
 from ..models.reward_settable_status_enum import RewardSettableStatusEnum
 from ..models.reward_type_enum import RewardTypeEnum
 from ..types import UNSET, Unset
@@ -31,6 +32,7 @@ class RewardCreateRequest:
         max_per_participant (int | None | Unset):
         available_from (datetime.datetime | None | Unset):
         available_until (datetime.datetime | None | Unset): Exclusive; must be after available_from.
+        fulfilment (RewardFulfilmentEnum | Unset):  Default: RewardFulfilmentEnum.NONE.
     """
 
     program_id: UUID
@@ -46,6 +48,7 @@ class RewardCreateRequest:
     max_per_participant: int | None | Unset = UNSET
     available_from: datetime.datetime | None | Unset = UNSET
     available_until: datetime.datetime | None | Unset = UNSET
+    fulfilment: RewardFulfilmentEnum | Unset = RewardFulfilmentEnum.NONE
 
     def to_dict(self) -> dict[str, Any]:
         program_id = str(self.program_id)
@@ -108,6 +111,10 @@ class RewardCreateRequest:
         else:
             available_until = self.available_until
 
+        fulfilment: str | Unset = UNSET
+        if not isinstance(self.fulfilment, Unset):
+            fulfilment = self.fulfilment.value
+
         field_dict: dict[str, Any] = {}
 
         field_dict.update(
@@ -136,6 +143,8 @@ class RewardCreateRequest:
             field_dict["available_from"] = available_from
         if available_until is not UNSET:
             field_dict["available_until"] = available_until
+        if fulfilment is not UNSET:
+            field_dict["fulfilment"] = fulfilment
 
         return field_dict
 
@@ -238,6 +247,13 @@ class RewardCreateRequest:
 
         available_until = _parse_available_until(d.pop("available_until", UNSET))
 
+        _fulfilment = d.pop("fulfilment", UNSET)
+        fulfilment: RewardFulfilmentEnum | Unset
+        if isinstance(_fulfilment, Unset):
+            fulfilment = UNSET
+        else:
+            fulfilment = RewardFulfilmentEnum(_fulfilment)
+
         reward_create_request = cls(
             program_id=program_id,
             asset_id=asset_id,
@@ -252,6 +268,7 @@ class RewardCreateRequest:
             max_per_participant=max_per_participant,
             available_from=available_from,
             available_until=available_until,
+            fulfilment=fulfilment,
         )
 
         return reward_create_request

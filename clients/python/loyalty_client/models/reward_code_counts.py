@@ -1,0 +1,77 @@
+from __future__ import annotations
+
+from collections.abc import Mapping
+from typing import Any, TypeVar
+
+from attrs import define as _attrs_define
+from attrs import field as _attrs_field
+
+T = TypeVar("T", bound="RewardCodeCounts")
+
+
+@_attrs_define
+class RewardCodeCounts:
+    """
+    Attributes:
+        available (int):
+        issued (int):
+        voided (int): Counted only here, not as issued.
+    """
+
+    available: int
+    issued: int
+    voided: int
+    additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
+
+    def to_dict(self) -> dict[str, Any]:
+        available = self.available
+
+        issued = self.issued
+
+        voided = self.voided
+
+        field_dict: dict[str, Any] = {}
+        field_dict.update(self.additional_properties)
+        field_dict.update(
+            {
+                "available": available,
+                "issued": issued,
+                "voided": voided,
+            }
+        )
+
+        return field_dict
+
+    @classmethod
+    def from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
+        d = dict(src_dict)
+        available = d.pop("available")
+
+        issued = d.pop("issued")
+
+        voided = d.pop("voided")
+
+        reward_code_counts = cls(
+            available=available,
+            issued=issued,
+            voided=voided,
+        )
+
+        reward_code_counts.additional_properties = d
+        return reward_code_counts
+
+    @property
+    def additional_keys(self) -> list[str]:
+        return list(self.additional_properties.keys())
+
+    def __getitem__(self, key: str) -> Any:
+        return self.additional_properties[key]
+
+    def __setitem__(self, key: str, value: Any) -> None:
+        self.additional_properties[key] = value
+
+    def __delitem__(self, key: str) -> None:
+        del self.additional_properties[key]
+
+    def __contains__(self, key: str) -> bool:
+        return key in self.additional_properties

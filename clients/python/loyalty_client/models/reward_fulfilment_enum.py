@@ -1,0 +1,9 @@
+from enum import StrEnum
+
+
+class RewardFulfilmentEnum(StrEnum):
+    CODES = "CODES"
+    NONE = "NONE"
+
+    def __str__(self) -> str:
+        return str(self.value)
