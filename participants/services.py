@@ -7,16 +7,20 @@ from decimal import Decimal
 
 from django.db import IntegrityError, transaction
 
+from events import types as event_types
+from events.services import event_record, execute_with_event
 from ledger.locks import wallet_create_and_lock, wallet_lock_if_enrolled
 from ledger.models import Account, Asset, JournalEntry
 from ledger.selectors import program_account_ref
 from ledger.services import CREDIT, DEBIT, Line, journal_entry_post
+from loyalty import sql
 from loyalty.db import in_transaction
 from loyalty.errors import NotFound, ParticipantNotEnrolled, ProgramNotActive
 from loyalty.idempotency import idempotency_replay, request_fingerprint
 from loyalty.models import IdempotencyRecord, Program
 from loyalty.money import amount_check_scale
 from loyalty.services import Created
+from participants.event_data import accrual_data, participant_data
 from participants.models import Accrual, Enrollment, Participant
 from participants.selectors import participant_is_enrolled
 
@@ -35,21 +39,38 @@ def participant_enrol(
     under concurrent calls with the same ``external_id``.
     """
     tenant_id = program.tenant_id
-    participant = Participant.objects.filter(tenant_id=tenant_id, external_id=external_id).first()
-    created = False
-    if participant is None:
-        try:
-            with transaction.atomic():
-                participant = Participant.objects.create(
-                    tenant_id=tenant_id, external_id=external_id, display_name=display_name, email=email
-                )
-                created = True
-        except IntegrityError:
-            participant = Participant.objects.get(tenant_id=tenant_id, external_id=external_id)
-    Enrollment.objects.bulk_create(
-        [Enrollment(tenant_id=tenant_id, participant=participant, program=program)], ignore_conflicts=True
-    )
+    with transaction.atomic():
+        participant = Participant.objects.filter(tenant_id=tenant_id, external_id=external_id).first()
+        created = False
+        if participant is None:
+            try:
+                with transaction.atomic():
+                    participant = Participant.objects.create(
+                        tenant_id=tenant_id, external_id=external_id, display_name=display_name, email=email
+                    )
+                    created = True
+            except IntegrityError:
+                participant = Participant.objects.get(tenant_id=tenant_id, external_id=external_id)
+        enrolled = _enrol(tenant_id=tenant_id, participant=participant, program=program)
+        if created or enrolled:
+            data = participant_data(tenant_id=tenant_id, participant_id=participant.id)
+            if created:
+                event_record(tenant_id=tenant_id, type=event_types.PARTICIPANT_CREATED, program_id=program.id, data=data)
+            if enrolled:
+                event_record(tenant_id=tenant_id, type=event_types.PARTICIPANT_ENROLLED, program_id=program.id, data=data)
     return Created(participant, created)
+
+
+def _enrol(*, tenant_id: uuid.UUID, participant: Participant, program: Program) -> bool:
+    """Enrol the participant in the program; False when it already was (a concurrent enrolment included)."""
+    if Enrollment.objects.filter(participant=participant, program=program).exists():
+        return False
+    try:
+        with transaction.atomic():
+            Enrollment.objects.create(tenant_id=tenant_id, participant=participant, program=program)
+    except IntegrityError:
+        return False
+    return True
 
 
 def accrual_create(
@@ -125,5 +146,8 @@ def _accrue(accrual: Accrual, *, fingerprint: str) -> Created:
         lines=[Line(issuance, DEBIT, accrual.amount), Line(wallet, CREDIT, accrual.amount)],
         assets=[asset],
     )
-    accrual.save(force_insert=True)
+    insert = sql.insert(accrual)  # sets created_at, which the event's data shows
+    event = {"tenant_id": program.tenant_id, "type": event_types.ACCRUAL_CREATED, "program_id": program.id}
+    execute_with_event(insert, event={**event, "data": accrual_data(accrual)})
+    sql.mark_saved(accrual)
     return Created(accrual, True)

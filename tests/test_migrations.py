@@ -13,12 +13,13 @@ from django.db.migrations import RunSQL
 from django.db.migrations.loader import MigrationLoader
 
 ROOT = Path(__file__).resolve().parent.parent
-APPS = ("loyalty", "ledger", "participants", "rewards")
+APPS = ("loyalty", "ledger", "participants", "rewards", "events")
 
 # (app, migration) -> SHA-256 of the SQL it applies, forwards and backwards.
 PINNED = {
     ("ledger", "0003_guards"): "99d89ff0260b80ae951e7237cb4de6df43dde8c4675c962ee28197c70be761c3",
     ("ledger", "0005_tenant_guards"): "c11abcdb732f839b5498fe196797931e9c1e63d636d51a3611f3e1caa44d7460",
+    ("events", "0002_event_txid_default"): "31f7af9a62d4e63ab27f18a937f9400aa6afc0f1d23e3da77a768bcee3e15f85",
 }
 
 

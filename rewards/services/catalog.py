@@ -11,6 +11,8 @@ from ledger.models import Asset
 from loyalty.errors import NotFound, ValidationFailed
 from loyalty.models import Program
 from loyalty.money import amount_check_scale
+from events import types as event_types
+from rewards.event_data import reward_event_record, stock_flip_type
 from rewards.locks import reward_lock
 from rewards.models import Reward
 from rewards.stock import ACTIVE, INACTIVE, stock_status
@@ -86,7 +88,9 @@ def reward_create(*, program: Program, asset: Asset, type: str, name: str, statu
     else ``NotFound``). Raises ``ValidationFailed`` for any invalid combination.
     """
     reward = reward_build(program=program, asset=asset, type=type, name=name, status=status, **fields)
-    reward.save(force_insert=True)
+    with transaction.atomic():
+        reward.save(force_insert=True)
+        reward_event_record(reward, event_types.REWARD_CREATED)
     return reward
 
 
@@ -111,8 +115,13 @@ def reward_update(*, reward: Reward, **changes) -> Reward:
     """
     with transaction.atomic():
         locked = reward_lock(reward_id=reward.id)
+        before = locked.status
         reward_change(reward=locked, **changes)
         locked.save()
+        reward_event_record(locked, event_types.REWARD_UPDATED)
+        flip = stock_flip_type(before, locked.status)
+        if flip is not None:
+            reward_event_record(locked, flip)
     return locked
 
 
