@@ -5,8 +5,10 @@ Reads of the events app, scoped to the key's tenant and programs.
 handed out earlier becomes visible later, after the reader has moved past it.
 On PostgreSQL each event carries the id of the transaction that wrote it
 (``txid``), and the feed lists only events whose ``txid`` is below the
-current snapshot's ``xmin``: every transaction with a smaller id has
-finished, so no event with a smaller ``txid`` can appear later. Events are
+current snapshot's horizon (its ``xmin``, ignoring transactions of other
+databases of the server, see ``FEED_HORIZON``): every transaction with a
+smaller id that could write here has finished, so no event with a smaller
+``txid`` can appear later. Events are
 ordered by (txid, created_at, id) and ``after`` continues strictly after the
 named event's position: a consumer sees each event exactly once, in a stable
 order. An event is listed at the latest once its own transaction and every
@@ -27,9 +29,20 @@ from loyalty import sql
 from loyalty.auth import KeyScope
 from loyalty.errors import NotFound, ValidationFailed
 
-VISIBLE_IN_FEED = (
-    "(txid < txid_snapshot_xmin(txid_current_snapshot()) OR txid = txid_current_if_assigned())"
-)
+# The feed's horizon: the smallest id of a transaction that has not finished in this snapshot and may write
+# to this database (the snapshot's in-progress ids, less those of backends connected to other databases of
+# the server, which cannot write events here), else the snapshot's xmax. Every transaction with a smaller id
+# has finished, so an event below it can never appear later. Leaving out other databases' transactions keeps
+# a long transaction elsewhere on the server from holding the feed back; an in-progress id whose backend is
+# not found (it just finished, or a prepared transaction) counts, to be safe.
+FEED_HORIZON = """(SELECT COALESCE(
+    (SELECT min(x::text::bigint) FROM pg_snapshot_xip(snap.s) x WHERE xid(x) NOT IN (
+        SELECT l.transactionid FROM pg_locks l JOIN pg_stat_activity a ON a.pid = l.pid
+        WHERE l.locktype = 'transactionid' AND l.mode = 'ExclusiveLock'
+        AND a.datname IS DISTINCT FROM current_database())),
+    pg_snapshot_xmax(snap.s)::text::bigint)
+  FROM (SELECT pg_current_snapshot() AS s) snap)"""
+VISIBLE_IN_FEED = f"(txid < {FEED_HORIZON} OR txid = txid_current_if_assigned())"
 
 
 def _visible_events(scope: KeyScope) -> QuerySet[Event]:
