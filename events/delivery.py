@@ -72,7 +72,7 @@ def deliveries_claim(*, worker: str, limit: int, due_by: datetime, now: datetime
     now = now or timezone.now()
     lease = now + timedelta(seconds=settings.WEBHOOK_LEASE_SECONDS)
     d, e = sql.Alias(Delivery, "d"), sql.Alias(WebhookEndpoint, "e")
-    skip_locked = f" FOR UPDATE OF d SKIP LOCKED" if sql.is_postgresql() else ""
+    skip_locked = " FOR UPDATE OF d SKIP LOCKED" if sql.is_postgresql() else ""
     pending = sql.literal(Delivery, "status", Delivery.Status.PENDING)
     query = (
         f"UPDATE {sql.table(Delivery)} SET {sql.column(Delivery, 'locked_until')} = %s, "

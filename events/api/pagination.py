@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 from rest_framework.pagination import BasePagination
-from rest_framework.response import Response
 from rest_framework.utils.urls import replace_query_param
 
 from loyalty.api.pagination import _CappedPageSize

@@ -11,7 +11,6 @@ from events.models import Delivery, Event, WebhookEndpoint
 from events.services import event_record, events_prune
 from ledger.tests.factories import fund
 from participants.services import accrual_create, participant_enrol
-from participants.tests.factories import ParticipantFactory
 from rewards.services import redemption_create_catalog, redemption_create_direct, reversal_create, reward_update
 from rewards.tests.factories import RewardFactory
 

@@ -7,7 +7,6 @@ processes share, and FOR UPDATE SKIP LOCKED).
 
 from __future__ import annotations
 
-import json
 import os
 import signal
 import subprocess

@@ -7,11 +7,11 @@ from decimal import Decimal
 
 from django.db import transaction
 
+from events import types as event_types
 from ledger.models import Asset
 from loyalty.errors import NotFound, ValidationFailed
 from loyalty.models import Program
 from loyalty.money import amount_check_scale
-from events import types as event_types
 from rewards.event_data import reward_event_record, stock_flip_type
 from rewards.locks import reward_lock
 from rewards.models import Reward
