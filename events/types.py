@@ -35,4 +35,5 @@ EVENT_TYPES: tuple[str, ...] = (
     REWARD_OUT_OF_STOCK,
     REWARD_BACK_IN_STOCK,
 )
+EVENT_TYPE_CHOICES = [(type, type) for type in EVENT_TYPES]
 ALL = "*"  # an endpoint's event_types ["*"]: every type, present and future

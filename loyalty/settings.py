@@ -257,6 +257,8 @@ SPECTACULAR_SETTINGS = {
         "AccountTypeEnum": "ledger.models.Account.Type",
         "LineDirectionEnum": "ledger.models.JournalLine.Direction",
         "ErrorCode": "loyalty.errors.ErrorCode",
+        "EventTypeEnum": "events.types.EVENT_TYPE_CHOICES",
+        "DeliveryStatusEnum": "events.models.Delivery.Status",
     },
     "POSTPROCESSING_HOOKS": ["loyalty.api.schema_hook.postprocess_schema"],
     "TAGS": [

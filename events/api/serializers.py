@@ -6,11 +6,9 @@ from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
 from events.models import Delivery
-from events.types import ALL, EVENT_TYPES
+from events.types import ALL, EVENT_TYPE_CHOICES, EVENT_TYPES
 from loyalty.api.fields import StrictBooleanField, StrictCharField, StrictInputSerializer, StrictUUIDField
 from loyalty.api.serializers import FilterSerializer
-
-EVENT_TYPE_CHOICES = [(t, t) for t in EVENT_TYPES]
 
 
 class EventSerializer(serializers.Serializer):

@@ -15,7 +15,7 @@ from .error_code import ErrorCode
 from .error_fields import ErrorFields
 from .error_response import ErrorResponse
 from .event import Event
-from .events_list_type import EventsListType
+from .event_type_enum import EventTypeEnum
 from .healthz_response_200 import HealthzResponse200
 from .healthz_response_200_cache import HealthzResponse200Cache
 from .healthz_response_200_database import HealthzResponse200Database
@@ -63,7 +63,6 @@ from .tenant_summary import TenantSummary
 from .webhook_endpoint import WebhookEndpoint
 from .webhook_endpoint_create_request import WebhookEndpointCreateRequest
 from .webhook_endpoint_with_secret import WebhookEndpointWithSecret
-from .webhook_endpoints_deliveries_list_status import WebhookEndpointsDeliveriesListStatus
 
 __all__ = (
     "AccountTypeEnum",
@@ -81,7 +80,7 @@ __all__ = (
     "ErrorFields",
     "ErrorResponse",
     "Event",
-    "EventsListType",
+    "EventTypeEnum",
     "HealthzResponse200",
     "HealthzResponse200Cache",
     "HealthzResponse200Database",
@@ -128,6 +127,5 @@ __all__ = (
     "TenantSummary",
     "WebhookEndpoint",
     "WebhookEndpointCreateRequest",
-    "WebhookEndpointsDeliveriesListStatus",
     "WebhookEndpointWithSecret",
 )

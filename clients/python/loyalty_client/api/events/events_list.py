@@ -6,7 +6,7 @@ import httpx
 
 from ...client import AuthenticatedClient, Client
 from ...models.error_response import ErrorResponse
-from ...models.events_list_type import EventsListType
+from ...models.event_type_enum import EventTypeEnum
 from ...models.paginated_event_list import PaginatedEventList
 from ...types import UNSET, Response, Unset
 
@@ -16,7 +16,7 @@ def _get_kwargs(
     after: UUID | Unset = UNSET,
     page_size: int | Unset = UNSET,
     program_id: UUID | Unset = UNSET,
-    type_: EventsListType | Unset = UNSET,
+    type_: EventTypeEnum | Unset = UNSET,
 ) -> dict[str, Any]:
 
     params: dict[str, Any] = {}
@@ -105,7 +105,7 @@ def sync_detailed(
     after: UUID | Unset = UNSET,
     page_size: int | Unset = UNSET,
     program_id: UUID | Unset = UNSET,
-    type_: EventsListType | Unset = UNSET,
+    type_: EventTypeEnum | Unset = UNSET,
 ) -> Response[ErrorResponse | PaginatedEventList]:
     """The event feed, oldest first
 
@@ -118,7 +118,7 @@ def sync_detailed(
         after (UUID | Unset):
         page_size (int | Unset):
         program_id (UUID | Unset):
-        type_ (EventsListType | Unset):
+        type_ (EventTypeEnum | Unset):
 
     Raises:
         errors.UnexpectedStatus: If the server returns an undocumented status code and Client.raise_on_unexpected_status is True.
@@ -148,7 +148,7 @@ def sync(
     after: UUID | Unset = UNSET,
     page_size: int | Unset = UNSET,
     program_id: UUID | Unset = UNSET,
-    type_: EventsListType | Unset = UNSET,
+    type_: EventTypeEnum | Unset = UNSET,
 ) -> ErrorResponse | PaginatedEventList | None:
     """The event feed, oldest first
 
@@ -161,7 +161,7 @@ def sync(
         after (UUID | Unset):
         page_size (int | Unset):
         program_id (UUID | Unset):
-        type_ (EventsListType | Unset):
+        type_ (EventTypeEnum | Unset):
 
     Raises:
         errors.UnexpectedStatus: If the server returns an undocumented status code and Client.raise_on_unexpected_status is True.
@@ -186,7 +186,7 @@ async def asyncio_detailed(
     after: UUID | Unset = UNSET,
     page_size: int | Unset = UNSET,
     program_id: UUID | Unset = UNSET,
-    type_: EventsListType | Unset = UNSET,
+    type_: EventTypeEnum | Unset = UNSET,
 ) -> Response[ErrorResponse | PaginatedEventList]:
     """The event feed, oldest first
 
@@ -199,7 +199,7 @@ async def asyncio_detailed(
         after (UUID | Unset):
         page_size (int | Unset):
         program_id (UUID | Unset):
-        type_ (EventsListType | Unset):
+        type_ (EventTypeEnum | Unset):
 
     Raises:
         errors.UnexpectedStatus: If the server returns an undocumented status code and Client.raise_on_unexpected_status is True.
@@ -227,7 +227,7 @@ async def asyncio(
     after: UUID | Unset = UNSET,
     page_size: int | Unset = UNSET,
     program_id: UUID | Unset = UNSET,
-    type_: EventsListType | Unset = UNSET,
+    type_: EventTypeEnum | Unset = UNSET,
 ) -> ErrorResponse | PaginatedEventList | None:
     """The event feed, oldest first
 
@@ -240,7 +240,7 @@ async def asyncio(
         after (UUID | Unset):
         page_size (int | Unset):
         program_id (UUID | Unset):
-        type_ (EventsListType | Unset):
+        type_ (EventTypeEnum | Unset):
 
     Raises:
         errors.UnexpectedStatus: If the server returns an undocumented status code and Client.raise_on_unexpected_status is True.

@@ -6,9 +6,9 @@ from uuid import UUID
 import httpx
 
 from ...client import AuthenticatedClient, Client
+from ...models.delivery_status_enum import DeliveryStatusEnum
 from ...models.error_response import ErrorResponse
 from ...models.paginated_delivery_list import PaginatedDeliveryList
-from ...models.webhook_endpoints_deliveries_list_status import WebhookEndpointsDeliveriesListStatus
 from ...types import UNSET, Response, Unset
 
 
@@ -17,7 +17,7 @@ def _get_kwargs(
     *,
     page: int | Unset = UNSET,
     page_size: int | Unset = UNSET,
-    status: WebhookEndpointsDeliveriesListStatus | Unset = UNSET,
+    status: DeliveryStatusEnum | Unset = UNSET,
 ) -> dict[str, Any]:
 
     params: dict[str, Any] = {}
@@ -100,7 +100,7 @@ def sync_detailed(
     client: AuthenticatedClient,
     page: int | Unset = UNSET,
     page_size: int | Unset = UNSET,
-    status: WebhookEndpointsDeliveriesListStatus | Unset = UNSET,
+    status: DeliveryStatusEnum | Unset = UNSET,
 ) -> Response[ErrorResponse | PaginatedDeliveryList]:
     """An endpoint's deliveries, newest first
 
@@ -110,7 +110,7 @@ def sync_detailed(
         endpoint_id (UUID):
         page (int | Unset):
         page_size (int | Unset):
-        status (WebhookEndpointsDeliveriesListStatus | Unset):
+        status (DeliveryStatusEnum | Unset):
 
     Raises:
         errors.UnexpectedStatus: If the server returns an undocumented status code and Client.raise_on_unexpected_status is True.
@@ -140,7 +140,7 @@ def sync(
     client: AuthenticatedClient,
     page: int | Unset = UNSET,
     page_size: int | Unset = UNSET,
-    status: WebhookEndpointsDeliveriesListStatus | Unset = UNSET,
+    status: DeliveryStatusEnum | Unset = UNSET,
 ) -> ErrorResponse | PaginatedDeliveryList | None:
     """An endpoint's deliveries, newest first
 
@@ -150,7 +150,7 @@ def sync(
         endpoint_id (UUID):
         page (int | Unset):
         page_size (int | Unset):
-        status (WebhookEndpointsDeliveriesListStatus | Unset):
+        status (DeliveryStatusEnum | Unset):
 
     Raises:
         errors.UnexpectedStatus: If the server returns an undocumented status code and Client.raise_on_unexpected_status is True.
@@ -175,7 +175,7 @@ async def asyncio_detailed(
     client: AuthenticatedClient,
     page: int | Unset = UNSET,
     page_size: int | Unset = UNSET,
-    status: WebhookEndpointsDeliveriesListStatus | Unset = UNSET,
+    status: DeliveryStatusEnum | Unset = UNSET,
 ) -> Response[ErrorResponse | PaginatedDeliveryList]:
     """An endpoint's deliveries, newest first
 
@@ -185,7 +185,7 @@ async def asyncio_detailed(
         endpoint_id (UUID):
         page (int | Unset):
         page_size (int | Unset):
-        status (WebhookEndpointsDeliveriesListStatus | Unset):
+        status (DeliveryStatusEnum | Unset):
 
     Raises:
         errors.UnexpectedStatus: If the server returns an undocumented status code and Client.raise_on_unexpected_status is True.
@@ -213,7 +213,7 @@ async def asyncio(
     client: AuthenticatedClient,
     page: int | Unset = UNSET,
     page_size: int | Unset = UNSET,
-    status: WebhookEndpointsDeliveriesListStatus | Unset = UNSET,
+    status: DeliveryStatusEnum | Unset = UNSET,
 ) -> ErrorResponse | PaginatedDeliveryList | None:
     """An endpoint's deliveries, newest first
 
@@ -223,7 +223,7 @@ async def asyncio(
         endpoint_id (UUID):
         page (int | Unset):
         page_size (int | Unset):
-        status (WebhookEndpointsDeliveriesListStatus | Unset):
+        status (DeliveryStatusEnum | Unset):
 
     Raises:
         errors.UnexpectedStatus: If the server returns an undocumented status code and Client.raise_on_unexpected_status is True.

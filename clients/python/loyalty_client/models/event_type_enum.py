@@ -1,7 +1,7 @@
 from enum import StrEnum
 
 
-class EventsListType(StrEnum):
+class EventTypeEnum(StrEnum):
     ACCRUAL_CREATED = "accrual.created"
     ACCRUAL_RELEASED = "accrual.released"
     ACCRUAL_REVERSED = "accrual.reversed"
