@@ -240,3 +240,33 @@ def test_pruning_deletes_old_events_but_keeps_those_with_pending_deliveries(prog
     assert list(Event.objects.values_list("id", flat=True)) == [ids[0]]
     assert list(Delivery.objects.values_list("event_id", flat=True)) == [ids[0]]
     assert endpoint.deliveries.count() == 1
+
+
+@pytest.mark.postgres
+def test_postgresql_refuses_to_change_an_event(program):
+    # given
+    from django.db import DatabaseError
+
+    event_id = event_record(tenant_id=program.tenant_id, type="reward.created", program_id=program.id, data={})
+
+    # when / then: events are insert-only
+    with pytest.raises(DatabaseError, match="insert-only"), transaction.atomic():
+        Event.objects.filter(id=event_id).update(data={"forged": True})
+    assert Event.objects.get(id=event_id).data == {}
+
+
+@pytest.mark.postgres
+def test_an_event_carries_the_id_of_the_transaction_that_recorded_it(program):
+    # given
+    from django.db import connection
+
+    # when
+    with transaction.atomic():
+        first = event_record(tenant_id=program.tenant_id, type="reward.created", program_id=program.id, data={})
+        second = event_record(tenant_id=program.tenant_id, type="reward.updated", program_id=program.id, data={})
+        with connection.cursor() as cursor:
+            cursor.execute("SELECT txid_current()")
+            (txid,) = cursor.fetchone()
+
+    # then
+    assert set(Event.objects.filter(id__in=[first, second]).values_list("txid", flat=True)) == {txid}
