@@ -31,6 +31,7 @@ from datetime import datetime, timedelta
 import httpx
 from django.conf import settings
 from django.db import transaction
+from django.db.models import F
 from django.utils import timezone
 
 from events.models import Delivery, WebhookEndpoint
@@ -54,6 +55,8 @@ MAX_ATTEMPTS = len(BACKOFF) + 1
 JITTER = 0.1  # each delay times a random factor in [0.9, 1.1]
 DISABLE_AFTER = timedelta(days=3)
 BATCH_SIZE = 50
+# Requests in flight at once per worker (httpx's pool slows down with many queued requests).
+CONCURRENCY = 16
 MAX_ERROR = 500
 
 
@@ -172,27 +175,90 @@ async def _send_one(client: httpx.AsyncClient, request: Request) -> Outcome:
     return Outcome(request.delivery_id, response.status_code, error)
 
 
-async def _send_all(requests: list[Request]) -> list[Outcome]:
-    async with httpx.AsyncClient(follow_redirects=False, trust_env=False, timeout=None) as client:
-        return list(await asyncio.gather(*(_send_one(client, r) for r in requests)))
+class Sender:
+    """
+    One event loop and one HTTP client for a worker's life (connections are
+    reused across batches); :meth:`send` POSTs a batch concurrently, with no
+    transaction and no database.
+    """
+
+    def __init__(self):
+        self.loop = asyncio.new_event_loop()
+        self.client = httpx.AsyncClient(
+            follow_redirects=False,
+            trust_env=False,
+            timeout=None,  # the whole attempt is bounded by WEBHOOK_TIMEOUT_SECONDS in _send_one
+            limits=httpx.Limits(max_connections=CONCURRENCY, max_keepalive_connections=CONCURRENCY),
+        )
+
+    def send(self, requests: list[Request]) -> list[Outcome]:
+        if not requests:
+            return []
+
+        async def send_all():
+            gate = asyncio.Semaphore(CONCURRENCY)
+
+            async def one(request: Request) -> Outcome:
+                async with gate:
+                    return await _send_one(self.client, request)
+
+            return list(await asyncio.gather(*(one(r) for r in requests)))
+
+        return self.loop.run_until_complete(send_all())
+
+    def close(self) -> None:
+        self.loop.run_until_complete(self.client.aclose())
+        self.loop.close()
 
 
 def requests_send(requests: list[Request]) -> list[Outcome]:
-    """POST every request concurrently (no transaction, no database)."""
-    if not requests:
-        return []
-    return asyncio.run(_send_all(requests))
+    """POST every request concurrently with a sender of its own (see :class:`Sender`)."""
+    sender = Sender()
+    try:
+        return sender.send(requests)
+    finally:
+        sender.close()
 
 
 # --- 3. record ----------------------------------------------------------------------------
 
 
 def outcomes_record(outcomes: list[Outcome], *, worker: str, now: datetime | None = None) -> None:
-    """Write each attempt's result under this worker's lease (one short transaction)."""
+    """
+    Write each attempt's result under this worker's lease (one short
+    transaction): the delivered ones in one statement, each failure on its own.
+    """
     now = now or timezone.now()
+    delivered = [o for o in outcomes if o.delivered]
     with transaction.atomic():
+        if delivered:
+            _record_delivered(delivered, worker=worker, now=now)
         for outcome in outcomes:
-            _record(outcome, worker=worker, now=now)
+            if not outcome.delivered:
+                _record(outcome, worker=worker, now=now)
+
+
+def _record_delivered(outcomes: list[Outcome], *, worker: str, now: datetime) -> None:
+    """DELIVERED (2xx), under this worker's lease, one UPDATE per status code; their endpoints' failure streaks end."""
+    by_code: dict[int, list[uuid.UUID]] = {}
+    for outcome in outcomes:
+        by_code.setdefault(outcome.status_code, []).append(outcome.delivery_id)
+    endpoint_ids: set[uuid.UUID] = set()
+    for code, ids in by_code.items():
+        mine = Delivery.objects.filter(id__in=ids, locked_by=worker, status=Delivery.Status.PENDING)
+        endpoint_ids |= set(mine.values_list("endpoint_id", flat=True).distinct())
+        mine.update(
+            status=Delivery.Status.DELIVERED,
+            attempts=F("attempts") + 1,
+            last_attempt_at=now,
+            last_status_code=code,
+            last_error="",
+            delivered_at=now,
+            locked_until=None,
+            locked_by="",
+            updated_at=now,
+        )
+    WebhookEndpoint.objects.filter(id__in=endpoint_ids).exclude(failing_since=None).update(failing_since=None)
 
 
 def _record(outcome: Outcome, *, worker: str, now: datetime) -> None:
@@ -233,12 +299,12 @@ def _record(outcome: Outcome, *, worker: str, now: datetime) -> None:
 # --- a pass -------------------------------------------------------------------------------
 
 
-def deliver_batch(*, worker: str, due_by: datetime, limit: int = BATCH_SIZE) -> int:
+def deliver_batch(*, worker: str, due_by: datetime, limit: int = BATCH_SIZE, sender: Sender | None = None) -> int:
     """Claim, send and record one batch; how many were attempted (0: nothing due)."""
     ids = deliveries_claim(worker=worker, limit=limit, due_by=due_by)
     if not ids:
         return 0
     requests = requests_build(ids, now=timezone.now())
-    outcomes = requests_send(requests)
+    outcomes = sender.send(requests) if sender is not None else requests_send(requests)
     outcomes_record(outcomes, worker=worker)
     return len(ids)

@@ -12,7 +12,7 @@ from django.core.management.base import BaseCommand
 from django.db import close_old_connections
 from django.utils import timezone
 
-from events.delivery import BATCH_SIZE, deliver_batch
+from events.delivery import BATCH_SIZE, Sender, deliver_batch
 
 IDLE_SECONDS = 1.0
 
@@ -35,12 +35,17 @@ class Command(BaseCommand):
                 signal.signal(signum, lambda *_: stop.set())
         started = timezone.now()
         sent = 0
-        while not stop.is_set():
-            attempted = deliver_batch(worker=worker, due_by=started if once else timezone.now(), limit=batch_size)
-            sent += attempted
-            if attempted == 0:
-                if once:
-                    break
-                close_old_connections()
-                stop.wait(IDLE_SECONDS)
+        sender = Sender()
+        try:
+            while not stop.is_set():
+                due_by = started if once else timezone.now()
+                attempted = deliver_batch(worker=worker, due_by=due_by, limit=batch_size, sender=sender)
+                sent += attempted
+                if attempted == 0:
+                    if once:
+                        break
+                    close_old_connections()
+                    stop.wait(IDLE_SECONDS)
+        finally:
+            sender.close()
         self.stdout.write(f"deliver_webhooks {worker}: {sent} attempt(s).")
