@@ -37,3 +37,4 @@ EVENT_TYPES: tuple[str, ...] = (
 )
 EVENT_TYPE_CHOICES = [(type, type) for type in EVENT_TYPES]
 ALL = "*"  # an endpoint's event_types ["*"]: every type, present and future
+SUBSCRIBABLE_CHOICES = [(ALL, ALL), *EVENT_TYPE_CHOICES]

@@ -258,6 +258,7 @@ SPECTACULAR_SETTINGS = {
         "LineDirectionEnum": "ledger.models.JournalLine.Direction",
         "ErrorCode": "loyalty.errors.ErrorCode",
         "EventTypeEnum": "events.types.EVENT_TYPE_CHOICES",
+        "SubscribedEventTypeEnum": "events.types.SUBSCRIBABLE_CHOICES",
         "DeliveryStatusEnum": "events.models.Delivery.Status",
     },
     "POSTPROCESSING_HOOKS": ["loyalty.api.schema_hook.postprocess_schema"],

@@ -27,6 +27,8 @@ import schemathesis
 from django.utils import timezone
 from hypothesis import HealthCheck, settings
 
+from events.models import Delivery, Event
+from events.services import webhook_endpoint_create
 from ledger.tests.factories import AssetFactory, fund
 from loyalty.services import api_key_create
 from loyalty.tests.factories import ProgramFactory
@@ -36,13 +38,22 @@ from rewards.services import redemption_create_catalog, redemption_create_direct
 from rewards.tests.factories import RewardFactory
 
 MAX_EXAMPLES = 25
+WEBHOOK_URL = "http://127.0.0.1:9/hooks"  # registered, never called (no worker runs here)
 ID_PROBABILITY = 0.8  # how often a generated id is one of the seeded objects'
 
 
 @pytest.fixture
-def seeded(transactional_db) -> dict[str, list[str]]:
+def seeded(transactional_db, settings) -> dict[str, list[str]]:
     """The objects generated requests point at, by dictionary name."""
+    settings.WEBHOOK_ALLOW_HTTP = settings.WEBHOOK_ALLOW_PRIVATE_URLS = True  # endpoints on 127.0.0.1
     program = ProgramFactory(name="Schemathesis")
+    # Many endpoints (DELETE removes some), registered before the movements so that each gets deliveries.
+    endpoints = [
+        webhook_endpoint_create(
+            tenant_id=program.tenant_id, url=WEBHOOK_URL, event_types=["*"], program_ids=None
+        )
+        for _ in range(30)
+    ]
     asset = AssetFactory(program=program, code="POINTS", scale=2)
     funded = ParticipantFactory(programs=[program])
     broke = ParticipantFactory(programs=[program])
@@ -64,7 +75,15 @@ def seeded(transactional_db) -> dict[str, list[str]]:
         redemption_create_direct(program=program, participant=funded, asset=asset, amount=Decimal("25.00")),
     ]
     _, plain_key = api_key_create(name="schemathesis", program_ids=[], all_programs=True)
+    deliveries = [
+        Delivery.objects.filter(endpoint=endpoint).values_list("id", flat=True).first() for endpoint in endpoints
+    ]
     return {
+        "events": [str(event_id) for event_id in Event.objects.values_list("id", flat=True)],
+        "endpoints": [str(endpoint.id) for endpoint in endpoints],
+        "deliveries": [str(delivery_id) for delivery_id in deliveries],
+        "urls": [WEBHOOK_URL],
+
         "key": [plain_key],
         "programs": [str(program.id)],
         "assets": [str(asset.id)],
@@ -83,6 +102,10 @@ def schemathesis_config(base_url: str, seeded: dict[str, list[str]]) -> schemath
         "rewards": ["path.reward_id", "body.reward_id", "query.reward_id"],
         "redemptions": ["path.redemption_id"],
         "entries": ["path.entry_id"],
+        "events": ["path.event_id", "query.after"],
+        "endpoints": ["path.endpoint_id"],
+        "deliveries": ["path.delivery_id"],
+        "urls": ["body.url"],
     }
     return schemathesis.Config.from_dict(
         {

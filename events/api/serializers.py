@@ -6,7 +6,7 @@ from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
 from events.models import Delivery
-from events.types import ALL, EVENT_TYPE_CHOICES, EVENT_TYPES
+from events.types import ALL, EVENT_TYPE_CHOICES, EVENT_TYPES, SUBSCRIBABLE_CHOICES
 from loyalty.api.fields import StrictBooleanField, StrictCharField, StrictInputSerializer, StrictUUIDField
 from loyalty.api.serializers import FilterSerializer
 
@@ -31,7 +31,7 @@ class EventFilterSerializer(FilterSerializer):
 
 
 class EventTypesField(serializers.ListField):
-    child = StrictCharField(max_length=64)
+    child = serializers.ChoiceField(choices=SUBSCRIBABLE_CHOICES)
 
     def to_internal_value(self, data):
         if not isinstance(data, list):

@@ -659,6 +659,7 @@ def test_enums_have_names_that_say_what_they_are(openapi):
         "AccountTypeEnum",
         "LineDirectionEnum",
         "EventTypeEnum",
+        "SubscribedEventTypeEnum",
         "DeliveryStatusEnum",
     }
 

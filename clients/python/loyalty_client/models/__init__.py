@@ -59,6 +59,7 @@ from .reward_create_request import RewardCreateRequest
 from .reward_settable_status_enum import RewardSettableStatusEnum
 from .reward_status_enum import RewardStatusEnum
 from .reward_type_enum import RewardTypeEnum
+from .subscribed_event_type_enum import SubscribedEventTypeEnum
 from .tenant_summary import TenantSummary
 from .webhook_endpoint import WebhookEndpoint
 from .webhook_endpoint_create_request import WebhookEndpointCreateRequest
@@ -124,6 +125,7 @@ __all__ = (
     "RewardSettableStatusEnum",
     "RewardStatusEnum",
     "RewardTypeEnum",
+    "SubscribedEventTypeEnum",
     "TenantSummary",
     "WebhookEndpoint",
     "WebhookEndpointCreateRequest",

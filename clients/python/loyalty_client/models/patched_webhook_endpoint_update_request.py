@@ -6,6 +6,7 @@ from uuid import UUID
 
 from attrs import define as _attrs_define
 
+from ..models.subscribed_event_type_enum import SubscribedEventTypeEnum
 from ..types import UNSET, Unset
 
 T = TypeVar("T", bound="PatchedWebhookEndpointUpdateRequest")
@@ -16,9 +17,10 @@ class PatchedWebhookEndpointUpdateRequest:
     """
     Attributes:
         url (str | Unset):
-        event_types (list[str] | Unset): A non-empty list of event types (participant.created, participant.enrolled,
-            accrual.created, accrual.released, accrual.reversed, points.expired, redemption.created, redemption.reversed,
-            reward.created, reward.updated, reward.out_of_stock, reward.back_in_stock) or ["*"] for every type.
+        event_types (list[SubscribedEventTypeEnum] | Unset): A non-empty list of event types (participant.created,
+            participant.enrolled, accrual.created, accrual.released, accrual.reversed, points.expired, redemption.created,
+            redemption.reversed, reward.created, reward.updated, reward.out_of_stock, reward.back_in_stock) or ["*"] for
+            every type.
         program_ids (list[UUID] | None | Unset): The programs whose events it receives; default (or null) every program
             the key may see (for an all-programs key: every program of the tenant, now and future).
         description (str | Unset):
@@ -26,7 +28,7 @@ class PatchedWebhookEndpointUpdateRequest:
     """
 
     url: str | Unset = UNSET
-    event_types: list[str] | Unset = UNSET
+    event_types: list[SubscribedEventTypeEnum] | Unset = UNSET
     program_ids: list[UUID] | None | Unset = UNSET
     description: str | Unset = UNSET
     enabled: bool | Unset = UNSET
@@ -36,7 +38,10 @@ class PatchedWebhookEndpointUpdateRequest:
 
         event_types: list[str] | Unset = UNSET
         if not isinstance(self.event_types, Unset):
-            event_types = self.event_types
+            event_types = []
+            for event_types_item_data in self.event_types:
+                event_types_item = event_types_item_data.value
+                event_types.append(event_types_item)
 
         program_ids: list[str] | None | Unset
         if isinstance(self.program_ids, Unset):
@@ -75,7 +80,14 @@ class PatchedWebhookEndpointUpdateRequest:
         d = dict(src_dict)
         url = d.pop("url", UNSET)
 
-        event_types = cast(list[str], d.pop("event_types", UNSET))
+        _event_types = d.pop("event_types", UNSET)
+        event_types: list[SubscribedEventTypeEnum] | Unset = UNSET
+        if _event_types is not UNSET:
+            event_types = []
+            for event_types_item_data in _event_types:
+                event_types_item = SubscribedEventTypeEnum(event_types_item_data)
+
+                event_types.append(event_types_item)
 
         def _parse_program_ids(data: object) -> list[UUID] | None | Unset:
             if data is None:

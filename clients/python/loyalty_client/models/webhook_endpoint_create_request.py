@@ -6,6 +6,7 @@ from uuid import UUID
 
 from attrs import define as _attrs_define
 
+from ..models.subscribed_event_type_enum import SubscribedEventTypeEnum
 from ..types import UNSET, Unset
 
 T = TypeVar("T", bound="WebhookEndpointCreateRequest")
@@ -16,23 +17,27 @@ class WebhookEndpointCreateRequest:
     """
     Attributes:
         url (str): https only; no loopback, private or link-local host.
-        event_types (list[str]): A non-empty list of event types (participant.created, participant.enrolled,
-            accrual.created, accrual.released, accrual.reversed, points.expired, redemption.created, redemption.reversed,
-            reward.created, reward.updated, reward.out_of_stock, reward.back_in_stock) or ["*"] for every type.
+        event_types (list[SubscribedEventTypeEnum]): A non-empty list of event types (participant.created,
+            participant.enrolled, accrual.created, accrual.released, accrual.reversed, points.expired, redemption.created,
+            redemption.reversed, reward.created, reward.updated, reward.out_of_stock, reward.back_in_stock) or ["*"] for
+            every type.
         program_ids (list[UUID] | None | Unset): The programs whose events it receives; default (or null) every program
             the key may see (for an all-programs key: every program of the tenant, now and future).
         description (str | Unset):  Default: ''.
     """
 
     url: str
-    event_types: list[str]
+    event_types: list[SubscribedEventTypeEnum]
     program_ids: list[UUID] | None | Unset = UNSET
     description: str | Unset = ""
 
     def to_dict(self) -> dict[str, Any]:
         url = self.url
 
-        event_types = self.event_types
+        event_types = []
+        for event_types_item_data in self.event_types:
+            event_types_item = event_types_item_data.value
+            event_types.append(event_types_item)
 
         program_ids: list[str] | None | Unset
         if isinstance(self.program_ids, Unset):
@@ -68,7 +73,12 @@ class WebhookEndpointCreateRequest:
         d = dict(src_dict)
         url = d.pop("url")
 
-        event_types = cast(list[str], d.pop("event_types"))
+        event_types = []
+        _event_types = d.pop("event_types")
+        for event_types_item_data in _event_types:
+            event_types_item = SubscribedEventTypeEnum(event_types_item_data)
+
+            event_types.append(event_types_item)
 
         def _parse_program_ids(data: object) -> list[UUID] | None | Unset:
             if data is None:
