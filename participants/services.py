@@ -28,7 +28,7 @@ DEFAULT_ACCRUAL_DESCRIPTION = "Accrual"
 
 
 def participant_enrol(
-    *, program: Program, external_id: str, display_name: str = "", email: str = ""
+    *, program: Program, external_id: str, display_name: str = "", email: str = "", just_created: bool = False
 ) -> Created:
     """
     Create the participant in the program's tenant and enrol it in
@@ -36,7 +36,10 @@ def participant_enrol(
     that one (if not yet) and return it (``created`` False; its display name
     and e-mail are left as they are). A participant of another tenant with
     the same ``external_id`` is another participant, never seen here. Safe
-    under concurrent calls with the same ``external_id``.
+    under concurrent calls with the same ``external_id``. Records
+    ``participant.created`` (a new participant, or ``just_created``: the
+    caller created it a moment ago, as the admin's add form does) and
+    ``participant.enrolled`` (a new enrolment) in the same transaction.
     """
     tenant_id = program.tenant_id
     with transaction.atomic():
@@ -54,7 +57,7 @@ def participant_enrol(
         enrolled = _enrol(tenant_id=tenant_id, participant=participant, program=program)
         if created or enrolled:
             data = participant_data(tenant_id=tenant_id, participant_id=participant.id)
-            if created:
+            if created or (just_created and enrolled):
                 event_record(tenant_id=tenant_id, type=event_types.PARTICIPANT_CREATED, program_id=program.id, data=data)
             if enrolled:
                 event_record(tenant_id=tenant_id, type=event_types.PARTICIPANT_ENROLLED, program_id=program.id, data=data)
