@@ -229,11 +229,18 @@ def _event_id_matches(ev: sql.Alias, column: str) -> str:
 
 
 def _since_retention(column: str) -> str:
-    """``column`` is within EVENT_RETENTION_DAYS of now (older events may have been pruned)."""
+    """
+    ``column`` is within EVENT_RETENTION_DAYS of now (older events may have
+    been pruned) and after the events were installed (an installation
+    upgraded from a version without events has movements without them).
+    """
     days = int(max(settings.EVENT_RETENTION_DAYS, 30))
+    installed = (
+        f"{column} >= (SELECT applied FROM django_migrations WHERE app = 'events' AND name = '0001_events')"
+    )
     if sql.is_postgresql():
-        return f"{column} >= now() - interval '{days} days'"
-    return f"{column} >= datetime('now', '-{days} days')"
+        return f"{column} >= now() - interval '{days} days' AND {installed}"
+    return f"{column} >= datetime('now', '-{days} days') AND {installed}"
 
 
 def _announced(s: Scope):
