@@ -207,3 +207,19 @@ def test_deleting_an_endpoint_drops_its_pending_deliveries(program, all_key, all
     assert response.status_code == HTTPStatus.NO_CONTENT
     assert not Delivery.objects.exists()
     assert all_key.get(f"/api/v1/webhook-endpoints/{body['id']}").status_code == HTTPStatus.NOT_FOUND
+
+
+def test_the_secret_is_never_logged(all_key, allow_local, caplog):
+    # given
+    import logging
+
+    caplog.set_level(logging.DEBUG)
+
+    # when
+    body = all_key.post("/api/v1/webhook-endpoints", {"url": "http://127.0.0.1:9/h", "event_types": ["*"]}).json()
+    rotated = all_key.post(f"/api/v1/webhook-endpoints/{body['id']}/rotate-secret").json()
+
+    # then: (SQL statements are logged at DEBUG only when settings.DEBUG is on, as never in production)
+    for secret in (body["secret"], rotated["secret"]):
+        assert secret not in caplog.text
+        assert secret.removeprefix("whsec_") not in caplog.text
