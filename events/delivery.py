@@ -142,7 +142,20 @@ def requests_build(ids: list[uuid.UUID], *, now: datetime) -> list[Request]:
     ]
 
 
-async def _send_one(client: httpx.AsyncClient, request: Request) -> Outcome:
+async def _send_one(sender: Sender, request: Request) -> Outcome:
+    """One attempt, all of it (the address check included) within WEBHOOK_TIMEOUT_SECONDS."""
+    try:
+        async with asyncio.timeout(settings.WEBHOOK_TIMEOUT_SECONDS):
+            return await _attempt(sender, request)
+    except TimeoutError:
+        return Outcome(request.delivery_id, None, f"No answer within {settings.WEBHOOK_TIMEOUT_SECONDS:g} s.")
+    except httpx.HTTPError as exc:
+        return Outcome(request.delivery_id, None, f"{type(exc).__name__}: {exc}"[:MAX_ERROR])
+    except Exception as exc:  # noqa: BLE001 - one bad endpoint never stops the batch; it is retried like any failure
+        return Outcome(request.delivery_id, None, f"{type(exc).__name__}: {exc}"[:MAX_ERROR])
+
+
+async def _attempt(sender: Sender, request: Request) -> Outcome:
     try:
         scheme, host, port, address = await asyncio.to_thread(resolve_public, request.url)
     except UnsafeUrl as exc:
@@ -159,16 +172,11 @@ async def _send_one(client: httpx.AsyncClient, request: Request) -> Outcome:
     }
     url = httpx.URL(request.url)
     headers["host"] = url.netloc.decode("ascii")
-    # Connect to the address that was checked, never to a second lookup's answer.
+    # Connect to the address that was checked, never to a second lookup's answer; the TLS name is the host's.
     target = url.copy_with(host=address)
     extensions = {"sni_hostname": host} if scheme == "https" else {}
-    try:
-        async with asyncio.timeout(settings.WEBHOOK_TIMEOUT_SECONDS):
-            response = await client.post(target, content=request.body, headers=headers, extensions=extensions)
-    except TimeoutError:
-        return Outcome(request.delivery_id, None, f"No answer within {settings.WEBHOOK_TIMEOUT_SECONDS:g} s.")
-    except httpx.HTTPError as exc:
-        return Outcome(request.delivery_id, None, f"{type(exc).__name__}: {exc}"[:MAX_ERROR])
+    client = sender.client_for(scheme, host)
+    response = await client.post(target, content=request.body, headers=headers, extensions=extensions)
     if response.is_redirect:
         return Outcome(request.delivery_id, response.status_code, "A redirect (never followed).")
     error = "" if response.is_success else f"HTTP {response.status_code}"
@@ -177,19 +185,27 @@ async def _send_one(client: httpx.AsyncClient, request: Request) -> Outcome:
 
 class Sender:
     """
-    One event loop and one HTTP client for a worker's life (connections are
-    reused across batches); :meth:`send` POSTs a batch concurrently, with no
-    transaction and no database.
+    One event loop for a worker's life and one HTTP client per host name
+    (connections are reused across batches, and a TLS connection made for
+    one host name is never reused for another that resolves to the same
+    address); :meth:`send` POSTs a batch concurrently, with no transaction
+    and no database.
     """
 
     def __init__(self):
         self.loop = asyncio.new_event_loop()
-        self.client = httpx.AsyncClient(
-            follow_redirects=False,
-            trust_env=False,
-            timeout=None,  # the whole attempt is bounded by WEBHOOK_TIMEOUT_SECONDS in _send_one
-            limits=httpx.Limits(max_connections=CONCURRENCY, max_keepalive_connections=CONCURRENCY),
-        )
+        self.clients: dict[tuple[str, str], httpx.AsyncClient] = {}
+
+    def client_for(self, scheme: str, host: str) -> httpx.AsyncClient:
+        key = (scheme, host.lower())
+        if key not in self.clients:
+            self.clients[key] = httpx.AsyncClient(
+                follow_redirects=False,
+                trust_env=False,
+                timeout=None,  # the whole attempt is bounded by WEBHOOK_TIMEOUT_SECONDS in _send_one
+                limits=httpx.Limits(max_connections=CONCURRENCY, max_keepalive_connections=CONCURRENCY),
+            )
+        return self.clients[key]
 
     def send(self, requests: list[Request]) -> list[Outcome]:
         if not requests:
@@ -200,14 +216,15 @@ class Sender:
 
             async def one(request: Request) -> Outcome:
                 async with gate:
-                    return await _send_one(self.client, request)
+                    return await _send_one(self, request)
 
             return list(await asyncio.gather(*(one(r) for r in requests)))
 
         return self.loop.run_until_complete(send_all())
 
     def close(self) -> None:
-        self.loop.run_until_complete(self.client.aclose())
+        for client in self.clients.values():
+            self.loop.run_until_complete(client.aclose())
         self.loop.close()
 
 

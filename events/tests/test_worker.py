@@ -167,6 +167,24 @@ def test_a_redirect_is_never_followed(program, allow_local, receiver):
 
 
 @pytest.mark.django_db
+def test_an_attempt_that_outlasts_the_timeout_fails(program, allow_local, receiver, settings):
+    # given: a receiver that does not answer in time
+    settings.WEBHOOK_TIMEOUT_SECONDS = 0.5
+    hooks = receiver(hold=threading.Event())
+    endpoint_for(program, hooks.url)
+    record(program, 1)
+
+    # when
+    deliver_once()
+
+    # then
+    hooks.hold.set()
+    (delivery,) = Delivery.objects.all()
+    assert (delivery.status, delivery.attempts, delivery.last_status_code) == ("PENDING", 1, None)
+    assert delivery.last_error == "No answer within 0.5 s."
+
+
+@pytest.mark.django_db
 def test_the_address_is_checked_again_at_each_delivery(program, allow_local, receiver, settings):
     # given: registered while private addresses were allowed
     hooks = receiver()
