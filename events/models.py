@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import uuid
 
+from django.core.serializers.json import DjangoJSONEncoder
 from django.db import models
 from django.utils import timezone
 
@@ -28,7 +29,7 @@ class Event(models.Model):
     program = models.ForeignKey("loyalty.Program", on_delete=models.PROTECT, related_name="+")
     type = models.CharField(max_length=64)
     created_at = models.DateTimeField(default=timezone.now)
-    data = models.JSONField()
+    data = models.JSONField(encoder=DjangoJSONEncoder)
     txid = models.BigIntegerField(null=True, editable=False)
 
     class Meta:

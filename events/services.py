@@ -23,7 +23,6 @@ import uuid
 from datetime import datetime, timedelta
 
 from django.conf import settings
-from django.core.serializers.json import DjangoJSONEncoder
 from django.db import transaction
 from django.db.models import Exists, OuterRef
 from django.utils import timezone
@@ -93,7 +92,7 @@ def event_statements(
         program_id=program_id,
         type=type,
         created_at=now,
-        data=json.loads(json.dumps(data, cls=DjangoJSONEncoder)),
+        data=data,  # DRF's rendering is JSON already; the field's encoder takes UUIDs, decimals and datetimes too
     )
     if not sql.is_postgresql():
         return [insert]
