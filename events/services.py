@@ -21,6 +21,7 @@ import json
 import secrets
 import uuid
 from datetime import datetime, timedelta
+from functools import cache
 
 from django.conf import settings
 from django.db import transaction
@@ -102,20 +103,6 @@ def event_statements(
 def _deliveries_insert_sql(
     *, event_id: uuid.UUID, tenant_id: uuid.UUID, type: str, program_id: uuid.UUID, now: datetime
 ) -> tuple[str, list]:
-    e = sql.Alias(WebhookEndpoint, "e")
-    d = {name: sql.column(Delivery, name) for name in (
-        "id", "tenant_id", "endpoint_id", "event_id", "status", "attempts", "next_attempt_at", "locked_by",
-        "last_error", "created_at", "updated_at",
-    )}
-    columns = ", ".join(d.values())
-    query = (
-        f"INSERT INTO {sql.table(Delivery)} ({columns}) "
-        f"SELECT gen_random_uuid(), {e.tenant_id}, {e.id}, %s, {sql.literal(Delivery, 'status', Delivery.Status.PENDING)}, "
-        f"0, %s, '', '', %s, %s FROM {e} "
-        f"WHERE {e.tenant_id} = %s AND {e.enabled} "
-        f"AND ({e.all_programs} OR {e.program_ids} @> %s::jsonb) "
-        f"AND ({e.event_types} @> %s::jsonb OR {e.event_types} @> %s::jsonb)"
-    )
     stamp = sql.prep(Delivery, "created_at", now)
     params = [
         sql.prep(Delivery, "event_id", event_id),
@@ -127,7 +114,27 @@ def _deliveries_insert_sql(
         json.dumps([type]),
         json.dumps([ALL]),
     ]
-    return query, params
+    return _deliveries_insert_query(), params
+
+
+@cache  # safe for the process's life: names and literals come from the models only
+def _deliveries_insert_query() -> str:
+    e = sql.Alias(WebhookEndpoint, "e")
+    columns = ", ".join(
+        sql.column(Delivery, name)
+        for name in (
+            "id", "tenant_id", "endpoint_id", "event_id", "status", "attempts", "next_attempt_at", "locked_by",
+            "last_error", "created_at", "updated_at",
+        )
+    )
+    pending = sql.literal(Delivery, "status", Delivery.Status.PENDING)
+    return (
+        f"INSERT INTO {sql.table(Delivery)} ({columns}) "
+        f"SELECT gen_random_uuid(), {e.tenant_id}, {e.id}, %s, {pending}, 0, %s, '', '', %s, %s FROM {e} "
+        f"WHERE {e.tenant_id} = %s AND {e.enabled} "
+        f"AND ({e.all_programs} OR {e.program_ids} @> %s::jsonb) "
+        f"AND ({e.event_types} @> %s::jsonb OR {e.event_types} @> %s::jsonb)"
+    )
 
 
 def _deliveries_create_orm(*, event_id: uuid.UUID, tenant_id: uuid.UUID, type: str, program_id: uuid.UUID) -> None:

@@ -8,6 +8,7 @@ services' defaults.
 from __future__ import annotations
 
 import uuid
+from functools import cache
 
 from loyalty.auth import KeyScope
 
@@ -25,7 +26,13 @@ def participant_data(*, tenant_id: uuid.UUID, participant_id: uuid.UUID) -> dict
     return ParticipantSerializer(participant).data
 
 
-def accrual_data(accrual) -> dict:
-    from participants.api.serializers import AccrualSerializer
+@cache  # one instance per process (see rewards/event_data.py)
+def _serializer(name: str):
+    from participants.api import serializers
 
-    return AccrualSerializer(accrual).data
+    return getattr(serializers, name)()
+
+
+def accrual_data(accrual) -> dict:
+    """What ``AccrualSerializer(accrual).data`` is, without building a serializer per call."""
+    return _serializer("AccrualSerializer").to_representation(accrual)

@@ -6,28 +6,32 @@ the functions: the serializers import the services' defaults).
 
 from __future__ import annotations
 
+from functools import cache
+
 from events import types
 from events.services import event_record
 from rewards.models import Reward
 from rewards.stock import ACTIVE, OUT_OF_STOCK
 
 
-def redemption_data(redemption) -> dict:
-    from rewards.api.serializers import RedemptionSerializer
+@cache  # one instance per process: building a DRF serializer copies its fields (about 1 ms); rendering
+def _serializer(name: str):  # with to_representation() keeps no state, so one instance serves every call
+    from rewards.api import serializers
 
-    return RedemptionSerializer(redemption).data
+    return getattr(serializers, name)()
+
+
+def redemption_data(redemption) -> dict:
+    """What ``RedemptionSerializer(redemption).data`` is (on the hot path: no serializer built per call)."""
+    return _serializer("RedemptionSerializer").to_representation(redemption)
 
 
 def reversal_data(reversal) -> dict:
-    from rewards.api.serializers import ReversalSerializer
-
-    return ReversalSerializer(reversal).data
+    return _serializer("ReversalSerializer").to_representation(reversal)
 
 
 def reward_data(reward: Reward) -> dict:
-    from rewards.api.serializers import RewardSerializer
-
-    return RewardSerializer(reward).data
+    return _serializer("RewardSerializer").to_representation(reward)
 
 
 def reward_event_record(reward: Reward, type: str) -> None:
