@@ -18,12 +18,14 @@ $(STAMP): requirements.txt requirements-dev.txt
 
 install: $(STAMP)
 
-## make run: set up, migrate the embedded SQLite database, seed demo data, serve on 127.0.0.1:8000
+## make run: set up, migrate the embedded SQLite database, seed demo data, serve on 127.0.0.1:8000 with one
+## webhook worker beside it (Procfile, run by honcho; Ctrl-C stops both). Local receivers are allowed (dev only).
 run: install
 	DEBUG=true $(BIN)/python manage.py migrate --no-input
 	DEBUG=true $(BIN)/python manage.py collectstatic --no-input -v0
 	DEBUG=true $(BIN)/python manage.py seed_demo --base-url http://$(HOST):$(PORT)
-	DEBUG=true $(BIN)/python manage.py runserver $(HOST):$(PORT)
+	PATH=$(abspath $(BIN)):$$PATH DEBUG=true WEBHOOK_ALLOW_HTTP=true WEBHOOK_ALLOW_PRIVATE_URLS=true \
+		RUN_HOST=$(HOST) RUN_PORT=$(PORT) $(BIN)/honcho start -f Procfile
 
 ## make test: set up and run the whole suite on PostgreSQL (DATABASE_URL, default $(PG_URL))
 test: install

@@ -719,6 +719,7 @@ def run_reconcile(cfg: Config, label: str) -> dict:
         log(f"!!! reconcile ({label}): manage.py reconcile is NOT AVAILABLE; the ledger is NOT verified")
         return {"label": label, "status": "unavailable"}
     lines = ledger_lines(cfg)
+    psql_file(cfg, BENCH / "backfill_events.sql")  # the events of the rows written without the services
     started = time.perf_counter()
     result = manage(cfg, "reconcile", "--skip-checks", check=False)
     seconds = time.perf_counter() - started

@@ -43,6 +43,7 @@ INSTALLED_APPS = [
     "ledger",
     "participants",
     "rewards",
+    "events",
 ]
 
 MIDDLEWARE = [
@@ -260,6 +261,9 @@ SPECTACULAR_SETTINGS = {
         "LineDirectionEnum": "ledger.models.JournalLine.Direction",
         "AccrualStatusEnum": "participants.models.Accrual.Status",
         "ErrorCode": "loyalty.errors.ErrorCode",
+        "EventTypeEnum": "events.types.EVENT_TYPE_CHOICES",
+        "SubscribedEventTypeEnum": "events.types.SUBSCRIBABLE_CHOICES",
+        "DeliveryStatusEnum": "events.models.Delivery.Status",
     },
     "POSTPROCESSING_HOOKS": ["loyalty.api.schema_hook.postprocess_schema"],
     "TAGS": [
@@ -305,6 +309,15 @@ SILENCED_SYSTEM_CHECKS = [
     *([] if SECURE_HSTS_PRELOAD else ["security.W021"]),
 ]
 SECURE_CONTENT_TYPE_NOSNIFF = True
+
+# Webhooks and events (README "Events and webhooks"). The two ALLOW_ switches are for development and
+# tests only: plain http, and hosts that are or resolve to loopback, private, link-local, multicast or
+# unspecified addresses.
+WEBHOOK_ALLOW_HTTP = env.bool("WEBHOOK_ALLOW_HTTP", default=False)
+WEBHOOK_ALLOW_PRIVATE_URLS = env.bool("WEBHOOK_ALLOW_PRIVATE_URLS", default=False)
+WEBHOOK_TIMEOUT_SECONDS = env.float("WEBHOOK_TIMEOUT_SECONDS", default=10.0)
+WEBHOOK_LEASE_SECONDS = env.int("WEBHOOK_LEASE_SECONDS", default=60)
+EVENT_RETENTION_DAYS = max(env.int("EVENT_RETENTION_DAYS", default=90), 30)
 X_FRAME_OPTIONS = "DENY"
 
 LOGGING = {
@@ -321,5 +334,8 @@ LOGGING = {
     "loggers": {
         "django.request": {"level": "ERROR"},
         "django.server": {"level": "INFO"},
+        # One line per webhook request is the deliveries' own business (their status is in the database).
+        "httpx": {"level": "WARNING"},
+        "httpcore": {"level": "WARNING"},
     },
 }

@@ -13,6 +13,7 @@ api_v1 = [
     path("", include("ledger.urls")),
     path("", include("participants.urls")),
     path("", include("rewards.urls")),
+    path("", include("events.urls")),
 ]
 
 urlpatterns = [

@@ -97,7 +97,8 @@ class ParticipantAdmin(ReplicaChangeListAdmin):
             program = inline_form.cleaned_data.get("program") if inline_form.has_changed() else None
             if program is None:
                 continue
-            participant_enrol(program=program, external_id=participant.external_id)
+            # A participant added on this page is announced (participant.created) with its first program.
+            participant_enrol(program=program, external_id=participant.external_id, just_created=not change and not enrolled)
             enrolled.append(Enrollment.objects.select_related("program").get(participant=participant, program=program))
         # What the admin's change message reads from a saved formset.
         formset.new_objects, formset.changed_objects, formset.deleted_objects = enrolled, [], []

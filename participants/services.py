@@ -9,10 +9,13 @@ from decimal import Decimal
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 
+from events import types as event_types
+from events.services import event_record, execute_with_event
 from ledger.locks import wallet_create_and_lock, wallet_lock, wallet_lock_if_enrolled
 from ledger.models import Account, Asset, JournalEntry
 from ledger.selectors import program_account_ref
 from ledger.services import CREDIT, DEBIT, Line, journal_entry_post
+from loyalty import sql
 from loyalty.db import in_transaction
 from loyalty.errors import (
     AccrualReversalExceedsRemaining,
@@ -25,6 +28,7 @@ from loyalty.idempotency import idempotency_replay, request_fingerprint
 from loyalty.models import IdempotencyRecord, Program
 from loyalty.money import amount_check_scale, format_amount
 from loyalty.services import Created
+from participants.event_data import accrual_data, accrual_reversal_data, participant_data
 from participants.models import Accrual, AccrualReversal, Enrollment, Participant
 from participants.selectors import participant_is_enrolled
 
@@ -42,7 +46,7 @@ UNSET = _Unset()
 
 
 def participant_enrol(
-    *, program: Program, external_id: str, display_name: str = "", email: str = ""
+    *, program: Program, external_id: str, display_name: str = "", email: str = "", just_created: bool = False
 ) -> Created:
     """
     Create the participant in the program's tenant and enrol it in
@@ -50,24 +54,44 @@ def participant_enrol(
     that one (if not yet) and return it (``created`` False; its display name
     and e-mail are left as they are). A participant of another tenant with
     the same ``external_id`` is another participant, never seen here. Safe
-    under concurrent calls with the same ``external_id``.
+    under concurrent calls with the same ``external_id``. Records
+    ``participant.created`` (a new participant, or ``just_created``: the
+    caller created it a moment ago, as the admin's add form does) and
+    ``participant.enrolled`` (a new enrolment) in the same transaction.
     """
     tenant_id = program.tenant_id
-    participant = Participant.objects.filter(tenant_id=tenant_id, external_id=external_id).first()
-    created = False
-    if participant is None:
-        try:
-            with transaction.atomic():
-                participant = Participant.objects.create(
-                    tenant_id=tenant_id, external_id=external_id, display_name=display_name, email=email
-                )
-                created = True
-        except IntegrityError:
-            participant = Participant.objects.get(tenant_id=tenant_id, external_id=external_id)
-    Enrollment.objects.bulk_create(
-        [Enrollment(tenant_id=tenant_id, participant=participant, program=program)], ignore_conflicts=True
-    )
+    with transaction.atomic():
+        participant = Participant.objects.filter(tenant_id=tenant_id, external_id=external_id).first()
+        created = False
+        if participant is None:
+            try:
+                with transaction.atomic():
+                    participant = Participant.objects.create(
+                        tenant_id=tenant_id, external_id=external_id, display_name=display_name, email=email
+                    )
+                    created = True
+            except IntegrityError:
+                participant = Participant.objects.get(tenant_id=tenant_id, external_id=external_id)
+        enrolled = _enrol(tenant_id=tenant_id, participant=participant, program=program)
+        if created or enrolled:
+            data = participant_data(tenant_id=tenant_id, participant_id=participant.id)
+            if created or (just_created and enrolled):
+                event_record(tenant_id=tenant_id, type=event_types.PARTICIPANT_CREATED, program_id=program.id, data=data)
+            if enrolled:
+                event_record(tenant_id=tenant_id, type=event_types.PARTICIPANT_ENROLLED, program_id=program.id, data=data)
     return Created(participant, created)
+
+
+def _enrol(*, tenant_id: uuid.UUID, participant: Participant, program: Program) -> bool:
+    """Enrol the participant in the program; False when it already was (a concurrent enrolment included)."""
+    if Enrollment.objects.filter(participant=participant, program=program).exists():
+        return False
+    try:
+        with transaction.atomic():
+            Enrollment.objects.create(tenant_id=tenant_id, participant=participant, program=program)
+    except IntegrityError:
+        return False
+    return True
 
 
 def accrual_create(
@@ -186,7 +210,10 @@ def _accrue(accrual: Accrual, *, fingerprint: str) -> Created:
         lines=[Line(issuance, DEBIT, accrual.amount), Line(wallet, CREDIT, accrual.amount)],
         assets=[asset],
     )
-    accrual.save(force_insert=True)
+    insert = sql.insert(accrual)  # sets created_at, which the event's data shows
+    event = {"tenant_id": program.tenant_id, "type": event_types.ACCRUAL_CREATED, "program_id": program.id}
+    execute_with_event(insert, event={**event, "data": accrual_data(accrual)})
+    sql.mark_saved(accrual)
     return Created(accrual, True)
 
 
@@ -229,7 +256,10 @@ def _release(accrual: Accrual) -> Accrual:
     )
     lot.released = True
     lot.save(update_fields=["released"])
-    # Hook (issues 15/17): the lot was released by hand; emit its event / audit record here.
+    event_record(
+        tenant_id=lot.tenant_id, type=event_types.ACCRUAL_RELEASED, program_id=lot.program_id, data=accrual_data(lot)
+    )
+    # Hook (issue 17): the lot was released by hand; record its audit record here.
     return lot
 
 
@@ -302,5 +332,11 @@ def _claw_back(accrual: Accrual, amount: Decimal | None, reason: str, key: str |
         idempotency_key=key,
     )
     reversal.save(force_insert=True)
-    # Hook (issues 15/17): the lot was clawed back; emit its event / audit record here.
+    event_record(
+        tenant_id=lot.tenant_id,
+        type=event_types.ACCRUAL_REVERSED,
+        program_id=lot.program_id,
+        data=accrual_reversal_data(reversal),
+    )
+    # Hook (issue 17): the lot was clawed back; record its audit record here.
     return Created(reversal, True)

@@ -139,8 +139,9 @@ def put_back(redemption: Redemption, reversal: Reversal, refund: Decimal) -> Non
     """
     if not redemption.allocations_tracked:
         _put_back_v1(redemption, refund)
+        redemption.allocations_cache = []  # a v1 redemption has no allocations
         return
-    net = (
+    net = list(
         RedemptionAllocation.objects.filter(tenant_id=redemption.tenant_id, redemption_id=redemption.id)
         .values("accrual_id", "position")
         .annotate(net=Sum("amount"))
@@ -167,6 +168,10 @@ def put_back(redemption: Redemption, reversal: Reversal, refund: Decimal) -> Non
         left -= amount
     _return_to_lots(backs)
     RedemptionAllocation.objects.bulk_create(rows)
+    # What allocations_of() now answers, known without a query (the reversal's response and event show it).
+    back = dict(backs)
+    after = [(item["accrual_id"], item["net"] - back.pop(item["accrual_id"], Decimal(0))) for item in reversed(net)]
+    redemption.allocations_cache = [(accrual_id, amount) for accrual_id, amount in after if amount > 0]
 
 
 def _put_back_v1(redemption: Redemption, refund: Decimal) -> None:

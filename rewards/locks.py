@@ -62,7 +62,7 @@ from ledger.locks import wallet_lock_if_enrolled, wallet_lock_if_enrolled_sql
 from ledger.models import Account, Asset
 from loyalty import sql
 from rewards.models import ParticipantRewardCount, Redemption, Reward, RewardCode
-from rewards.stock import ACTIVE, stock_has_room_sql, stock_status_sql
+from rewards.stock import ACTIVE, INACTIVE, stock_has_room_sql, stock_status, stock_status_sql
 
 AVAILABLE, ISSUED = RewardCode.State.AVAILABLE, RewardCode.State.ISSUED
 
@@ -83,7 +83,8 @@ def reward_lock(*, reward_id: uuid.UUID) -> Reward:
 def reward_take_sql(*, reward: Reward, units: int, amount: Decimal | None, now: datetime) -> tuple[str, list]:
     """
     The guarded ``UPDATE`` that takes ``units`` from the reward's stock (and
-    the reward's row lock, step 7), ``RETURNING`` its id. Its ``WHERE``
+    the reward's row lock, step 7), ``RETURNING`` its id and new status (the
+    guard requires ACTIVE, so OUT_OF_STOCK means this take emptied the stock). Its ``WHERE``
     re-checks, on the latest committed row, every rule and price the
     redemption was decided on (``reward`` as it was read), so it matches
     nothing when the reward changed since; the new status follows the stock
@@ -129,11 +130,17 @@ def reward_take_sql(*, reward: Reward, units: int, amount: Decimal | None, now: 
     else:
         guard.append(f"({c('min_amount')} IS NULL OR {c('min_amount')} <= {p('min_amount', amount)})")
         guard.append(f"({c('max_amount')} IS NULL OR {c('max_amount')} >= {p('max_amount', amount)})")
-    return f"UPDATE {sql.table(Reward)} SET {sets} WHERE {' AND '.join(guard)} RETURNING {c('id')}", params
+    return f"UPDATE {sql.table(Reward)} SET {sets} WHERE {' AND '.join(guard)} RETURNING {c('id')}, {c('status')}", params
 
 
-def reward_stock_return(*, tenant_id: uuid.UUID, reward_id: uuid.UUID, units: int, now: datetime) -> None:
-    """Give ``units`` back to the reward's stock (a restocked reversal); the status follows the stock rule."""
+def reward_stock_return(
+    *, tenant_id: uuid.UUID, reward_id: uuid.UUID, units: int, now: datetime
+) -> tuple[str, str] | None:
+    """
+    Give ``units`` back to the reward's stock (a restocked reversal); the
+    status follows the stock rule. Returns the reward's status before and
+    after (None if there is no such reward).
+    """
     count = sql.column(Reward, "redeemed_count")
     status = stock_status_sql(
         status=sql.column(Reward, "status"),
@@ -142,10 +149,12 @@ def reward_stock_return(*, tenant_id: uuid.UUID, reward_id: uuid.UUID, units: in
         codes_available=sql.column(Reward, "codes_available"),
     )
     returned = sql.prep(Reward, "redeemed_count", units)
-    sql.execute(
+    row = sql.fetchone(
         f"UPDATE {sql.table(Reward)} SET {sql.column(Reward, 'status')} = {status}, {count} = {count} - %s, "
         f"{sql.column(Reward, 'updated_at')} = %s "
-        f"WHERE {sql.column(Reward, 'id')} = %s AND {sql.column(Reward, 'tenant_id')} = %s",
+        f"WHERE {sql.column(Reward, 'id')} = %s AND {sql.column(Reward, 'tenant_id')} = %s "
+        f"RETURNING {sql.column(Reward, 'status')}, {count}, {sql.column(Reward, 'max_total')}, "
+        f"{sql.column(Reward, 'codes_available')}",
         [
             returned,
             returned,
@@ -154,6 +163,14 @@ def reward_stock_return(*, tenant_id: uuid.UUID, reward_id: uuid.UUID, units: in
             sql.prep(Reward, "tenant_id", tenant_id),
         ],
     )
+    if row is None:
+        return None
+    after, redeemed_count, max_total, codes_available = row
+    # The status before, by the stock rule over the count before (an INACTIVE reward stays INACTIVE).
+    before = after if after == INACTIVE else stock_status(
+        status=ACTIVE, max_total=max_total, redeemed_count=redeemed_count + units, codes_available=codes_available
+    )
+    return before, after
 
 
 def reward_codes_added(*, tenant_id: uuid.UUID, reward_id: uuid.UUID, added: int, now: datetime) -> tuple[int, str]:

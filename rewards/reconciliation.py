@@ -7,6 +7,12 @@ proves the reward and per-participant counters.
 
 from __future__ import annotations
 
+import re
+
+from django.conf import settings
+
+from events import types
+from events.models import Event
 from ledger.models import JournalEntry
 from ledger.reconciliation.dialect import amt
 from ledger.reconciliation.probes import COUNT, ID, TEXT, Check, CheckPart, Issue, Probe, Scope
@@ -322,6 +328,61 @@ ALLOCATIONS = Check(
 )
 
 
+# --- the movements check: every movement of the retention period has its event ----------------
+
+
+def _event_id_matches(ev: sql.Alias, column: str) -> str:
+    """The event's ``data.id`` equals ``column`` (a UUID column: text on PostgreSQL, 32 hex digits on SQLite)."""
+    if sql.is_postgresql():
+        return f"{ev.data} ->> 'id' = CAST({column} AS TEXT)"
+    return f"REPLACE(json_extract({ev.data}, '$.id'), '-', '') = {column}"
+
+
+def _since_retention(column: str) -> str:
+    """
+    ``column`` is within EVENT_RETENTION_DAYS of now (older events may have
+    been pruned) and after the events were installed (an installation
+    upgraded from a version without events has movements without them).
+    """
+    days = int(max(settings.EVENT_RETENTION_DAYS, 30))
+    installed = (
+        f"{column} >= (SELECT applied FROM django_migrations WHERE app = 'events' AND name = '0001_events')"
+    )
+    if sql.is_postgresql():
+        return f"{column} >= now() - interval '{days} days' AND {installed}"
+    return f"{column} >= datetime('now', '-{days} days') AND {installed}"
+
+
+def _announced(s: Scope):
+    ev = sql.Alias(Event, "ev")
+    r, v, c = sql.Alias(Redemption, "r"), sql.Alias(Reversal, "v"), sql.Alias(Accrual, "c")
+    probes = []
+    for alias, type in ((c, types.ACCRUAL_CREATED), (r, types.REDEMPTION_CREATED), (v, types.REDEMPTION_REVERSED)):
+        assert re.fullmatch(r"[a-z_.]+", type), type  # a constant of events/types.py: nothing to escape
+        kind = f"'{type}'"
+        probes.append(
+            Probe(
+                "movement_without_event", alias.id, "NULL", kind, "'missing'",
+                f"FROM {alias} WHERE {_since_retention(alias.created_at)}{s.on(alias)} AND NOT EXISTS ("
+                f"SELECT 1 FROM {ev} WHERE {ev.type} = {kind} AND {ev.program_id} = {alias.program_id} "
+                f"AND {_event_id_matches(ev, alias.id)})",
+            )
+        )
+    return "", probes
+
+
+ANNOUNCED = CheckPart(
+    "movements",
+    "Every accrual, redemption and reversal of the event retention period has its event (accrual.created, "
+    "redemption.created, redemption.reversed), recorded in its transaction.",
+    (
+        Issue("movement_without_event", "movement whose event is missing", "movement", None, "event type",
+              "event", TEXT, TEXT),
+    ),
+    _announced,
+)
+
+
 CONTRIBUTION = Contribution(
-    checks=(REWARD_STOCK, ALLOCATIONS), parts=(REVERSED,), movements=(redemption_rows, reversal_rows)
+    checks=(REWARD_STOCK, ALLOCATIONS), parts=(REVERSED, ANNOUNCED), movements=(redemption_rows, reversal_rows)
 )

@@ -37,6 +37,7 @@ from django.db import models
 from django.test import Client
 from django.urls import URLPattern, URLResolver
 
+from events.models import Delivery, Event, WebhookEndpoint
 from ledger.models import Account, Asset, JournalEntry
 from loyalty.models import ApiKey, IdempotencyRecord, Membership, Program, Tenant
 from loyalty.tests.admin_helpers import make_operator, operator_group
@@ -118,7 +119,17 @@ def walk() -> Walk:
     b_operator = make_operator("bravo-operator", tenants=[b.tenant])
     client = Client()
     client.force_login(operator)
+    for world in (a, b):
+        world.event = Event.objects.filter(program=world.program).order_by("created_at").first()
+        world.endpoint = WebhookEndpoint.objects.create(
+            tenant=world.tenant, url=f"https://hooks.{world.tenant.id}.example/in", event_types=["*"],
+            program_ids=[str(world.program.id)], secret="whsec_c2VjcmV0",
+        )
+        world.delivery = Delivery.objects.create(tenant=world.tenant, endpoint=world.endpoint, event=world.event)
     b_objects = {
+        Event: b.event,
+        WebhookEndpoint: b.endpoint,
+        Delivery: b.delivery,
         Tenant: b.tenant,
         Program: b.program,
         ApiKey: b.api_key,
@@ -155,7 +166,7 @@ def a_object(walk: Walk, model) -> models.Model:
         Tenant: a.tenant, Program: a.program, ApiKey: a.api_key, IdempotencyRecord: a.idempotency_record(),
         Asset: a.asset, Account: a.wallet, JournalEntry: a.entry, Participant: a.participant, Reward: a.reward,
         Redemption: a.redemption, Reversal: a.reversal, Accrual: a.accrual, get_user_model(): walk.operator,
-        Group: operator_group(),
+        Group: operator_group(), Event: a.event, WebhookEndpoint: a.endpoint, Delivery: a.delivery,
     }[model]
 
 

@@ -33,6 +33,7 @@ import pytest
 from django.core.management import call_command
 from django.urls import URLPattern, URLResolver, get_resolver
 
+from events.models import Delivery, Event, WebhookEndpoint
 from ledger.models import Account, JournalEntry
 from ledger.tests.factories import AssetFactory, fund
 from loyalty.models import Program
@@ -92,12 +93,24 @@ class Tenants:
         self.entry_b = self.redemption_b.journal_entry
         self.accrual_b = Accrual.objects.filter(participant=self.pb, asset=self.asset_b).first()
         self.clawback_b = accrual_reversal_create(accrual=self.accrual_b, amount=Decimal("1.00")).record
+        self.event_b = Event.objects.filter(program=self.b).order_by("created_at").last()
+        self.endpoint_a = WebhookEndpoint.objects.create(
+            tenant=self.a.tenant, url="https://hooks.alpha.example/in", event_types=["*"],
+            program_ids=[str(self.a.id)], secret="whsec_YWxwaGE=",
+        )
+        self.endpoint_b = WebhookEndpoint.objects.create(
+            tenant=self.b.tenant, url="https://hooks.bravo.example/in", event_types=["*"],
+            program_ids=[str(self.b.id)], secret="whsec_YnJhdm8=",
+        )
+        self.delivery_b = Delivery.objects.create(tenant=self.b.tenant, endpoint=self.endpoint_b, event=self.event_b)
 
     def b_ids(self) -> set[str]:
         """Every id of B's side."""
         ids = {self.b.id, self.asset_b.id, self.pb.id, self.reward_b.id, self.redemption_b.id,
-               self.shared_redemption_b.id, self.reversal_b.id, self.clawback_b.id}
+               self.shared_redemption_b.id, self.reversal_b.id, self.clawback_b.id, self.endpoint_b.id,
+               self.delivery_b.id}
         ids |= set(Accrual.objects.filter(program=self.b).values_list("id", flat=True))
+        ids |= set(Event.objects.filter(program=self.b).values_list("id", flat=True))
         ids |= set(JournalEntry.objects.filter(program=self.b).values_list("id", flat=True))
         ids |= set(Account.objects.filter(program=self.b).values_list("id", flat=True))
         if self.boundary == "tenant":
@@ -106,7 +119,7 @@ class Tenants:
 
     def b_identifiers(self) -> set[str]:
         """Every id, name or external id that would betray B's data."""
-        names = {self.pb.external_id, self.pb.display_name, self.reward_b.name}
+        names = {self.pb.external_id, self.pb.display_name, self.reward_b.name, self.endpoint_b.url}
         if self.boundary == "tenant":
             names |= {self.b.tenant.name, self.twin.display_name, self.twin.email}
         return self.b_ids() | names
@@ -117,7 +130,7 @@ class Case:
     route: str  # the URL pattern under /api/v1/
     method: str
     path: Callable[[Tenants], str]
-    # "404", "403", "empty" (an empty list, or 404), "hides" (no identifier of B), or a case's own check:
+    # "404", "403", "400 after" (400 on ``after``, like a missing id), "empty" (an empty list, or 404), "hides" (no identifier of B), or a case's own check:
     # "created in A" (a new program of the key's tenant), "new participant" (201: a participant of A's
     # tenant with the fields sent) or "enrolled" (200: the tenant's existing participant, enrolled in A).
     expect: str
@@ -346,6 +359,40 @@ CASES: dict[str, Case] = {
         lambda t: f"/api/v1/redemptions/{t.shared_redemption_b.id}/reversals", "404",
         lambda t: {"quantity": 1, "idempotency_key": "steal-1"},
     ),
+    # events
+    "list events": Case("events", "GET", lambda t: "/api/v1/events", "hides"),
+    "list events of B": Case("events", "GET", lambda t: f"/api/v1/events?program_id={t.b.id}", "empty"),
+    "list events after one of B": Case("events", "GET", lambda t: f"/api/v1/events?after={t.event_b.id}", "400 after"),
+    "get an event of B": Case("events/<str:event_id>", "GET", lambda t: f"/api/v1/events/{t.event_b.id}", "404"),
+    # webhooks
+    "list webhook endpoints": Case("webhook-endpoints", "GET", lambda t: "/api/v1/webhook-endpoints", "hides"),
+    "register an endpoint for B": Case(
+        "webhook-endpoints", "POST", lambda t: "/api/v1/webhook-endpoints", "404",
+        lambda t: {"url": "https://127.0.0.1/x", "event_types": ["*"], "program_ids": [str(t.b.id)]},
+    ),
+    "get endpoint B": Case(
+        "webhook-endpoints/<str:endpoint_id>", "GET", lambda t: f"/api/v1/webhook-endpoints/{t.endpoint_b.id}", "404"
+    ),
+    "change endpoint B": Case(
+        "webhook-endpoints/<str:endpoint_id>", "PATCH", lambda t: f"/api/v1/webhook-endpoints/{t.endpoint_b.id}",
+        "404", lambda t: {"enabled": False},
+    ),
+    "delete endpoint B": Case(
+        "webhook-endpoints/<str:endpoint_id>", "DELETE", lambda t: f"/api/v1/webhook-endpoints/{t.endpoint_b.id}",
+        "404",
+    ),
+    "rotate the secret of endpoint B": Case(
+        "webhook-endpoints/<str:endpoint_id>/rotate-secret", "POST",
+        lambda t: f"/api/v1/webhook-endpoints/{t.endpoint_b.id}/rotate-secret", "404", lambda t: {},
+    ),
+    "deliveries of endpoint B": Case(
+        "webhook-endpoints/<str:endpoint_id>/deliveries", "GET",
+        lambda t: f"/api/v1/webhook-endpoints/{t.endpoint_b.id}/deliveries", "404",
+    ),
+    "retry a delivery of B": Case(
+        "webhook-deliveries/<str:delivery_id>/retry", "POST",
+        lambda t: f"/api/v1/webhook-deliveries/{t.delivery_b.id}/retry", "404", lambda t: {},
+    ),
 }
 
 
@@ -414,6 +461,10 @@ def test_a_key_of_a_sees_and_changes_nothing_of_b_and_b_answers_like_nothing(key
         assert answer(response) == answer(send(key_a, case, tenants, missing=True)), "B is told from a missing id"
     elif expect == "403":
         assert_error(response, HTTPStatus.FORBIDDEN, "permission_denied")
+    elif expect == "400 after":
+        assert_error(response, HTTPStatus.BAD_REQUEST, "validation_error")
+        assert list(response.json()["error"]["fields"]) == ["after"]
+        assert answer(response) == answer(send(key_a, case, tenants, missing=True)), "B is told from a missing id"
     elif expect == "hides":
         assert response.status_code == HTTPStatus.OK, response.content
         text = json.dumps(response.json())

@@ -13,7 +13,7 @@ from django.db.migrations import RunSQL
 from django.db.migrations.loader import MigrationLoader
 
 ROOT = Path(__file__).resolve().parent.parent
-APPS = ("loyalty", "ledger", "participants", "rewards")
+APPS = ("loyalty", "ledger", "participants", "rewards", "events")
 
 # (app, migration) -> SHA-256 of the SQL it applies, forwards and backwards.
 PINNED = {
@@ -21,6 +21,7 @@ PINNED = {
     ("ledger", "0005_tenant_guards"): "c11abcdb732f839b5498fe196797931e9c1e63d636d51a3611f3e1caa44d7460",
     ("participants", "0004_lot_guards"): "23d6bcd2f83a8031a6c1284a3bdfbbbeaa692fe2144b13a027920ff268be5c07",
     ("rewards", "0003_codes"): "ca505cef7d75ca0a3a7a6440d2d527aaf40b1752e49892a4df113c7ca71bdb31",
+    ("events", "0002_event_txid_default"): "31f7af9a62d4e63ab27f18a937f9400aa6afc0f1d23e3da77a768bcee3e15f85",
 }
 
 

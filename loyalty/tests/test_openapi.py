@@ -70,6 +70,16 @@ API_OPERATIONS = {
     ("get", "/api/v1/journal-entries"),
     ("get", "/api/v1/journal-entries/{entry_id}"),
     ("get", "/api/v1/me"),
+    ("get", "/api/v1/events"),
+    ("get", "/api/v1/events/{event_id}"),
+    ("get", "/api/v1/webhook-endpoints"),
+    ("post", "/api/v1/webhook-endpoints"),
+    ("get", "/api/v1/webhook-endpoints/{endpoint_id}"),
+    ("patch", "/api/v1/webhook-endpoints/{endpoint_id}"),
+    ("delete", "/api/v1/webhook-endpoints/{endpoint_id}"),
+    ("post", "/api/v1/webhook-endpoints/{endpoint_id}/rotate-secret"),
+    ("get", "/api/v1/webhook-endpoints/{endpoint_id}/deliveries"),
+    ("post", "/api/v1/webhook-deliveries/{delivery_id}/retry"),
 }
 SERVICE_OPERATIONS = {("get", "/healthz")}
 
@@ -221,7 +231,7 @@ def test_every_operation_with_a_body_documents_400_413_and_415(openapi):
     with_body = [(method, path, op) for method, path, op in operations(openapi) if "requestBody" in op]
 
     # then
-    assert len(with_body) == 13
+    assert len(with_body) == 15
     for method, path, operation in with_body:
         assert {"400", "413", "415"} <= set(operation["responses"]), (method, path)
 
@@ -235,7 +245,7 @@ def test_every_path_with_an_id_and_every_list_documents_404(openapi):
     ]
 
     # then
-    assert len(needing_404) == 29
+    assert len(needing_404) == 38
     assert all("404" in operation["responses"] for _, _, operation in needing_404)
 
 
@@ -482,7 +492,7 @@ def test_the_rules_see_every_resource_and_every_cursor_list(openapi):
     # then
     assert resources == {
         "Program", "Asset", "Participant", "Accrual", "AccrualReversal", "Reward", "Redemption", "RedemptionPreview",
-        "Reversal", "JournalEntry", "TenantSummary",
+        "Reversal", "JournalEntry", "TenantSummary", "Event", "WebhookEndpoint", "WebhookEndpointWithSecret", "Delivery",
     }
     assert cursor_lists == {
         ("get", "/api/v1/redemptions"),
@@ -551,7 +561,7 @@ def test_every_request_body_rejects_unknown_fields(openapi):
     bodies = {name: c for name, c in openapi["components"]["schemas"].items() if name.endswith("Request")}
 
     # then
-    assert len(bodies) == 13
+    assert len(bodies) == 15
     assert all(body["additionalProperties"] is False for body in bodies.values())
 
 
@@ -664,6 +674,9 @@ def test_enums_have_names_that_say_what_they_are(openapi):
         "AccountTypeEnum",
         "LineDirectionEnum",
         "AccrualStatusEnum",
+        "EventTypeEnum",
+        "SubscribedEventTypeEnum",
+        "DeliveryStatusEnum",
     }
 
 

@@ -128,6 +128,30 @@ def test_operator_adds_a_participant_with_an_enrolment(operator_client, program)
     assert list(participant.programs.all()) == [program]
 
 
+def test_a_participant_added_in_the_admin_is_announced_like_one_created_through_the_api(operator_client, program):
+    # when
+    operator_client.post(
+        admin_url(Participant, "add"),
+        {
+            "tenant": str(program.tenant_id),
+            "external_id": "member-y",
+            "display_name": "Y",
+            "email": "",
+            **_inline(total=1, rows=[{"program": str(program.pk)}]),
+        },
+    )
+
+    # then
+    from events.models import Event
+
+    participant = Participant.objects.get(external_id="member-y")
+    events = list(Event.objects.order_by("created_at").values_list("type", "program_id", "data__id"))
+    assert events == [
+        ("participant.created", program.id, str(participant.id)),
+        ("participant.enrolled", program.id, str(participant.id)),
+    ]
+
+
 def test_participant_names_with_html_and_sql_are_shown_escaped(operator_client):
     # given
     ParticipantFactory(

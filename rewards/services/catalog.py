@@ -7,10 +7,12 @@ from decimal import Decimal
 
 from django.db import transaction
 
+from events import types as event_types
 from ledger.models import Asset
 from loyalty.errors import NotFound, ValidationFailed
 from loyalty.models import Program
 from loyalty.money import amount_check_scale
+from rewards.event_data import reward_event_record, stock_flip_type
 from rewards.locks import reward_lock
 from rewards.models import Reward
 from rewards.stock import ACTIVE, INACTIVE, stock_status
@@ -92,7 +94,9 @@ def reward_create(
     reward = reward_build(
         program=program, asset=asset, type=type, name=name, status=status, fulfilment=fulfilment, **fields
     )
-    reward.save(force_insert=True)
+    with transaction.atomic():
+        reward.save(force_insert=True)
+        reward_event_record(reward, event_types.REWARD_CREATED)
     return reward
 
 
@@ -136,8 +140,13 @@ def reward_update(*, reward: Reward, **changes) -> Reward:
     """
     with transaction.atomic():
         locked = reward_lock(reward_id=reward.id)
+        before = locked.status
         reward_change(reward=locked, **changes)
         locked.save()
+        reward_event_record(locked, event_types.REWARD_UPDATED)
+        flip = stock_flip_type(before, locked.status)
+        if flip is not None:
+            reward_event_record(locked, flip)
     return locked
 
 

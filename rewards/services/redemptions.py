@@ -41,6 +41,8 @@ from typing import NoReturn
 from django.db import OperationalError, transaction
 from django.utils import timezone
 
+from events import types as event_types
+from events.services import execute_with_event
 from ledger.locks import wallet_lock_if_enrolled
 from ledger.models import MAX_AMOUNT, Account, Asset, JournalEntry
 from ledger.selectors import program_account_ref, wallet_if_enrolled
@@ -68,6 +70,7 @@ from loyalty.services import Created
 from participants.models import Participant
 from participants.selectors import participant_is_enrolled
 from rewards import allocations
+from rewards.event_data import redemption_data, reward_stock_flip_record
 from rewards.locks import (
     codes_free,
     codes_take,
@@ -79,7 +82,7 @@ from rewards.locks import (
 )
 from rewards.models import Redemption, Reward
 from rewards.selectors import participant_reward_count, redemption_codes_known
-from rewards.stock import stock_has_room, stock_units_left
+from rewards.stock import ACTIVE, OUT_OF_STOCK, stock_has_room, stock_units_left
 
 DEFAULT_DIRECT_DESCRIPTION = "Redemption"
 # A catalog redemption runs at most this many transactions (see _with_retries).
@@ -446,32 +449,60 @@ def _issue_codes(redemption: Redemption, decision: CatalogDecision) -> None:
 
 def _record_and_take_stock(redemption: Redemption, decision: CatalogDecision, *, now: datetime) -> None:
     """
-    Step 4: insert the redemption and, last, take its units with the reward's
-    guarded UPDATE: one round trip on PostgreSQL, so the reward's row lock is
-    held only until COMMIT.
+    Step 4: insert the redemption and its event (with the event's deliveries)
+    and, last, take its units with the reward's guarded UPDATE: one round
+    trip on PostgreSQL, so the reward's row lock is held only until COMMIT.
     """
     take = reward_take_sql(reward=decision.reward, units=decision.units, amount=decision.amount, now=now)
-    taken = sql.execute_together(sql.insert(redemption), take)
-    sql.mark_saved(redemption)
+    taken = _insert_with_event(redemption, take)
     if not taken:
-        _take_stock_under_lock(decision, now=now)
+        taken = _take_stock_under_lock(decision, now=now)
+    _stock_event(decision, taken)
 
 
-def _take_stock_under_lock(decision: CatalogDecision, *, now: datetime) -> None:
+def _insert_with_event(redemption: Redemption, *after: tuple[str, list]) -> list[tuple]:
+    """
+    Insert the redemption, its ``redemption.created`` event (and the event's
+    deliveries), then ``after``: one statement on PostgreSQL. Returns the
+    rows of the last statement.
+    """
+    insert = sql.insert(redemption)  # sets created_at and updated_at, which the event's data shows
+    event = {
+        "tenant_id": redemption.tenant_id,
+        "type": event_types.REDEMPTION_CREATED,
+        "program_id": redemption.program_id,
+        "data": redemption_data(redemption),
+    }
+    rows = execute_with_event(insert, event=event, after=after)
+    sql.mark_saved(redemption)
+    return rows
+
+
+def _stock_event(decision: CatalogDecision, taken: list[tuple]) -> None:
+    """``reward.out_of_stock`` when this take emptied the stock (rare: extra statements only then)."""
+    (_, status), = taken
+    if status == OUT_OF_STOCK:
+        reward = decision.reward
+        reward_stock_flip_record(reward.id, tenant_id=reward.tenant_id, before=ACTIVE, after=OUT_OF_STOCK)
+
+
+def _take_stock_under_lock(decision: CatalogDecision, *, now: datetime) -> list[tuple]:
     """
     The guarded UPDATE matched nothing: the reward changed since it was read.
     Lock it (the last row in the lock order) and raise the rule that now
     fails; if none fails and the price and limit are still the ones this
     redemption was decided on, take the units under the lock; else decide
-    again (``StaleReward``).
+    again (``StaleReward``). Returns the take's row.
     """
     locked = reward_lock(reward_id=decision.reward.id)
     reward_rules_check(replace(decision, reward=locked), now=now)
     if _price_and_limit(locked) != _price_and_limit(decision.reward):
         raise StaleReward()
     take = reward_take_sql(reward=locked, units=decision.units, amount=decision.amount, now=now)
-    if not sql.execute_together(take):
+    taken = sql.execute_together(take)
+    if not taken:
         raise StaleReward()
+    return taken
 
 
 def _price_and_limit(reward: Reward) -> tuple:
@@ -582,5 +613,5 @@ def _apply_direct(request: _Request, redemption: Redemption) -> Created:
         enrolment_check(participant=request.participant, program=request.program)
     _balance_check(wallet=wallet, cost=redemption.amount, scale=redemption.asset.scale)
     redemption.journal_entry = _post(redemption, wallet=wallet)
-    redemption.save(force_insert=True)
+    _insert_with_event(redemption)
     return Created(redemption, True)

@@ -24,6 +24,8 @@ from decimal import Decimal
 
 from django.utils import timezone
 
+from events import types as event_types
+from events.services import event_record
 from ledger.locks import wallet_lock
 from ledger.models import Account, JournalEntry
 from ledger.selectors import program_account_ref
@@ -35,6 +37,7 @@ from loyalty.models import ApiKey, IdempotencyRecord
 from loyalty.money import amount_check_scale, format_amount
 from loyalty.services import Created
 from rewards import allocations
+from rewards.event_data import reversal_data, reward_stock_flip_record
 from rewards.locks import codes_void, participant_count_release, redemption_lock, reward_stock_return
 from rewards.models import Redemption, Reversal, Reward
 
@@ -227,10 +230,19 @@ def _apply(redemption: Redemption, request: ReversalRequest, *, reversal_id: uui
     if locked.fulfilment == CODES:
         codes_void(redemption=locked, units=decision.units)  # step 6, the redemption's own codes
     reversal.save(force_insert=True)
+    event_record(
+        tenant_id=locked.tenant_id,
+        type=event_types.REDEMPTION_REVERSED,
+        program_id=locked.program_id,
+        data=reversal_data(reversal),
+    )
     if decision.stock_returned:
-        reward_stock_return(
+        statuses = reward_stock_return(
             tenant_id=locked.tenant_id, reward_id=locked.reward_id, units=decision.stock_returned, now=now
         )
+        if statuses is not None:
+            before, after = statuses
+            reward_stock_flip_record(locked.reward_id, tenant_id=locked.tenant_id, before=before, after=after)
     return reversal
 
 

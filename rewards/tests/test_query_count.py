@@ -73,7 +73,8 @@ def reward(asset):
 
 CATALOG = (
     "wallet SELECT ... FOR UPDATE with the enrolment as EXISTS and the per-participant count upsert in one, "
-    "INSERT entry + INSERT lines + UPDATE wallet balance in one, INSERT redemption + guarded UPDATE reward in one"
+    "INSERT entry + INSERT lines + UPDATE wallet balance in one, INSERT redemption + INSERT event + INSERT its "
+    "deliveries + guarded UPDATE reward in one"
 )
 
 
@@ -119,7 +120,7 @@ def test_a_direct_redemption_issues_3_statements(program, funded, asset):
         context,
         3,
         "wallet SELECT ... FOR UPDATE with the enrolment as EXISTS, INSERT entry + INSERT lines + "
-        "UPDATE wallet balance in one, INSERT redemption",
+        "UPDATE wallet balance in one, INSERT redemption + INSERT event + INSERT its deliveries in one",
     )
 
 
@@ -133,7 +134,7 @@ def test_an_accrual_to_an_existing_wallet_issues_3_statements(program, funded, a
         context,
         3,
         "wallet SELECT ... FOR UPDATE with the enrolment as EXISTS, INSERT entry + INSERT lines + "
-        "UPDATE wallet balance in one, INSERT accrual",
+        "UPDATE wallet balance in one, INSERT accrual + INSERT event + INSERT its deliveries in one",
     )
 
 
@@ -150,11 +151,12 @@ def test_a_first_accrual_that_creates_the_wallet_issues_6_statements(program, pa
         context,
         6,
         "wallet SELECT ... FOR UPDATE finds none, SELECT the enrolment, INSERT wallet ON CONFLICT DO NOTHING, "
-        "wallet SELECT ... FOR UPDATE, INSERT entry + INSERT lines + UPDATE wallet balance in one, INSERT accrual",
+        "wallet SELECT ... FOR UPDATE, INSERT entry + INSERT lines + UPDATE wallet balance in one, INSERT accrual + "
+        "INSERT event + INSERT its deliveries in one",
     )
 
 
-def test_a_unit_reversal_issues_11_statements(program, funded, reward):
+def test_a_unit_reversal_issues_12_statements(program, funded, reward):
     # given
     redemption = redemption_create_catalog(program=program, participant=funded, reward=reward, quantity=2).record
     redemption = Redemption.objects.select_related("asset").get(id=redemption.id)
@@ -166,11 +168,11 @@ def test_a_unit_reversal_issues_11_statements(program, funded, reward):
     # then
     assert_count(
         context,
-        11,
+        12,
         "redemption SELECT ... FOR UPDATE, wallet SELECT ... FOR UPDATE, UPDATE participant count, INSERT entry + "
         "INSERT lines + UPDATE wallet balance in one, UPDATE redemption, SELECT the allocations net per lot, "
         "SELECT the lots FOR UPDATE, UPDATE each lot put back (one here), INSERT the put-back allocations, "
-        "INSERT reversal, UPDATE reward",
+        "INSERT reversal, INSERT event + INSERT its deliveries in one, UPDATE reward",
     )
 
 
@@ -195,7 +197,7 @@ def test_a_catalog_redemption_through_the_api_sends_9_statements_begin_and_commi
         'INSERT INTO "loyalty_idempotencyrecord"',  # the key
         "WITH w AS",  # the wallet FOR UPDATE, then the per-participant count
         'WITH s0 AS',  # the entry, its lines, the wallet's balance
-        'WITH s0 AS',  # the redemption, then the reward's guarded UPDATE
+        'WITH s0 AS',  # the redemption, its event and deliveries, then the reward's guarded UPDATE
         "COMMIT",
     ]
     # before the transaction: the key, the participant, the program with the reward and its asset

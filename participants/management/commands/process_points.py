@@ -93,4 +93,4 @@ class Command(BaseCommand):
                 + ("" if dry else f", {totals.entries} entr(ies) in {totals.batches} batch(es)")
             )
         if not dry:
-            lifecycle.prune_events(as_of=as_of)  # issue 15: event retention
+            lifecycle.prune_events(as_of=as_of)  # the events older than the retention

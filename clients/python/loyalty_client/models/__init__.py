@@ -11,11 +11,15 @@ from .asset import Asset
 from .asset_create_request import AssetCreateRequest
 from .balance import Balance
 from .catalog_redemption_create_request import CatalogRedemptionCreateRequest
+from .delivery import Delivery
+from .delivery_status_enum import DeliveryStatusEnum
 from .direct_redemption_create_request import DirectRedemptionCreateRequest
 from .error import Error
 from .error_code import ErrorCode
 from .error_fields import ErrorFields
 from .error_response import ErrorResponse
+from .event import Event
+from .event_type_enum import EventTypeEnum
 from .expiring import Expiring
 from .healthz_response_200 import HealthzResponse200
 from .healthz_response_200_cache import HealthzResponse200Cache
@@ -35,17 +39,21 @@ from .paginated_accrual_list import PaginatedAccrualList
 from .paginated_accrual_reversal_list import PaginatedAccrualReversalList
 from .paginated_asset_list import PaginatedAssetList
 from .paginated_balance_list import PaginatedBalanceList
+from .paginated_delivery_list import PaginatedDeliveryList
+from .paginated_event_list import PaginatedEventList
 from .paginated_journal_entry_list import PaginatedJournalEntryList
 from .paginated_participant_list import PaginatedParticipantList
 from .paginated_program_list import PaginatedProgramList
 from .paginated_redemption_list import PaginatedRedemptionList
 from .paginated_reversal_list import PaginatedReversalList
 from .paginated_reward_list import PaginatedRewardList
+from .paginated_webhook_endpoint_list import PaginatedWebhookEndpointList
 from .participant import Participant
 from .participant_create_request import ParticipantCreateRequest
 from .patched_asset_update_request import PatchedAssetUpdateRequest
 from .patched_program_update_request import PatchedProgramUpdateRequest
 from .patched_reward_update_request import PatchedRewardUpdateRequest
+from .patched_webhook_endpoint_update_request import PatchedWebhookEndpointUpdateRequest
 from .program import Program
 from .program_create_request import ProgramCreateRequest
 from .program_status_enum import ProgramStatusEnum
@@ -63,7 +71,11 @@ from .reward_fulfilment_enum import RewardFulfilmentEnum
 from .reward_settable_status_enum import RewardSettableStatusEnum
 from .reward_status_enum import RewardStatusEnum
 from .reward_type_enum import RewardTypeEnum
+from .subscribed_event_type_enum import SubscribedEventTypeEnum
 from .tenant_summary import TenantSummary
+from .webhook_endpoint import WebhookEndpoint
+from .webhook_endpoint_create_request import WebhookEndpointCreateRequest
+from .webhook_endpoint_with_secret import WebhookEndpointWithSecret
 
 __all__ = (
     "AccountTypeEnum",
@@ -77,11 +89,15 @@ __all__ = (
     "AssetCreateRequest",
     "Balance",
     "CatalogRedemptionCreateRequest",
+    "Delivery",
+    "DeliveryStatusEnum",
     "DirectRedemptionCreateRequest",
     "Error",
     "ErrorCode",
     "ErrorFields",
     "ErrorResponse",
+    "Event",
+    "EventTypeEnum",
     "Expiring",
     "HealthzResponse200",
     "HealthzResponse200Cache",
@@ -101,17 +117,21 @@ __all__ = (
     "PaginatedAccrualReversalList",
     "PaginatedAssetList",
     "PaginatedBalanceList",
+    "PaginatedDeliveryList",
+    "PaginatedEventList",
     "PaginatedJournalEntryList",
     "PaginatedParticipantList",
     "PaginatedProgramList",
     "PaginatedRedemptionList",
     "PaginatedReversalList",
     "PaginatedRewardList",
+    "PaginatedWebhookEndpointList",
     "Participant",
     "ParticipantCreateRequest",
     "PatchedAssetUpdateRequest",
     "PatchedProgramUpdateRequest",
     "PatchedRewardUpdateRequest",
+    "PatchedWebhookEndpointUpdateRequest",
     "Program",
     "ProgramCreateRequest",
     "ProgramStatusEnum",
@@ -129,5 +149,9 @@ __all__ = (
     "RewardSettableStatusEnum",
     "RewardStatusEnum",
     "RewardTypeEnum",
+    "SubscribedEventTypeEnum",
     "TenantSummary",
+    "WebhookEndpoint",
+    "WebhookEndpointCreateRequest",
+    "WebhookEndpointWithSecret",
 )
