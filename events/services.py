@@ -24,6 +24,7 @@ from datetime import datetime, timedelta
 from functools import cache
 
 from django.conf import settings
+from django.core.serializers.json import DjangoJSONEncoder
 from django.db import transaction
 from django.db.models import Exists, OuterRef
 from django.utils import timezone
@@ -146,6 +147,87 @@ def _deliveries_create_orm(*, event_id: uuid.UUID, tenant_id: uuid.UUID, type: s
         if endpoint_matches(endpoint, type=type, program_id=program_id)
     ]
     Delivery.objects.bulk_create(deliveries)
+
+
+def events_record_select(*, tenant_id: uuid.UUID, type: str, source: str, params: list) -> int:
+    """
+    PostgreSQL: record one ``type`` event per row of ``source`` (a ``SELECT``
+    of two columns, ``program_id`` and ``data`` as jsonb, with its
+    ``params``) and their deliveries, in ONE set-based statement (``INSERT
+    ... SELECT`` of the events, then the deliveries' ``INSERT ... SELECT`` from
+    the new events and the matching endpoints): the periodic run's batches.
+    Returns how many events it recorded. Same rules as :func:`event_record`.
+    """
+    if type not in EVENT_TYPES:
+        raise ValueError(f"Unknown event type {type!r}: list it in events/types.py")
+    now = timezone.now()
+    stamp = sql.prep(Delivery, "created_at", now)
+    ev_columns = ", ".join(
+        sql.column(Event, name) for name in ("id", "tenant_id", "program_id", "type", "created_at", "data")
+    )
+    d_columns = ", ".join(
+        sql.column(Delivery, name)
+        for name in (
+            "id", "tenant_id", "endpoint_id", "event_id", "status", "attempts", "next_attempt_at", "locked_by",
+            "last_error", "created_at", "updated_at",
+        )
+    )
+    e = sql.Alias(WebhookEndpoint, "e")
+    pending = sql.literal(Delivery, "status", Delivery.Status.PENDING)
+    ev_id, ev_program = sql.column(Event, "id"), sql.column(Event, "program_id")
+    query = (
+        f"WITH src AS ({source}), "
+        f"ev AS (INSERT INTO {sql.table(Event)} ({ev_columns}) "
+        f"SELECT gen_random_uuid(), %s, src.program_id, %s, %s, src.data FROM src "
+        f"RETURNING {ev_id} AS id, {ev_program} AS program_id), "
+        f"d AS (INSERT INTO {sql.table(Delivery)} ({d_columns}) "
+        f"SELECT gen_random_uuid(), {e.tenant_id}, {e.id}, ev.id, {pending}, 0, %s, '', '', %s, %s "
+        f"FROM ev JOIN {e} ON {e.tenant_id} = %s AND {e.enabled} "
+        f"AND ({e.all_programs} OR {e.program_ids} @> jsonb_build_array(ev.program_id::text)) "
+        f"AND ({e.event_types} @> %s::jsonb OR {e.event_types} @> %s::jsonb)) "
+        f"SELECT count(*) FROM ev"
+    )
+    (count,) = sql.fetchone(
+        query,
+        [
+            *params,
+            sql.prep(Event, "tenant_id", tenant_id),
+            type,
+            sql.prep(Event, "created_at", now),
+            stamp,
+            stamp,
+            stamp,
+            sql.prep(WebhookEndpoint, "tenant_id", tenant_id),
+            json.dumps([type]),
+            json.dumps([ALL]),
+        ],
+    )
+    return count
+
+
+def events_record_many(*, tenant_id: uuid.UUID, type: str, items: list[tuple[uuid.UUID, dict]]) -> None:
+    """
+    Record one ``type`` event per ``(program_id, data)`` of ``items`` and
+    their deliveries: one set-based statement on PostgreSQL
+    (:func:`events_record_select` over the rendered items), one
+    :func:`event_record` each elsewhere.
+    """
+    if not items:
+        return
+    if not sql.is_postgresql():
+        for program_id, data in items:
+            event_record(tenant_id=tenant_id, type=type, program_id=program_id, data=data)
+        return
+    rendered = json.dumps(
+        [{"program_id": str(program_id), "data": data} for program_id, data in items], cls=DjangoJSONEncoder
+    )
+    events_record_select(
+        tenant_id=tenant_id,
+        type=type,
+        source="SELECT (u.item ->> 'program_id')::uuid AS program_id, u.item -> 'data' AS data "
+        "FROM jsonb_array_elements(%s::jsonb) WITH ORDINALITY AS u(item, n) ORDER BY u.n",
+        params=[rendered],
+    )
 
 
 def endpoint_matches(endpoint: WebhookEndpoint, *, type: str, program_id: uuid.UUID) -> bool:

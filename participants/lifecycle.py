@@ -15,9 +15,11 @@ order (the PENDING accounts, then the wallets, each in id order:
 are still due: a second copy of the run, a redemption or a clawback that got
 there first has already changed them, so nothing is released or expired
 twice and a redemption never spends a point the run expired. Then one entry
-per account (``ledger.services.journal_entries_post``) and one ``UPDATE``
-of the lots. The work is set-based: a handful of statements per batch, not
-per lot.
+per account (``ledger.services.journal_entries_post``), one ``UPDATE``
+of the lots, and the batch's events in one ``INSERT ... SELECT`` with their
+deliveries (``accrual.released`` per released lot, ``points.expired`` per
+account). The work is set-based: a handful of statements per batch, not
+per lot. The run then prunes events older than the retention.
 """
 
 from __future__ import annotations
@@ -32,10 +34,15 @@ from decimal import Decimal
 from django.db.models import Count, F, Q, Sum
 from django.db.models.functions import Round
 
+from events import types as event_types
+from events.services import events_prune, events_record_many, events_record_select
 from ledger.models import AMOUNT_DECIMAL_PLACES, Account, Asset, JournalEntry
 from ledger.selectors import program_account_ref
 from ledger.services import CREDIT, DEBIT, EntrySpec, Line, journal_entries_post
+from loyalty import sql
 from loyalty.db import in_transaction
+from loyalty.money import format_amount
+from participants.event_data import accrual_data, accrual_data_sql
 from participants.models import Accrual
 
 DEFAULT_BATCH = 10_000
@@ -140,18 +147,75 @@ def _batch_in_transaction(*, asset: Asset, step: str, as_of: datetime, batch: in
     per_participant: dict[uuid.UUID, Decimal] = defaultdict(Decimal)
     for _, participant_id, remaining in lots:
         per_participant[participant_id] += remaining
-    specs = _entries(asset, step, per_participant, pending, wallets)
+    owners_and_specs = _entries(asset, step, per_participant, pending, wallets)
+    specs = [spec for _, spec in owners_and_specs]
+    entries = []
     if specs:
-        journal_entries_post(tenant_id=asset.tenant_id, program_id=asset.program_id, asset=asset, specs=specs)
+        entries = journal_entries_post(tenant_id=asset.tenant_id, program_id=asset.program_id, asset=asset, specs=specs)
     ids = [lot_id for lot_id, _, _ in lots]
     changed = Accrual.objects.filter(id__in=ids)
     if step == RELEASE:
         changed.update(released=True)
+        _released_events(asset, ids)
     else:
         # ROUND: a no-op on PostgreSQL; SQLite keeps decimals as floats.
         changed.update(expired_amount=Round(F("expired_amount") + F("remaining"), AMOUNT_DECIMAL_PLACES), remaining=0)
-    # Hook (issues 15/17): one release / expiry per account of this batch; emit events / audit here.
+        owners = [participant_id for participant_id, _ in owners_and_specs]
+        _expired_events(asset, lots, dict(zip(owners, entries, strict=True)))
+    # Hook (issue 17): one release / expiry per account of this batch; record audit here.
     return len(picked), len(lots), sum(per_participant.values(), Decimal(0)), len(specs)
+
+
+def _released_events(asset: Asset, ids: list[uuid.UUID]) -> None:
+    """
+    One ``accrual.released`` per released lot, in the batch's transaction:
+    on PostgreSQL one set-based ``INSERT ... SELECT`` that renders each lot as
+    ``GET /accruals/{id}`` answers it (``accrual_data_sql``); elsewhere the
+    serializer, one event each.
+    """
+    if not sql.is_postgresql():
+        lots = Accrual.objects.filter(id__in=ids).order_by("id")
+        items = []
+        for lot in lots:
+            lot.asset = asset
+            items.append((lot.program_id, accrual_data(lot)))
+        events_record_many(tenant_id=asset.tenant_id, type=event_types.ACCRUAL_RELEASED, items=items)
+        return
+    lot = sql.Alias(Accrual, "l")
+    events_record_select(
+        tenant_id=asset.tenant_id,
+        type=event_types.ACCRUAL_RELEASED,
+        source=f"SELECT {lot.program_id} AS program_id, {accrual_data_sql(lot, scale=asset.scale)} AS data "
+        f"FROM {lot} WHERE {lot.tenant_id} = %s AND {lot.id} = ANY(%s::uuid[]) ORDER BY {lot.id}",
+        params=[sql.prep(Accrual, "tenant_id", asset.tenant_id), [str(lot_id) for lot_id in ids]],
+    )
+
+
+def _expired_events(asset: Asset, lots: list[tuple], entries: dict[uuid.UUID, JournalEntry]) -> None:
+    """
+    One ``points.expired`` per account (wallet or PENDING account) of the
+    batch, data as the contract: ``{participant_id, asset_id, amount,
+    journal_entry_id, accruals: [{accrual_id, amount}]}``, inserted set-based.
+    """
+    per_participant: dict[uuid.UUID, list[tuple[uuid.UUID, Decimal]]] = defaultdict(list)
+    for lot_id, participant_id, remaining in lots:
+        per_participant[participant_id].append((lot_id, remaining))
+    items = []
+    for participant_id, expired in sorted(per_participant.items()):
+        entry = entries.get(participant_id)
+        if entry is None:  # pragma: no cover - an expiry always moves points (remaining > 0)
+            continue
+        data = {
+            "participant_id": str(participant_id),
+            "asset_id": str(asset.id),
+            "amount": format_amount(sum((amount for _, amount in expired), Decimal(0)), asset.scale),
+            "journal_entry_id": str(entry.id),
+            "accruals": [
+                {"accrual_id": str(lot_id), "amount": format_amount(amount, asset.scale)} for lot_id, amount in expired
+            ],
+        }
+        items.append((asset.program_id, data))
+    events_record_many(tenant_id=asset.tenant_id, type=event_types.POINTS_EXPIRED, items=items)
 
 
 def _lock_accounts(asset: Asset, participants: list, type: str, *, create: bool = False) -> dict[uuid.UUID, Account]:
@@ -177,7 +241,8 @@ def _lock_accounts(asset: Asset, participants: list, type: str, *, create: bool 
 
 def _entries(
     asset: Asset, step: str, per_participant: dict, pending: dict, wallets: dict
-) -> list[EntrySpec]:
+) -> list[tuple[uuid.UUID, EntrySpec]]:
+    """One entry per participant (account) that moves points: ``(participant_id, spec)``, by participant."""
     expired = program_account_ref(asset=asset, type=Account.Type.EXPIRED)
     specs = []
     for participant_id, amount in sorted(per_participant.items()):
@@ -193,10 +258,14 @@ def _entries(
         else:
             kind, lines = JournalEntry.Kind.EXPIRATION, [Line(wallets[participant_id], DEBIT, amount), Line(expired, CREDIT, amount)]
         description = "Release of due points" if kind == JournalEntry.Kind.RELEASE else "Expiry of points"
-        specs.append(EntrySpec(kind=kind, description=description, lines=lines))
+        specs.append((participant_id, EntrySpec(kind=kind, description=description, lines=lines)))
     return specs
 
 
 def prune_events(*, as_of: datetime) -> int:
-    """Hook for issue 15: delete events older than the retention. Nothing to prune before events exist."""
-    return 0
+    """
+    Delete the events older than the retention (``EVENT_RETENTION_DAYS``
+    before now, whatever ``as_of`` the run processed), in batches, keeping
+    those with pending deliveries (``events.services.events_prune``).
+    """
+    return events_prune()

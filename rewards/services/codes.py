@@ -18,8 +18,10 @@ from django.utils import timezone
 from loyalty import sql
 from loyalty.db import in_transaction
 from loyalty.errors import ValidationFailed
+from rewards.event_data import reward_stock_flip_record
 from rewards.locks import reward_codes_added
 from rewards.models import Reward, RewardCode
+from rewards.stock import ACTIVE, OUT_OF_STOCK
 
 MAX_CODES = 10_000  # per request
 MAX_CODE_LENGTH = 100
@@ -49,7 +51,8 @@ def reward_codes_add(*, reward: Reward, codes: list[str]) -> CodesAdded:
     """
     Add ``codes`` (already valid, see :func:`code_problem`) to a CODES reward
     (``ValidationFailed`` on ``codes`` for another reward). A reward that was
-    OUT_OF_STOCK for want of codes is ACTIVE again (INACTIVE stays INACTIVE).
+    OUT_OF_STOCK for want of codes is ACTIVE again (INACTIVE stays INACTIVE),
+    with its ``reward.back_in_stock`` event in the same transaction.
     """
     if reward.fulfilment != Reward.Fulfilment.CODES:
         raise ValidationFailed.on("codes", "This reward's fulfilment is NONE: it hands out no codes.")
@@ -102,5 +105,7 @@ def _insert(reward: Reward, codes: list[str]) -> tuple[set[str], int]:
             id=reward.id, tenant_id=reward.tenant_id
         )
         return added, available
-    available, _status = reward_codes_added(tenant_id=reward.tenant_id, reward_id=reward.id, added=len(added), now=now)
+    available, status = reward_codes_added(tenant_id=reward.tenant_id, reward_id=reward.id, added=len(added), now=now)
+    if status == ACTIVE and available - len(added) <= 0:  # it was OUT_OF_STOCK for want of codes
+        reward_stock_flip_record(reward.id, tenant_id=reward.tenant_id, before=OUT_OF_STOCK, after=ACTIVE)
     return added, available

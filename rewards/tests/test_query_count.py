@@ -242,3 +242,31 @@ def test_an_idempotent_repeat_of_a_codes_redemption_answers_its_codes_with_one_s
     # then
     assert repeat.json()["codes"] == first["codes"] == ["C-0", "C-1"]
     assert sum("rewards_rewardcode" in q["sql"] for q in context.captured_queries) == 1
+
+
+def test_a_codes_redemption_through_the_api_sends_10_statements_begin_and_commit_included(
+    program, funded, code_reward, client_for
+):
+    # given: a first request has warmed the process caches, as in a running worker
+    body = {"program_id": str(program.id), "reward_id": str(code_reward.id), "quantity": 1}
+    url = f"/api/v1/participants/{funded.id}/redemptions/catalog"
+    assert client_for.post(url, {**body, "idempotency_key": "warm-up"}).status_code == 201
+
+    # when
+    with CaptureQueriesContext(connection) as context:
+        response = client_for.post(url, {**body, "idempotency_key": "k-1"})
+
+    # then: one statement more than a plain reward's 9, within the issue's 10; the event carries the code
+    assert response.status_code == 201
+    kinds = [" ".join(q["sql"].split()[:3]) for q in context.captured_queries]
+    assert len(context.captured_queries) == 10, "\n".join(kinds)
+    assert kinds[3:] == [
+        "BEGIN",
+        'INSERT INTO "loyalty_idempotencyrecord"',  # the key
+        "WITH w AS",  # the wallet FOR UPDATE, then the per-participant count
+        'WITH s0 AS',  # the entry, its lines, the wallet's balance, the lots' allocation
+        'UPDATE "rewards_rewardcode" SET',  # the code, FOR UPDATE SKIP LOCKED
+        'WITH s0 AS',  # the redemption, its event and deliveries, then the reward's guarded UPDATE
+        "COMMIT",
+    ]
+    assert response.json()["codes"] == ["C-1"]
