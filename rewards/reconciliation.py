@@ -364,8 +364,7 @@ def _announced(s: Scope):
             Probe(
                 "movement_without_event", alias.id, "NULL", kind, "'missing'",
                 f"FROM {alias} WHERE {_since_retention(alias.created_at)}{s.on(alias)} AND NOT EXISTS ("
-                f"SELECT 1 FROM {ev} WHERE {ev.type} = {kind} AND {ev.program_id} = {alias.program_id} "
-                f"AND {_event_id_matches(ev, alias.id)})",
+                f"SELECT 1 FROM {ev} WHERE {ev.type} = {kind} AND {_event_id_matches(ev, alias.id)})",
             )
         )
     return "", probes

@@ -16,6 +16,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from decimal import Decimal
 
+from events.models import WebhookEndpoint
 from ledger.models import Account, Asset, JournalEntry
 from ledger.tests.factories import AssetFactory
 from loyalty.models import ApiKey, IdempotencyRecord, Program, Tenant
@@ -71,6 +72,10 @@ def tenant_world(name: str, *, customer: str) -> TenantWorld:
     """A tenant named ``name`` with everything above; its participant ``cust-42`` is called ``customer``."""
     tenant = TenantFactory(name=name)
     program = ProgramFactory(tenant=tenant, name=f"{name} Club")
+    # A webhook endpoint for everything, so that each event below has a delivery (rows that carry a tenant).
+    WebhookEndpoint.objects.create(
+        tenant=tenant, url="https://hooks.example/in", event_types=["*"], all_programs=True, secret="whsec_c2VjcmV0"
+    )
     asset = AssetFactory(program=program, code="POINTS")
     participant = ParticipantFactory(
         programs=[program],
