@@ -19,7 +19,7 @@ from ledger.reconciliation.probes import COUNT, ID, TEXT, Check, CheckPart, Issu
 from ledger.reconciliation.registry import Contribution, MovementRows
 from loyalty import sql
 from loyalty.models import IdempotencyRecord
-from participants.models import Accrual
+from participants.models import Accrual, AccrualReversal
 from rewards.models import ParticipantRewardCount, Redemption, RedemptionAllocation, Reversal, Reward, RewardCode
 from rewards.stock import stock_status_sql
 
@@ -356,8 +356,13 @@ def _since_retention(column: str) -> str:
 def _announced(s: Scope):
     ev = sql.Alias(Event, "ev")
     r, v, c = sql.Alias(Redemption, "r"), sql.Alias(Reversal, "v"), sql.Alias(Accrual, "c")
+    k = sql.Alias(AccrualReversal, "k")
     probes = []
-    for alias, type in ((c, types.ACCRUAL_CREATED), (r, types.REDEMPTION_CREATED), (v, types.REDEMPTION_REVERSED)):
+    announced = (
+        (c, types.ACCRUAL_CREATED), (r, types.REDEMPTION_CREATED), (v, types.REDEMPTION_REVERSED),
+        (k, types.ACCRUAL_REVERSED),
+    )
+    for alias, type in announced:
         assert re.fullmatch(r"[a-z_.]+", type), type  # a constant of events/types.py: nothing to escape
         kind = f"'{type}'"
         probes.append(
@@ -372,8 +377,8 @@ def _announced(s: Scope):
 
 ANNOUNCED = CheckPart(
     "movements",
-    "Every accrual, redemption and reversal of the event retention period has its event (accrual.created, "
-    "redemption.created, redemption.reversed), recorded in its transaction.",
+    "Every accrual, redemption, reversal and clawback of the event retention period has its event "
+    "(accrual.created, redemption.created, redemption.reversed, accrual.reversed), recorded in its transaction.",
     (
         Issue("movement_without_event", "movement whose event is missing", "movement", None, "event type",
               "event", TEXT, TEXT),
