@@ -71,6 +71,41 @@ def accrual_create(
     An identical earlier request with the same key returns its accrual with
     ``created`` False.
     """
+    accrual, fingerprint = _accrual_request(
+        program=program, participant=participant, asset=asset, amount=amount, description=description,
+        idempotency_key=idempotency_key,
+    )
+    return in_transaction(lambda: _accrue(accrual, fingerprint=fingerprint))
+
+
+def accrual_create_in_transaction(
+    *,
+    program: Program,
+    participant: Participant,
+    asset: Asset,
+    amount: Decimal,
+    description: str | None = None,
+    idempotency_key: str | None = None,
+) -> Created:
+    """
+    :func:`accrual_create` inside the caller's transaction (the bulk import
+    posts a chunk of accruals in one): the same checks, locks and journal
+    entry, in a savepoint, so that a refused accrual leaves the rest of the
+    caller's transaction as it was. The caller retries deadlocks.
+    """
+    accrual, fingerprint = _accrual_request(
+        program=program, participant=participant, asset=asset, amount=amount, description=description,
+        idempotency_key=idempotency_key,
+    )
+    with transaction.atomic():
+        return _accrue(accrual, fingerprint=fingerprint)
+
+
+def _accrual_request(
+    *, program: Program, participant: Participant, asset: Asset, amount: Decimal, description: str | None,
+    idempotency_key: str | None,
+) -> tuple[Accrual, str]:
+    """Check the request's shape; the accrual to record and the fingerprint of its idempotency key."""
     if asset.program_id != program.id:
         raise NotFound("Unknown asset.")
     amount_check_scale(amount=amount, scale=asset.scale, field="amount")
@@ -89,7 +124,7 @@ def accrual_create(
         description=description,
         idempotency_key=idempotency_key,
     )
-    return in_transaction(lambda: _accrue(accrual, fingerprint=fingerprint))
+    return accrual, fingerprint
 
 
 def _accrue(accrual: Accrual, *, fingerprint: str) -> Created:
@@ -127,3 +162,32 @@ def _accrue(accrual: Accrual, *, fingerprint: str) -> Created:
     )
     accrual.save(force_insert=True)
     return Created(accrual, True)
+
+
+def participants_enrol_many(*, program: Program, people: list[tuple[str, str, str]]) -> dict[str, Participant]:
+    """
+    :func:`participant_enrol` for many at once, in the caller's transaction
+    (the bulk import): ``people`` is ``(external_id, display_name, email)``;
+    the tenant's existing participants are enrolled as they are (their name
+    and e-mail unchanged), the others created. Two statements per kind of
+    row, whatever the number; safe under concurrent imports (conflicts are
+    ignored, then everything is read back). Returns them by ``external_id``.
+    """
+    tenant_id = program.tenant_id
+    external_ids = [external_id for external_id, _name, _email in people]
+    Participant.objects.bulk_create(
+        [
+            Participant(tenant_id=tenant_id, external_id=external_id, display_name=name, email=email)
+            for external_id, name, email in people
+        ],
+        ignore_conflicts=True,
+    )
+    participants = {
+        participant.external_id: participant
+        for participant in Participant.objects.filter(tenant_id=tenant_id, external_id__in=external_ids)
+    }
+    Enrollment.objects.bulk_create(
+        [Enrollment(tenant_id=tenant_id, participant=p, program=program) for p in participants.values()],
+        ignore_conflicts=True,
+    )
+    return participants
