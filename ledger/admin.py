@@ -12,6 +12,7 @@ from ledger.models import Account, Asset, JournalEntry, JournalLine
 from ledger.selectors import account_balance_get
 from ledger.services import asset_create
 from loyalty.admin_base import ReadOnlyAdmin, ReadOnlyInline, ReplicaChangeListAdmin, adopt, amount
+from loyalty.audit import Actor
 
 
 @admin.register(Asset)
@@ -36,11 +37,14 @@ class AssetAdmin(ReplicaChangeListAdmin):
         data = form.cleaned_data
         if change:
             if "name" in form.changed_data:
-                asset_rename(asset=obj, name=data["name"])
+                asset_rename(asset=obj, name=data["name"], actor=Actor.of_user(request.user))
         else:
             adopt(
                 obj,
-                asset_create(program=data["program"], code=data["code"], name=data["name"], scale=data["scale"]),
+                asset_create(
+                    program=data["program"], code=data["code"], name=data["name"], scale=data["scale"],
+                    actor=Actor.of_user(request.user),
+                ),
             )
 
 

@@ -20,6 +20,7 @@ from django.utils import timezone
 
 from ledger.models import AMOUNT_DECIMAL_PLACES, MAX_AMOUNT, Account, Asset, JournalEntry, JournalLine
 from loyalty import sql
+from loyalty.audit import Actor, audit_record, created
 from loyalty.errors import LedgerInvariantViolation, ValidationFailed
 from loyalty.models import Program
 from loyalty.money import fits_scale
@@ -184,7 +185,13 @@ def _wallet_update(tenant_id: uuid.UUID, account_id: uuid.UUID, delta: Decimal, 
     )
 
 
-def asset_create(*, program: Program, code: str, name: str, scale: int = 2) -> Asset:
+def asset_fields(asset: Asset) -> dict:
+    return {"program_id": asset.program_id, "code": asset.code, "name": asset.name, "scale": asset.scale}
+
+
+def asset_create(
+    *, program: Program, code: str, name: str, scale: int = 2, actor: Actor | None = None
+) -> Asset:
     """
     Create an asset and the program's ISSUANCE and REDEMPTIONS accounts for
     it, all of the program's tenant. Raises ``ValidationFailed`` on ``code``
@@ -202,6 +209,9 @@ def asset_create(*, program: Program, code: str, name: str, scale: int = 2) -> A
                     Account(**owner, asset=asset, type=Account.Type.ISSUANCE, balance=None),
                     Account(**owner, asset=asset, type=Account.Type.REDEMPTIONS, balance=None),
                 ]
+            )
+            audit_record(
+                actor, "create", "asset", asset.id, program.id, created(asset_fields(asset)), tenant_id=program.tenant_id
             )
     except IntegrityError:  # a concurrent create won the unique constraint
         raise duplicate from None

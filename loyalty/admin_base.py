@@ -215,3 +215,40 @@ def adopt(target: models.Model, saved: models.Model) -> None:
 def amount(value, scale: int) -> str:
     """An amount with exactly the asset's decimal places, or an em dash for none."""
     return "—" if value is None else format_amount(value, scale)
+
+
+class AuditedDeleteAdmin:
+    """
+    A ModelAdmin whose deletes (the delete page and the bulk action) are
+    recorded in the audit trail, in the admin's transaction: set
+    ``audit_object_type`` and define ``audit_fields(obj)`` (API field names)
+    and ``audit_program_id(obj)``.
+    """
+
+    audit_object_type = ""
+
+    def audit_fields(self, obj) -> dict:  # pragma: no cover - every subclass defines it
+        raise NotImplementedError
+
+    def audit_program_id(self, obj):
+        return None
+
+    def _delete_audited(self, request, obj) -> None:
+        from django.db import transaction
+
+        from loyalty.audit import Actor, audit_record, deleted
+
+        with transaction.atomic():
+            object_id, fields, program_id = obj.pk, self.audit_fields(obj), self.audit_program_id(obj)
+            obj.delete()
+            audit_record(
+                Actor.of_user(request.user), "delete", self.audit_object_type, object_id, program_id,
+                deleted(fields), tenant_id=obj.tenant_id,
+            )
+
+    def delete_model(self, request, obj):
+        self._delete_audited(request, obj)
+
+    def delete_queryset(self, request, queryset):
+        for obj in queryset:
+            self._delete_audited(request, obj)

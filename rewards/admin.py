@@ -15,13 +15,15 @@ from django.urls import path, reverse
 from django.utils import formats
 
 from loyalty.admin import ProgramAdmin
-from loyalty.admin_base import ReadOnlyAdmin, ReadOnlyInline, ReplicaChangeListAdmin, adopt, amount
+from loyalty.admin_base import AuditedDeleteAdmin, ReadOnlyAdmin, ReadOnlyInline, ReplicaChangeListAdmin, adopt, amount
+from loyalty.audit import Actor
 from loyalty.errors import DomainError
 from loyalty.models import Program
 from rewards.admin_forms import ReversalAdminForm, RewardAdminForm
 from rewards.dashboard_views import ProgramDashboards
 from rewards.models import Redemption, Reversal, Reward
 from rewards.services import reversal_create, reward_set_active
+from rewards.services.catalog import reward_fields
 
 REVERSE_PERMISSION = "rewards.add_reversal"
 
@@ -31,7 +33,15 @@ def _when(value) -> str:
 
 
 @admin.register(Reward)
-class RewardAdmin(ReplicaChangeListAdmin):
+class RewardAdmin(AuditedDeleteAdmin, ReplicaChangeListAdmin):
+    audit_object_type = "reward"
+
+    def audit_fields(self, obj):
+        return reward_fields(obj)
+
+    def audit_program_id(self, obj):
+        return obj.program_id
+
     form = RewardAdminForm
     list_display = ("name", "program", "type", "cost", "status_code", "stock", "window")
     list_filter = ("program", "status", "type")
@@ -65,7 +75,7 @@ class RewardAdmin(ReplicaChangeListAdmin):
         return ("id", "program", "asset", "type", "status_code", "redeemed_count", "created_at", "updated_at")
 
     def save_model(self, request, obj, form, change):
-        adopt(obj, form.save_through_service())
+        adopt(obj, form.save_through_service(actor=Actor.of_user(request.user)))
 
     @admin.display(description="cost")
     def cost(self, obj: Reward) -> str:
@@ -104,7 +114,7 @@ class RewardAdmin(ReplicaChangeListAdmin):
         changed, sold_out = 0, []
         for reward in queryset:
             try:
-                reward = reward_set_active(reward=reward, active=active)
+                reward = reward_set_active(reward=reward, active=active, actor=Actor.of_user(request.user))
             except DomainError as exc:
                 self.message_user(request, f"{reward.name}: {exc.message}", messages.ERROR)
                 continue

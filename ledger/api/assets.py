@@ -13,6 +13,7 @@ from ledger.services import asset_create
 from loyalty.api.base import ApiViewSet
 from loyalty.api.schema import BODY_ERRORS, error_responses, list_error_responses, path_uuid
 from loyalty.api.scoping import parse_path_uuid
+from loyalty.audit import Actor
 from loyalty.selectors import program_get_visible
 
 
@@ -38,7 +39,9 @@ class AssetViewSet(ApiViewSet):
     def create(self, request):
         data = self.parse_body(AssetCreateSerializer)
         program = program_get_visible(scope=self.scope, program_id=data["program_id"])
-        asset = asset_create(program=program, code=data["code"], name=data["name"], scale=data["scale"])
+        asset = asset_create(
+            program=program, code=data["code"], name=data["name"], scale=data["scale"], actor=Actor.of_api_key(self.scope.api_key)
+        )
         return Response(AssetSerializer(asset).data, status=HTTPStatus.CREATED)
 
     @extend_schema(
