@@ -5,6 +5,11 @@ from .accrual import Accrual
 from .accrual_create_request import AccrualCreateRequest
 from .asset import Asset
 from .asset_create_request import AssetCreateRequest
+from .audit_actor import AuditActor
+from .audit_actor_type_enum import AuditActorTypeEnum
+from .audit_event import AuditEvent
+from .audit_event_changes import AuditEventChanges
+from .audit_events_list_actor_type import AuditEventsListActorType
 from .balance import Balance
 from .catalog_redemption_create_request import CatalogRedemptionCreateRequest
 from .direct_redemption_create_request import DirectRedemptionCreateRequest
@@ -27,6 +32,7 @@ from .key_summary import KeySummary
 from .line_direction_enum import LineDirectionEnum
 from .me import Me
 from .paginated_asset_list import PaginatedAssetList
+from .paginated_audit_event_list import PaginatedAuditEventList
 from .paginated_balance_list import PaginatedBalanceList
 from .paginated_journal_entry_list import PaginatedJournalEntryList
 from .paginated_participant_list import PaginatedParticipantList
@@ -59,6 +65,11 @@ __all__ = (
     "AccrualCreateRequest",
     "Asset",
     "AssetCreateRequest",
+    "AuditActor",
+    "AuditActorTypeEnum",
+    "AuditEvent",
+    "AuditEventChanges",
+    "AuditEventsListActorType",
     "Balance",
     "CatalogRedemptionCreateRequest",
     "DirectRedemptionCreateRequest",
@@ -81,6 +92,7 @@ __all__ = (
     "LineDirectionEnum",
     "Me",
     "PaginatedAssetList",
+    "PaginatedAuditEventList",
     "PaginatedBalanceList",
     "PaginatedJournalEntryList",
     "PaginatedParticipantList",
