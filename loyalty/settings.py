@@ -256,6 +256,7 @@ SPECTACULAR_SETTINGS = {
         "AccountTypeEnum": "ledger.models.Account.Type",
         "LineDirectionEnum": "ledger.models.JournalLine.Direction",
         "ErrorCode": "loyalty.errors.ErrorCode",
+        "AuditActorTypeEnum": "loyalty.models.AuditEvent.ActorType",
     },
     "POSTPROCESSING_HOOKS": ["loyalty.api.schema_hook.postprocess_schema"],
     "TAGS": [

@@ -62,6 +62,7 @@ API_OPERATIONS = {
     ("get", "/api/v1/journal-entries"),
     ("get", "/api/v1/journal-entries/{entry_id}"),
     ("get", "/api/v1/me"),
+    ("get", "/api/v1/audit-events"),
 }
 SERVICE_OPERATIONS = {("get", "/healthz")}
 
@@ -225,7 +226,7 @@ def test_every_path_with_an_id_and_every_list_documents_404(openapi):
     ]
 
     # then
-    assert len(needing_404) == 21
+    assert len(needing_404) == 22
     assert all("404" in operation["responses"] for _, _, operation in needing_404)
 
 
@@ -472,13 +473,14 @@ def test_the_rules_see_every_resource_and_every_cursor_list(openapi):
     # then
     assert resources == {
         "Program", "Asset", "Participant", "Accrual", "Reward", "Redemption", "RedemptionPreview", "Reversal",
-        "JournalEntry", "TenantSummary",
+        "JournalEntry", "TenantSummary", "AuditEvent", "AuditActor",
     }
     assert cursor_lists == {
         ("get", "/api/v1/redemptions"),
         ("get", "/api/v1/participants/{participant_id}/redemptions"),
         ("get", "/api/v1/redemptions/{redemption_id}/reversals"),
         ("get", "/api/v1/journal-entries"),
+        ("get", "/api/v1/audit-events"),
     }
 
 
@@ -519,6 +521,7 @@ def test_the_preview_has_the_redemptions_fields_with_null_ids_and_timestamps(ope
         ("/api/v1/redemptions", "status", "RedemptionStatusEnum"),
         ("/api/v1/participants/{participant_id}/redemptions", "status", "RedemptionStatusEnum"),
         ("/api/v1/journal-entries", "kind", "JournalEntryKindEnum"),
+        ("/api/v1/audit-events", "actor_type", "AuditActorTypeEnum"),
     ],
 )
 def test_a_query_enum_references_the_component_its_resource_uses(openapi, path, parameter, enum):
@@ -648,6 +651,7 @@ def test_enums_have_names_that_say_what_they_are(openapi):
         "JournalEntryKindEnum",
         "AccountTypeEnum",
         "LineDirectionEnum",
+        "AuditActorTypeEnum",
     }
 
 

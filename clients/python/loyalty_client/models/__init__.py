@@ -9,7 +9,6 @@ from .audit_actor import AuditActor
 from .audit_actor_type_enum import AuditActorTypeEnum
 from .audit_event import AuditEvent
 from .audit_event_changes import AuditEventChanges
-from .audit_events_list_actor_type import AuditEventsListActorType
 from .balance import Balance
 from .catalog_redemption_create_request import CatalogRedemptionCreateRequest
 from .direct_redemption_create_request import DirectRedemptionCreateRequest
@@ -69,7 +68,6 @@ __all__ = (
     "AuditActorTypeEnum",
     "AuditEvent",
     "AuditEventChanges",
-    "AuditEventsListActorType",
     "Balance",
     "CatalogRedemptionCreateRequest",
     "DirectRedemptionCreateRequest",

@@ -5,7 +5,7 @@ from uuid import UUID
 import httpx
 
 from ...client import AuthenticatedClient, Client
-from ...models.audit_events_list_actor_type import AuditEventsListActorType
+from ...models.audit_actor_type_enum import AuditActorTypeEnum
 from ...models.error_response import ErrorResponse
 from ...models.paginated_audit_event_list import PaginatedAuditEventList
 from ...types import UNSET, Response, Unset
@@ -13,7 +13,7 @@ from ...types import UNSET, Response, Unset
 
 def _get_kwargs(
     *,
-    actor_type: AuditEventsListActorType | Unset = UNSET,
+    actor_type: AuditActorTypeEnum | Unset = UNSET,
     cursor: str | Unset = UNSET,
     object_id: str | Unset = UNSET,
     object_type: str | Unset = UNSET,
@@ -105,7 +105,7 @@ def _build_response(
 def sync_detailed(
     *,
     client: AuthenticatedClient,
-    actor_type: AuditEventsListActorType | Unset = UNSET,
+    actor_type: AuditActorTypeEnum | Unset = UNSET,
     cursor: str | Unset = UNSET,
     object_id: str | Unset = UNSET,
     object_type: str | Unset = UNSET,
@@ -120,7 +120,7 @@ def sync_detailed(
     sees every record of its tenant; a key for some programs sees the records of those programs.
 
     Args:
-        actor_type (AuditEventsListActorType | Unset):
+        actor_type (AuditActorTypeEnum | Unset):
         cursor (str | Unset):
         object_id (str | Unset):
         object_type (str | Unset):
@@ -154,7 +154,7 @@ def sync_detailed(
 def sync(
     *,
     client: AuthenticatedClient,
-    actor_type: AuditEventsListActorType | Unset = UNSET,
+    actor_type: AuditActorTypeEnum | Unset = UNSET,
     cursor: str | Unset = UNSET,
     object_id: str | Unset = UNSET,
     object_type: str | Unset = UNSET,
@@ -169,7 +169,7 @@ def sync(
     sees every record of its tenant; a key for some programs sees the records of those programs.
 
     Args:
-        actor_type (AuditEventsListActorType | Unset):
+        actor_type (AuditActorTypeEnum | Unset):
         cursor (str | Unset):
         object_id (str | Unset):
         object_type (str | Unset):
@@ -198,7 +198,7 @@ def sync(
 async def asyncio_detailed(
     *,
     client: AuthenticatedClient,
-    actor_type: AuditEventsListActorType | Unset = UNSET,
+    actor_type: AuditActorTypeEnum | Unset = UNSET,
     cursor: str | Unset = UNSET,
     object_id: str | Unset = UNSET,
     object_type: str | Unset = UNSET,
@@ -213,7 +213,7 @@ async def asyncio_detailed(
     sees every record of its tenant; a key for some programs sees the records of those programs.
 
     Args:
-        actor_type (AuditEventsListActorType | Unset):
+        actor_type (AuditActorTypeEnum | Unset):
         cursor (str | Unset):
         object_id (str | Unset):
         object_type (str | Unset):
@@ -245,7 +245,7 @@ async def asyncio_detailed(
 async def asyncio(
     *,
     client: AuthenticatedClient,
-    actor_type: AuditEventsListActorType | Unset = UNSET,
+    actor_type: AuditActorTypeEnum | Unset = UNSET,
     cursor: str | Unset = UNSET,
     object_id: str | Unset = UNSET,
     object_type: str | Unset = UNSET,
@@ -260,7 +260,7 @@ async def asyncio(
     sees every record of its tenant; a key for some programs sees the records of those programs.
 
     Args:
-        actor_type (AuditEventsListActorType | Unset):
+        actor_type (AuditActorTypeEnum | Unset):
         cursor (str | Unset):
         object_id (str | Unset):
         object_type (str | Unset):
