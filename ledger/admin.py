@@ -11,12 +11,13 @@ from ledger.assets import asset_rename
 from ledger.models import Account, Asset, JournalEntry, JournalLine
 from ledger.selectors import account_balance_get
 from ledger.services import asset_create
-from loyalty.admin_base import ReadOnlyAdmin, ReadOnlyInline, ReplicaChangeListAdmin, adopt, amount
+from loyalty.admin_base import AuditHistoryAdmin, ReadOnlyAdmin, ReadOnlyInline, ReplicaChangeListAdmin, adopt, amount
 from loyalty.audit import Actor
 
 
 @admin.register(Asset)
-class AssetAdmin(ReplicaChangeListAdmin):
+class AssetAdmin(AuditHistoryAdmin, ReplicaChangeListAdmin):
+    audit_object_type = "asset"
     list_display = ("code", "name", "program", "scale", "created_at")
     list_filter = ("program",)
     list_select_related = ("program",)

@@ -12,9 +12,16 @@ from django.contrib.auth.admin import GroupAdmin, UserAdmin
 from django.contrib.auth.models import Group
 from django.template.response import TemplateResponse
 
-from loyalty.admin_base import AuditedDeleteAdmin, ReadOnlyAdmin, ReplicaChangeListAdmin, TenantScopedAdmin, adopt
+from loyalty.admin_base import (
+    AuditedDeleteAdmin,
+    AuditHistoryAdmin,
+    ReadOnlyAdmin,
+    ReplicaChangeListAdmin,
+    TenantScopedAdmin,
+    adopt,
+)
 from loyalty.audit import Actor, audit_record, changed, created, deleted
-from loyalty.models import ApiKey, IdempotencyRecord, Membership, Program, Tenant
+from loyalty.models import ApiKey, AuditEvent, IdempotencyRecord, Membership, Program, Tenant
 from loyalty.services import (
     api_key_create,
     api_key_revoke,
@@ -63,7 +70,8 @@ class MembershipInline(TenantScopedAdmin, admin.TabularInline):
 
 
 @admin.register(Tenant)
-class TenantAdmin(SuperusersOnly, ReplicaChangeListAdmin):
+class TenantAdmin(SuperusersOnly, AuditHistoryAdmin, ReplicaChangeListAdmin):
+    audit_object_type = "tenant"
     """Tenants and their operators (the inline), for superusers. Created through the service; never deleted."""
 
     list_display = ("name", "created_at")
@@ -125,7 +133,7 @@ class SuperuserGroupAdmin(SuperusersOnly, TenantScopedAdmin, GroupAdmin):
 
 
 @admin.register(Program)
-class ProgramAdmin(AuditedDeleteAdmin, ReplicaChangeListAdmin):
+class ProgramAdmin(AuditedDeleteAdmin, AuditHistoryAdmin, ReplicaChangeListAdmin):
     audit_object_type = "program"
 
     def audit_fields(self, obj):
@@ -174,7 +182,9 @@ class ApiKeyCreateForm(forms.ModelForm):
 
 
 @admin.register(ApiKey)
-class ApiKeyAdmin(ReplicaChangeListAdmin):
+class ApiKeyAdmin(AuditHistoryAdmin, ReplicaChangeListAdmin):
+    audit_object_type = "api_key"
+
     """
     API keys, for superusers only. Creating one shows its plain text once, on
     the page that answers the form (never in a message, a log or the
@@ -282,3 +292,15 @@ class IdempotencyRecordAdmin(ReadOnlyAdmin):
     list_select_related = ("program",)
     search_fields = ("key__exact", "resource_id__exact")
     raw_id_fields = ("program",)
+
+
+@admin.register(AuditEvent)
+class AuditEventAdmin(ReadOnlyAdmin):
+    """The audit trail, read-only: who changed what, filtered by actor, object type and date."""
+
+    list_display = ("created_at", "actor_type", "actor_id", "action", "object_type", "object_id", "program_id")
+    list_filter = ("actor_type", "object_type", "action", ("created_at", admin.DateFieldListFilter))
+    search_fields = ("actor_id__exact", "object_id__exact")
+    date_hierarchy = "created_at"
+    fields = ("id", "tenant", "created_at", "actor_type", "actor_id", "action", "object_type", "object_id",
+              "program_id", "changes")

@@ -252,3 +252,23 @@ class AuditedDeleteAdmin:
     def delete_queryset(self, request, queryset):
         for obj in queryset:
             self._delete_audited(request, obj)
+
+
+class AuditHistoryAdmin:
+    """
+    The object's History page (the admin's own) shows its audit records
+    too: every change made to it through the API, the admin or a command,
+    with the actor and the fields (``loyalty.audit``), limited to the user's
+    tenants. ``audit_object_type`` names the object in the trail.
+    """
+
+    audit_object_type = ""
+    object_history_template = "admin/audit_object_history.html"
+
+    def history_view(self, request, object_id, extra_context=None):
+        from loyalty.models import AuditEvent
+
+        events = tenant_scoped(
+            AuditEvent.objects.filter(object_type=self.audit_object_type, object_id=str(object_id)), request.user
+        ).order_by("-created_at", "-id")[:500]
+        return super().history_view(request, object_id, {**(extra_context or {}), "audit_events": events})

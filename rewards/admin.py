@@ -15,7 +15,15 @@ from django.urls import path, reverse
 from django.utils import formats
 
 from loyalty.admin import ProgramAdmin
-from loyalty.admin_base import AuditedDeleteAdmin, ReadOnlyAdmin, ReadOnlyInline, ReplicaChangeListAdmin, adopt, amount
+from loyalty.admin_base import (
+    AuditedDeleteAdmin,
+    AuditHistoryAdmin,
+    ReadOnlyAdmin,
+    ReadOnlyInline,
+    ReplicaChangeListAdmin,
+    adopt,
+    amount,
+)
 from loyalty.audit import Actor
 from loyalty.errors import DomainError
 from loyalty.models import Program
@@ -33,7 +41,7 @@ def _when(value) -> str:
 
 
 @admin.register(Reward)
-class RewardAdmin(AuditedDeleteAdmin, ReplicaChangeListAdmin):
+class RewardAdmin(AuditedDeleteAdmin, AuditHistoryAdmin, ReplicaChangeListAdmin):
     audit_object_type = "reward"
 
     def audit_fields(self, obj):
@@ -154,7 +162,9 @@ class ReversalInline(ReadOnlyInline):
 
 
 @admin.register(Redemption)
-class RedemptionAdmin(ReadOnlyAdmin):
+class RedemptionAdmin(AuditHistoryAdmin, ReadOnlyAdmin):
+    audit_object_type = "redemption"
+
     """
     Redemptions, read-only. Users with ``rewards.add_reversal`` get a
     "Reverse" button on the redemption page; its form calls the reversal

@@ -38,7 +38,7 @@ from django.test import Client
 from django.urls import URLPattern, URLResolver
 
 from ledger.models import Account, Asset, JournalEntry
-from loyalty.models import ApiKey, IdempotencyRecord, Membership, Program, Tenant
+from loyalty.models import ApiKey, AuditEvent, IdempotencyRecord, Membership, Program, Tenant
 from loyalty.tests.admin_helpers import make_operator, operator_group
 from participants.models import Participant
 from rewards.models import Redemption, Reversal, Reward
@@ -130,6 +130,7 @@ def walk() -> Walk:
         Reward: b.reward,
         Redemption: b.redemption,
         Reversal: b.reversal,
+        AuditEvent: AuditEvent.objects.filter(tenant=b.tenant).first(),
         get_user_model(): b_operator,
         Group: operator_group(),  # platform-wide: superusers only
     }
@@ -154,6 +155,7 @@ def a_object(walk: Walk, model) -> models.Model:
         Tenant: a.tenant, Program: a.program, ApiKey: a.api_key, IdempotencyRecord: a.idempotency_record(),
         Asset: a.asset, Account: a.wallet, JournalEntry: a.entry, Participant: a.participant, Reward: a.reward,
         Redemption: a.redemption, Reversal: a.reversal, get_user_model(): walk.operator, Group: operator_group(),
+        AuditEvent: AuditEvent.objects.filter(tenant=a.tenant).first(),
     }[model]
 
 

@@ -356,3 +356,37 @@ def test_an_asset_factory_records_its_creation_as_the_system():
 
     # then
     assert actor(only(object_type="asset", object_id=str(asset.id))) == ("command", "system")
+
+
+# --- admin --------------------------------------------------------------------------------------
+
+
+@pytest.mark.django_db
+def test_the_admin_history_of_a_reward_shows_its_audit_records(superuser_client, client_for, asset):
+    # given
+    reward = RewardFactory(asset=asset)
+    client_for.patch(f"/api/v1/rewards/{reward.id}", {"unit_cost": "99.00"})
+
+    # when
+    response = superuser_client.get(admin_url(Reward, "history", reward.pk))
+
+    # then
+    assert response.status_code == HTTPStatus.OK
+    page = response.content.decode()
+    assert "audit-trail" in page and "99.00" in page and client_for.api_key.prefix in page
+
+
+@pytest.mark.django_db
+def test_an_operator_lists_only_their_tenants_audit_records(operator_client, make_client):
+    # given: a record of the operator's tenant (Default) and one of another tenant
+    ProgramFactory(name="Mine")
+    mine = AssetFactory(program=ProgramFactory(name="Ours"))
+    theirs = AssetFactory(program=ProgramFactory(tenant=TenantFactory(name="Bravo Tea")))
+
+    # when
+    response = operator_client.get(admin_url(AuditEvent, "changelist") + "?object_type__exact=asset")
+
+    # then
+    assert response.status_code == HTTPStatus.OK
+    shown = {event.object_id for event in response.context["cl"].result_list}
+    assert str(mine.id) in shown and str(theirs.id) not in shown
