@@ -18,11 +18,13 @@ from loyalty.admin import ProgramAdmin
 from loyalty.admin_base import (
     AuditedDeleteAdmin,
     AuditHistoryAdmin,
+    CsvExportAdmin,
     ReadOnlyAdmin,
     ReadOnlyInline,
     ReplicaChangeListAdmin,
     adopt,
     amount,
+    timestamp_text,
 )
 from loyalty.audit import Actor
 from loyalty.errors import DomainError
@@ -162,14 +164,28 @@ class ReversalInline(ReadOnlyInline):
 
 
 @admin.register(Redemption)
-class RedemptionAdmin(AuditHistoryAdmin, ReadOnlyAdmin):
-    audit_object_type = "redemption"
-
+class RedemptionAdmin(CsvExportAdmin, AuditHistoryAdmin, ReadOnlyAdmin):
     """
     Redemptions, read-only. Users with ``rewards.add_reversal`` get a
     "Reverse" button on the redemption page; its form calls the reversal
-    service as themselves.
+    service as themselves. "Export CSV" downloads the current filter.
     """
+
+    audit_object_type = "redemption"
+    csv_filename = "redemptions.csv"
+    csv_header = (
+        "id", "created_at", "program", "participant_external_id", "reward", "asset_code", "amount", "quantity",
+        "status", "reversed_amount", "reversed_quantity",
+    )
+
+    def csv_rows(self, queryset):
+        for r in queryset.select_related("program", "participant", "reward", "asset").iterator(chunk_size=2000):
+            scale = r.asset.scale
+            yield (
+                r.id, timestamp_text(r.created_at), r.program.name, r.participant.external_id,
+                r.reward.name if r.reward_id else "", r.asset.code, amount(r.amount, scale), r.quantity, r.status,
+                amount(r.reversed_amount, scale), r.reversed_quantity,
+            )
 
     change_form_template = "admin/rewards/redemption/change_form.html"
     list_display = (
