@@ -19,7 +19,12 @@ reward that changed in between never oversells: the update matches nothing
 and the service re-reads the reward under the lock to name the error.
 
 Accruals lock only the wallet (2); operator edits of a reward only the
-reward (4); reversals take 1, 2, 3, 4. Every row lock on a reward is taken
+reward (4); reversals take 1, 2, 3, 4. Audit records (``loyalty.audit``) are
+insert-only and lock nothing; the edits they record lock only their own row
+(a program, an asset, an API key being revoked), in no transaction with
+another lock. A bulk-import chunk (``participants.imports``) takes 0 and 2
+for each of its rows in file order, in one transaction: two imports of
+overlapping files may deadlock, and the chunk is then retried whole. Every row lock on a reward is taken
 here (:func:`reward_lock`, :func:`reward_take_sql`, :func:`reward_stock_return`),
 with the stock rule of ``rewards.stock``.
 
