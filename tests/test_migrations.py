@@ -19,6 +19,7 @@ APPS = ("loyalty", "ledger", "participants", "rewards")
 PINNED = {
     ("ledger", "0003_guards"): "99d89ff0260b80ae951e7237cb4de6df43dde8c4675c962ee28197c70be761c3",
     ("ledger", "0005_tenant_guards"): "c11abcdb732f839b5498fe196797931e9c1e63d636d51a3611f3e1caa44d7460",
+    ("loyalty", "0007_audit_guard"): "de98bdd92689515b664f3a9c6b9593417b82e64867581dda26f8490ce2a06fc5",
 }
 
 

@@ -390,3 +390,25 @@ def test_an_operator_lists_only_their_tenants_audit_records(operator_client, mak
     assert response.status_code == HTTPStatus.OK
     shown = {event.object_id for event in response.context["cl"].result_list}
     assert str(mine.id) in shown and str(theirs.id) not in shown
+
+
+# --- the database guard -------------------------------------------------------------------------
+
+
+@pytest.mark.postgres
+@pytest.mark.django_db
+@pytest.mark.parametrize("statement", ["UPDATE {table} SET action = 'forged'", "DELETE FROM {table}"])
+def test_postgresql_refuses_to_change_or_delete_an_audit_record(statement):
+    # given
+    from django.db import DatabaseError, connection
+
+    AssetFactory()
+    before = list(AuditEvent.objects.values_list("id", "action"))
+
+    # when
+    with pytest.raises(DatabaseError, match="audit records are insert-only"), transaction.atomic():
+        with connection.cursor() as cursor:
+            cursor.execute(statement.format(table=AuditEvent._meta.db_table))
+
+    # then
+    assert list(AuditEvent.objects.values_list("id", "action")) == before
