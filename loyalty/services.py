@@ -167,15 +167,3 @@ def api_key_revoke(*, prefix: str, actor: Actor | None = None) -> ApiKey:
             )
     return api_key
 
-
-def api_key_update(*, api_key: ApiKey, actor: Actor | None = None, before: dict | None = None) -> ApiKey:
-    """
-    Record an operator's change of a key in the admin (name, programs; the
-    admin saves the row and its programs): ``before`` is
-    :func:`api_key_fields` of the key as it was. Call it in the admin's transaction.
-    """
-    diff = changed(before or {}, api_key_fields(api_key))
-    if diff:
-        audit_record(actor, "update", "api_key", api_key.id, None, diff, tenant_id=api_key.tenant_id)
-    return api_key
-

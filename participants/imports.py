@@ -182,7 +182,7 @@ def read_rows(stream: BinaryIO, *, asset: Asset | None, lines: _Lines | None = N
     :class:`ImportFileError` for a file that cannot be imported at all.
     """
     lines = lines or _Lines(stream)
-    reader = csv.reader(iter(lines))
+    reader = csv.reader(iter(lines), strict=True)  # strict: a quote left open is an error, not a cell
     seen: set[bytes] = set()
     now = timezone.now()
     try:
@@ -224,6 +224,8 @@ def _row(line: int, cells: list[str], *, width: int, seen: set[bytes], asset: As
         return bad("external_id is missing.")
     if repeated:
         return bad(f"external_id {external_id!r} appears on an earlier line of the file.")
+    if any(char in external_id for char in "\r\n\t") or not external_id.isprintable():
+        return bad("external_id contains a line break, a tab or another control character.")
     if len(external_id) > MAX_EXTERNAL_ID:
         return bad(f"external_id is longer than {MAX_EXTERNAL_ID} characters.")
     display_name, email = padded[1], padded[2]

@@ -344,3 +344,17 @@ def test_import_of_an_unreadable_file_is_exit_code_2(program, tmp_path):
 
     # then
     assert code == 2 and "No such file" in err
+
+
+@pytest.mark.django_db
+def test_import_of_a_file_with_an_unclosed_quote_stops_with_exit_code_2(program, asset, tmp_path):
+    # given: a quote that never closes swallows the rest of the file into one cell
+    path = write(tmp_path, HEADER + '"alice,Alice,,1.00,\n' + "x" * 200 + "\n" * 2000)
+
+    # when
+    code, _out, err = run(path, program)
+
+    # then
+    assert code == 2
+    assert "not readable as CSV" in err
+    assert movements() == (0, 0, 0)
