@@ -154,7 +154,7 @@ def test_a_first_accrual_that_creates_the_wallet_issues_6_statements(program, pa
     )
 
 
-def test_a_unit_reversal_issues_7_statements(program, funded, reward):
+def test_a_unit_reversal_issues_8_statements(program, funded, reward):
     # given
     redemption = redemption_create_catalog(program=program, participant=funded, reward=reward, quantity=2).record
     redemption = Redemption.objects.select_related("asset").get(id=redemption.id)
@@ -166,9 +166,10 @@ def test_a_unit_reversal_issues_7_statements(program, funded, reward):
     # then
     assert_count(
         context,
-        7,
+        8,
         "redemption SELECT ... FOR UPDATE, wallet SELECT ... FOR UPDATE, UPDATE participant count, INSERT entry + "
-        "INSERT lines + UPDATE wallet balance in one, UPDATE redemption, INSERT reversal, UPDATE reward",
+        "INSERT lines + UPDATE wallet balance in one, UPDATE redemption, INSERT audit record, INSERT reversal, "
+        "UPDATE reward",
     )
 
 
