@@ -260,6 +260,7 @@ SPECTACULAR_SETTINGS = {
         "LineDirectionEnum": "ledger.models.JournalLine.Direction",
         "AccrualStatusEnum": "participants.models.Accrual.Status",
         "ErrorCode": "loyalty.errors.ErrorCode",
+        "AuditActorTypeEnum": "loyalty.models.AuditEvent.ActorType",
     },
     "POSTPROCESSING_HOOKS": ["loyalty.api.schema_hook.postprocess_schema"],
     "TAGS": [

@@ -150,7 +150,7 @@ def _batch_in_transaction(*, asset: Asset, step: str, as_of: datetime, batch: in
     else:
         # ROUND: a no-op on PostgreSQL; SQLite keeps decimals as floats.
         changed.update(expired_amount=Round(F("expired_amount") + F("remaining"), AMOUNT_DECIMAL_PLACES), remaining=0)
-    # Hook (issues 15/17): one release / expiry per account of this batch; emit events / audit here.
+    # Hook (issue 15): one release / expiry per account of this batch; emit events here (system runs: no audit).
     return len(picked), len(lots), sum(per_participant.values(), Decimal(0)), len(specs)
 
 

@@ -21,6 +21,7 @@ PINNED = {
     ("ledger", "0005_tenant_guards"): "c11abcdb732f839b5498fe196797931e9c1e63d636d51a3611f3e1caa44d7460",
     ("participants", "0004_lot_guards"): "23d6bcd2f83a8031a6c1284a3bdfbbbeaa692fe2144b13a027920ff268be5c07",
     ("rewards", "0003_codes"): "ca505cef7d75ca0a3a7a6440d2d527aaf40b1752e49892a4df113c7ca71bdb31",
+    ("loyalty", "0007_audit_guard"): "de98bdd92689515b664f3a9c6b9593417b82e64867581dda26f8490ce2a06fc5",
 }
 
 
