@@ -95,11 +95,12 @@ INSERT INTO loyalty_tenant (id, name, created_at, updated_at)
 VALUES (%(tenant)s, 'Reconcile bench', now(), now());
 INSERT INTO loyalty_program (tenant_id, id, name, status, created_at, updated_at)
 VALUES (%(tenant)s, %(program)s, 'Reconcile bench', 'ACTIVE', now(), now());
-INSERT INTO ledger_asset (tenant_id, id, program_id, code, name, scale, created_at)
-VALUES (%(tenant)s, %(asset)s, %(program)s, 'POINTS', 'Points', 2, now() - interval '60 days');
+INSERT INTO ledger_asset (tenant_id, id, program_id, code, name, scale, pending_days, validity_days, created_at)
+VALUES (%(tenant)s, %(asset)s, %(program)s, 'POINTS', 'Points', 2, 0, NULL, now() - interval '60 days');
 INSERT INTO ledger_account (tenant_id, id, program_id, asset_id, type, participant_id, balance, created_at, updated_at)
 VALUES (%(tenant)s, %(issuance)s, %(program)s, %(asset)s, 'ISSUANCE', NULL, NULL, now() - interval '60 days', NULL),
-       (%(tenant)s, %(redemptions_account)s, %(program)s, %(asset)s, 'REDEMPTIONS', NULL, NULL, now() - interval '60 days', NULL);
+       (%(tenant)s, %(redemptions_account)s, %(program)s, %(asset)s, 'REDEMPTIONS', NULL, NULL, now() - interval '60 days', NULL),
+       (%(tenant)s, gen_random_uuid(), %(program)s, %(asset)s, 'EXPIRED', NULL, NULL, now() - interval '60 days', NULL);
 INSERT INTO rewards_reward (tenant_id, id, program_id, asset_id, name, description, type, unit_cost, min_amount, max_amount,
                             status, max_total, redeemed_count, max_per_participant, available_from,
                             available_until, created_at, updated_at)
@@ -149,9 +150,10 @@ SELECT %(tenant)s, md5('la' || i)::uuid, md5('ea' || i)::uuid, %(issuance)s, %(a
 UNION ALL
 SELECT %(tenant)s, md5('lb' || i)::uuid, md5('ea' || i)::uuid, md5('w' || p)::uuid, %(asset)s, 'CREDIT', amount FROM plan_accrual;
 INSERT INTO participants_accrual (tenant_id, id, program_id, participant_id, asset_id, amount, description,
-                                  journal_entry_id, idempotency_key, created_at)
+                                  journal_entry_id, idempotency_key, created_at, available_at, expires_at, released,
+                                  remaining, spent_amount, expired_amount, reversed_amount)
 SELECT %(tenant)s, md5('a' || i)::uuid, %(program)s, md5('p' || p)::uuid, %(asset)s, amount, 'Accrual',
-       md5('ea' || i)::uuid, CASE WHEN i %% 2 = 0 THEN 'acc-' || i END, at
+       md5('ea' || i)::uuid, CASE WHEN i %% 2 = 0 THEN 'acc-' || i END, at, at, NULL, true, amount, 0, 0, 0
 FROM plan_accrual;
 INSERT INTO loyalty_idempotencyrecord (tenant_id, program_id, key, fingerprint, kind, resource_id, created_at)
 SELECT %(tenant)s, %(program)s, 'acc-' || i, md5('fa' || i) || md5('fb' || i), 'ACCRUAL', md5('a' || i)::uuid, at
@@ -168,7 +170,7 @@ SELECT %(tenant)s, md5('ld' || j)::uuid, md5('er' || j)::uuid, %(redemptions_acc
 FROM plan_redemption;
 INSERT INTO rewards_redemption (tenant_id, id, program_id, participant_id, asset_id, reward_id, amount, quantity, unit_cost,
                                 description, journal_entry_id, status, reversed_amount, reversed_quantity,
-                                stock_units, idempotency_key, created_at, updated_at)
+                                stock_units, allocations_tracked, idempotency_key, created_at, updated_at)
 SELECT %(tenant)s, md5('r' || j)::uuid, %(program)s, md5('p' || p)::uuid, %(asset)s,
        CASE c WHEN 0 THEN NULL WHEN 1 THEN %(unit_reward)s::uuid ELSE %(amount_reward)s::uuid END,
        amount, CASE WHEN c = 1 THEN q END, CASE WHEN c = 1 THEN 10.00 END, 'Redemption', md5('er' || j)::uuid,
@@ -176,7 +178,7 @@ SELECT %(tenant)s, md5('r' || j)::uuid, %(program)s, md5('p' || p)::uuid, %(asse
             ELSE 'PARTIALLY_REVERSED' END,
        CASE WHEN reversed THEN refund ELSE 0 END,
        CASE WHEN c = 1 THEN CASE WHEN reversed THEN 1 ELSE 0 END END,
-       stock_units, CASE WHEN j %% 5 = 0 THEN 'red-' || j END, at, at
+       stock_units, false, CASE WHEN j %% 5 = 0 THEN 'red-' || j END, at, at
 FROM plan_redemption;
 INSERT INTO loyalty_idempotencyrecord (tenant_id, program_id, key, fingerprint, kind, resource_id, created_at)
 SELECT %(tenant)s, %(program)s, 'red-' || j, md5('fr' || j) || md5('fs' || j), 'REDEMPTION', md5('r' || j)::uuid, at
@@ -217,6 +219,16 @@ FROM (
     ) moves GROUP BY p
 ) m
 WHERE a.id = md5('w' || m.p)::uuid;
+UPDATE participants_accrual l
+SET remaining = LEAST(l.amount, GREATEST(w.balance - x.newer, 0)),
+    spent_amount = l.amount - LEAST(l.amount, GREATEST(w.balance - x.newer, 0))
+FROM (
+    SELECT id, participant_id,
+           sum(amount) OVER (PARTITION BY participant_id ORDER BY created_at DESC, id DESC) - amount AS newer
+    FROM participants_accrual
+) x
+JOIN ledger_account w ON w.participant_id = x.participant_id AND w.type = 'WALLET'
+WHERE l.id = x.id;
 UPDATE rewards_reward w SET redeemed_count = s.units
 FROM (
     SELECT CASE c WHEN 1 THEN %(unit_reward)s::uuid ELSE %(amount_reward)s::uuid END AS reward_id,

@@ -81,8 +81,10 @@ UNION ALL
 SELECT gen_random_uuid(), %(tenant)s, 'CREDIT', amount, wallet_id, %(asset)s, entry_id FROM bench_fund;
 
 INSERT INTO participants_accrual (id, tenant_id, amount, description, idempotency_key, created_at, asset_id,
-                                  journal_entry_id, program_id, participant_id)
-SELECT accrual_id, %(tenant)s, amount, 'Bench funding', NULL, now(), %(asset)s, entry_id, %(program)s, participant_id
+                                  journal_entry_id, program_id, participant_id, available_at, expires_at, released,
+                                  remaining, spent_amount, expired_amount, reversed_amount)
+SELECT accrual_id, %(tenant)s, amount, 'Bench funding', NULL, now(), %(asset)s, entry_id, %(program)s, participant_id,
+       now(), NULL, true, amount, 0, 0, 0
 FROM bench_fund;
 
 INSERT INTO bench_reward (idx, id, program_id)

@@ -102,8 +102,9 @@ def process_asset(
     """Release and expire what is due for one asset as of ``as_of``, batch by batch, each batch its own transaction."""
     totals = Totals()
     for step in STEPS:
+        after = None  # keyset: each batch starts after the last (participant, lot id) the previous one picked
         while not should_stop():
-            picked, lots, amount, entries = _batch(asset=asset, step=step, as_of=as_of, batch=batch)
+            picked, lots, amount, entries, after = _batch(asset=asset, step=step, as_of=as_of, batch=batch, after=after)
             if picked == 0:
                 break
             totals.add(step, lots, amount, entries)
@@ -112,18 +113,24 @@ def process_asset(
     return totals
 
 
-def _batch(*, asset: Asset, step: str, as_of: datetime, batch: int) -> tuple[int, int, Decimal, int]:
+def _batch(*, asset: Asset, step: str, as_of: datetime, batch: int, after) -> tuple:
     """
     One transaction (``loyalty.db.in_transaction``: a deadlock or serialization failure runs it again):
-    up to ``batch`` due lots of ``step``. Returns (lots picked, lots done, amount, entries).
+    up to ``batch`` due lots of ``step`` after ``after`` in (participant, id) order, so that a wallet's lots go
+    together (one entry per wallet). Returns (lots picked, lots done, amount, entries, the last key picked).
     """
-    return in_transaction(lambda: _batch_in_transaction(asset=asset, step=step, as_of=as_of, batch=batch))
+    return in_transaction(lambda: _batch_in_transaction(asset=asset, step=step, as_of=as_of, batch=batch, after=after))
 
 
-def _batch_in_transaction(*, asset: Asset, step: str, as_of: datetime, batch: int) -> tuple[int, int, Decimal, int]:
-    picked = list(_due(asset, step, as_of).order_by("participant_id", "id").values_list("id", "participant_id")[:batch])
+def _batch_in_transaction(*, asset: Asset, step: str, as_of: datetime, batch: int, after) -> tuple:
+    due = _due(asset, step, as_of)
+    if after is not None:
+        participant_id, lot_id = after
+        due = due.filter(Q(participant_id__gt=participant_id) | Q(participant_id=participant_id, id__gt=lot_id))
+    picked = list(due.order_by("participant_id", "id").values_list("id", "participant_id")[:batch])
     if not picked:
-        return 0, 0, Decimal(0), 0
+        return 0, 0, Decimal(0), 0, after
+    last = (picked[-1][1], picked[-1][0])
     participants = sorted({participant_id for _, participant_id in picked})
     pending = _lock_accounts(asset, participants, Account.Type.PENDING) if step != EXPIRE else {}
     wallets = _lock_accounts(asset, participants, Account.Type.WALLET, create=step == RELEASE) if step != EXPIRE_PENDING else {}
@@ -136,7 +143,7 @@ def _batch_in_transaction(*, asset: Asset, step: str, as_of: datetime, batch: in
         .values_list("id", "participant_id", "remaining")
     )
     if not lots:  # another copy of the run did them meanwhile
-        return len(picked), 0, Decimal(0), 0
+        return len(picked), 0, Decimal(0), 0, last
     per_participant: dict[uuid.UUID, Decimal] = defaultdict(Decimal)
     for _, participant_id, remaining in lots:
         per_participant[participant_id] += remaining
@@ -151,7 +158,7 @@ def _batch_in_transaction(*, asset: Asset, step: str, as_of: datetime, batch: in
         # ROUND: a no-op on PostgreSQL; SQLite keeps decimals as floats.
         changed.update(expired_amount=Round(F("expired_amount") + F("remaining"), AMOUNT_DECIMAL_PLACES), remaining=0)
     # Hook (issue 15): one release / expiry per account of this batch; emit events here (system runs: no audit).
-    return len(picked), len(lots), sum(per_participant.values(), Decimal(0)), len(specs)
+    return len(picked), len(lots), sum(per_participant.values(), Decimal(0)), len(specs), last
 
 
 def _lock_accounts(asset: Asset, participants: list, type: str, *, create: bool = False) -> dict[uuid.UUID, Account]:

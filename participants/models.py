@@ -95,8 +95,10 @@ class Accrual(models.Model):
                 condition=models.Q(released=True, remaining__gt=0),
                 name="accrual_lot_spend_idx",
             ),
+            # The periodic run walks a due step's lots by (participant, id), so that a batch's lots are whole
+            # wallets' (one entry per wallet) and the next batch starts where it ended (keyset).
             models.Index(
-                fields=["asset", "expires_at"], condition=models.Q(remaining__gt=0), name="accrual_lot_expiry_idx"
+                fields=["asset", "participant", "id"], condition=models.Q(remaining__gt=0), name="accrual_lot_expiry_idx"
             ),
             models.Index(
                 fields=["asset", "available_at"], condition=models.Q(released=False), name="accrual_lot_release_idx"

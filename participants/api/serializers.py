@@ -123,6 +123,16 @@ class AccrualSerializer(serializers.Serializer):
     reversed_amount = ScaledAmountField(help_text="Clawed back.")
 
 
+@extend_schema_field({"type": "string", "format": "date-time", "example": "2024-01-15T10:30:00Z"})
+class PastExampleDateTimeField(serializers.DateTimeField):
+    """A timestamp documented with an example in the past (available at once)."""
+
+
+@extend_schema_field({"type": "string", "format": "date-time", "nullable": True, "example": "2099-12-31T00:00:00Z"})
+class FutureExampleDateTimeField(serializers.DateTimeField):
+    """A timestamp documented with an example in the future (an expiry)."""
+
+
 class AccrualCreateSerializer(StrictInputSerializer):
     read_only_fields = (
         "id", "participant_id", "journal_entry_id", "created_at", "status", "remaining", "spent_amount",
@@ -135,11 +145,11 @@ class AccrualCreateSerializer(StrictInputSerializer):
     description = StrictCharField(
         max_length=500, required=False, help_text=f'Default "{DEFAULT_ACCRUAL_DESCRIPTION}".'
     )
-    available_at = serializers.DateTimeField(
+    available_at = PastExampleDateTimeField(
         required=False,
         help_text="Default: now + the asset's `pending_days`. A moment at or before now: available at once.",
     )
-    expires_at = serializers.DateTimeField(
+    expires_at = FutureExampleDateTimeField(
         required=False,
         allow_null=True,
         help_text="Default: now + the asset's `validity_days` (never when null); null: never. Must be in the "

@@ -106,7 +106,7 @@ class Migration(migrations.Migration):
         ),
         migrations.AddIndex(
             model_name='accrual',
-            index=models.Index(condition=models.Q(('remaining__gt', 0)), fields=['asset', 'expires_at'], name='accrual_lot_expiry_idx'),
+            index=models.Index(condition=models.Q(('remaining__gt', 0)), fields=['asset', 'participant', 'id'], name='accrual_lot_expiry_idx'),
         ),
         migrations.AddIndex(
             model_name='accrual',

@@ -21,9 +21,9 @@ class AccrualCreateRequest:
         amount (str): Positive decimal string with at most the asset's scale places. Example: 500.00.
         description (str | Unset): Default "Accrual".
         available_at (datetime.datetime | Unset): Default: now + the asset's `pending_days`. A moment at or before now:
-            available at once.
+            available at once. Example: 2024-01-15T10:30:00Z.
         expires_at (datetime.datetime | None | Unset): Default: now + the asset's `validity_days` (never when null);
-            null: never. Must be in the future and after `available_at`.
+            null: never. Must be in the future and after `available_at`. Example: 2099-12-31T00:00:00Z.
         idempotency_key (str | Unset): Optional; the `Idempotency-Key` header is accepted instead (both with different
             values: 400).
     """
