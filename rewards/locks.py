@@ -192,13 +192,19 @@ def reward_codes_added(*, tenant_id: uuid.UUID, reward_id: uuid.UUID, added: int
     )
 
 
-def codes_take(*, reward: Reward, redemption_id: uuid.UUID, units: int) -> list[str]:
+def codes_take(*, reward: Reward, redemption_id: uuid.UUID, units: int, wait: bool = False) -> list[str]:
     """
     Step 6: issue up to ``units`` of the reward's AVAILABLE codes to the
     redemption, the oldest first, skipping codes that concurrent redemptions
     hold (``FOR UPDATE SKIP LOCKED``): one statement on PostgreSQL. Returns
     the codes issued, in issue order (fewer than ``units`` when the pool ran
     short: the caller refuses the redemption and its transaction rolls back).
+
+    With ``wait`` (the retry of a redemption that found the free codes held by
+    others, see :func:`codes_free`) it waits for those codes instead (plain
+    ``FOR UPDATE``, rows locked in id order, so two waiting takers never
+    deadlock): a code that the holder issued is passed over, one it released
+    is taken.
     """
     issued, available = sql.literal(RewardCode, "state", ISSUED), sql.literal(RewardCode, "state", AVAILABLE)
     if not sql.is_postgresql():  # the embedded SQLite: one writer at a time, plain ORM
@@ -211,7 +217,7 @@ def codes_take(*, reward: Reward, redemption_id: uuid.UUID, units: int) -> list[
         f"UPDATE {sql.table(RewardCode)} SET {sql.column(RewardCode, 'state')} = {issued}, "
         f"{sql.column(RewardCode, 'redemption_id')} = %s "
         f"FROM (SELECT {k.id} FROM {k} WHERE {k.reward_id} = %s AND {k.tenant_id} = %s AND {k.state} = {available} "
-        f"ORDER BY {k.id} LIMIT %s FOR UPDATE SKIP LOCKED) t "
+        f"ORDER BY {k.id} LIMIT %s FOR UPDATE{'' if wait else ' SKIP LOCKED'}) t "
         f"WHERE {sql.table(RewardCode)}.{sql.column(RewardCode, 'id')} = t.{sql.column(RewardCode, 'id')} "
         f"RETURNING {sql.table(RewardCode)}.{sql.column(RewardCode, 'id')}, "
         f"{sql.table(RewardCode)}.{sql.column(RewardCode, 'code')}",
@@ -223,6 +229,14 @@ def codes_take(*, reward: Reward, redemption_id: uuid.UUID, units: int) -> list[
         ],
     )
     return [code for _, code in sorted(rows)]
+
+
+def codes_free(*, reward: Reward) -> int:
+    """
+    The reward's codes that are AVAILABLE as this transaction sees them (its
+    own take excluded), locked by concurrent redemptions or not (no lock).
+    """
+    return RewardCode.objects.filter(tenant_id=reward.tenant_id, reward_id=reward.id, state=AVAILABLE).count()
 
 
 def codes_void(*, redemption: Redemption, units: int) -> list[str]:

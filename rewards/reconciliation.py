@@ -224,7 +224,7 @@ def _codes_probes(s: Scope) -> list[Probe]:
             f"COALESCE(CAST({r.reward_id} AS TEXT), 'none')",
             f"FROM {k} JOIN {w} ON {w.id} = {k.reward_id} LEFT JOIN {r} ON {r.id} = {k.redemption_id} "
             f"WHERE {k.redemption_id} IS NOT NULL AND ({r.id} IS NULL OR {r.reward_id} IS NULL "
-            f"OR {r.reward_id} <> {k.reward_id} OR {r.tenant_id} <> {k.tenant_id} OR {r.fulfilment} <> {codes})"
+            f"OR {r.reward_id} <> {k.reward_id} OR {r.fulfilment} <> {codes})"  # tenants: the tenants check
             f"{s.on(w)}",
         ),
         # Each CODES redemption holds one code per unit not reversed, plus one voided code per reversed unit.

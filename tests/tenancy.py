@@ -6,7 +6,7 @@ reconciliation).
 Each tenant gets a program with an asset, a participant whose external id
 is ``cust-42`` in BOTH tenants (with its own name and e-mail), a funded
 wallet (an accrual with an idempotency key), a reward, a redemption and a
-reversal (with the same idempotency keys in both tenants), and an API key
+reversal, a CODES reward with one code issued to a redemption (with the same idempotency keys in both tenants), and an API key
 for all its programs. ``identifiers()`` lists what would betray the tenant
 on a page or in a response: every id and every name or e-mail of its own.
 """
@@ -25,7 +25,7 @@ from participants.models import Accrual, Participant
 from participants.services import accrual_create
 from participants.tests.factories import ParticipantFactory
 from rewards.models import Redemption, Reversal, Reward
-from rewards.services import redemption_create_catalog, reversal_create
+from rewards.services import redemption_create_catalog, reversal_create, reward_codes_add
 from rewards.tests.factories import RewardFactory
 
 SHARED_EXTERNAL_ID = "cust-42"
@@ -86,6 +86,14 @@ def tenant_world(name: str, *, customer: str) -> TenantWorld:
         program=program, participant=participant, reward=reward, quantity=2, idempotency_key="redeem-1"
     ).record
     reversal = reversal_create(redemption=redemption, quantity=1, reason="Broken", idempotency_key="reverse-1").record
+    # A CODES reward with a code issued to a redemption and one still available.
+    gift_card = RewardFactory(
+        asset=asset, name=f"{name} Gift Card", unit_cost=Decimal("10.00"), fulfilment=Reward.Fulfilment.CODES
+    )
+    reward_codes_add(reward=gift_card, codes=[f"{name[0]}-GIFT-1", f"{name[0]}-GIFT-2"])
+    redemption_create_catalog(
+        program=program, participant=participant, reward=Reward.objects.select_related("asset").get(id=gift_card.id)
+    )
     api_key, plain_key = api_key_create(name=f"{name} till", tenant_id=tenant.id, all_programs=True)
     wallet = Account.objects.get(type=Account.Type.WALLET, participant=participant, asset=asset)
     return TenantWorld(

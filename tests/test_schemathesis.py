@@ -32,7 +32,7 @@ from loyalty.services import api_key_create
 from loyalty.tests.factories import ProgramFactory
 from participants.tests.factories import ParticipantFactory
 from rewards.models import Reward
-from rewards.services import redemption_create_catalog, redemption_create_direct
+from rewards.services import redemption_create_catalog, redemption_create_direct, reward_codes_add
 from rewards.tests.factories import RewardFactory
 
 MAX_EXAMPLES = 35
@@ -57,6 +57,8 @@ def seeded(transactional_db) -> dict[str, list[str]]:
     )
     inactive_reward = RewardFactory(asset=asset, name="Retired", status=Reward.Status.INACTIVE)
     closed_reward = RewardFactory(asset=asset, name="Last year", available_until=timezone.now() - timedelta(days=1))
+    code_reward = RewardFactory(asset=asset, name="Coupon", fulfilment=Reward.Fulfilment.CODES)
+    reward_codes_add(reward=code_reward, codes=[f"COUPON-{n:03d}" for n in range(50)])
     redemptions = [
         redemption_create_catalog(program=program, participant=funded, reward=unit_reward, quantity=2),
         redemption_create_catalog(program=program, participant=funded, reward=unit_reward, quantity=3),
@@ -70,10 +72,13 @@ def seeded(transactional_db) -> dict[str, list[str]]:
         "programs": [str(program.id)],
         "assets": [str(asset.id)],
         "participants": [str(funded.id), str(broke.id)],
-        "rewards": [str(reward.id) for reward in (unit_reward, amount_reward, inactive_reward, closed_reward)],
+        "rewards": [
+            str(reward.id) for reward in (unit_reward, amount_reward, inactive_reward, closed_reward, code_reward)
+        ],
         "redemptions": [str(result.record.id) for result in redemptions],
         "entries": [str(accrual.journal_entry_id)],
         "accruals": [str(lot.id) for lot in (accrual, *lots)],
+        "codes": [f"NEW-COUPON-{n:03d}" for n in range(20)],  # valid codes, some new to the CODES reward
     }
 
 
@@ -86,6 +91,7 @@ def schemathesis_config(base_url: str, seeded: dict[str, list[str]]) -> schemath
         "redemptions": ["path.redemption_id"],
         "entries": ["path.entry_id"],
         "accruals": ["path.accrual_id"],
+        "codes": ["body.codes[*]"],
     }
     return schemathesis.Config.from_dict(
         {

@@ -69,6 +69,7 @@ from participants.models import Participant
 from participants.selectors import participant_is_enrolled
 from rewards import allocations
 from rewards.locks import (
+    codes_free,
     codes_take,
     count_within_limit,
     participant_count_add,
@@ -185,6 +186,7 @@ class CatalogDecision:
     units: int  # taken from stock: the quantity, or 1 per AMOUNT_BASED redemption
     cost: Decimal
     description: str
+    wait_for_codes: bool = False  # a retry after CodesBusy: wait for codes others hold (CODES rewards)
 
     def new_redemption(
         self,
@@ -316,6 +318,10 @@ class StaleReward(Exception):
     """The reward's price or limit changed between the read and the guarded UPDATE: decide again."""
 
 
+class CodesBusy(Exception):
+    """Too few free codes, but concurrent redemptions hold enough: run again, waiting for them."""
+
+
 def _apply(request: _Request, decision: CatalogDecision) -> Created:
     """Apply a decided catalog redemption in the caller's transaction (steps 1-4 above)."""
     now = timezone.now()
@@ -430,8 +436,10 @@ def _issue_codes(redemption: Redemption, decision: CatalogDecision) -> None:
     redemption (its transaction rolls back: no code, no point moves).
     """
     reward = decision.reward
-    codes = codes_take(reward=reward, redemption_id=redemption.id, units=decision.units)
+    codes = codes_take(reward=reward, redemption_id=redemption.id, units=decision.units, wait=decision.wait_for_codes)
     if len(codes) < decision.units:
+        if not decision.wait_for_codes and len(codes) + codes_free(reward=reward) >= decision.units:
+            raise CodesBusy()  # enough codes exist, but concurrent redemptions hold some: wait for them
         raise RewardOutOfStock(f"Only {len(codes)} code(s) of {reward.name!r} are left; {decision.units} requested.")
     redemption_codes_known(redemption, issued=codes)
 
@@ -486,7 +494,9 @@ def _with_retries(
     - the database rolled it back (a deadlock or serialization failure): the
       same decision, after a short jittered pause;
     - the reward's price or limit changed between the read and the guarded
-      UPDATE (``StaleReward``): ``decide`` again on the latest committed reward.
+      UPDATE (``StaleReward``): ``decide`` again on the latest committed reward;
+    - a CODES reward had too few free codes while concurrent redemptions held
+      enough (``CodesBusy``): the same decision, waiting for those codes.
 
     One request runs at most ``MAX_TRANSACTIONS`` transactions. When they are
     spent, the database's error propagates (the API answers 503) or, for a
@@ -502,6 +512,10 @@ def _with_retries(
                 break
             reward = decision.reward
             decision = decide(Reward.objects.select_related("asset").get(id=reward.id, tenant_id=reward.tenant_id))
+        except CodesBusy:
+            if last:
+                break
+            decision = replace(decision, wait_for_codes=True)
         except OperationalError as exc:
             if last or not is_retryable(exc):
                 raise

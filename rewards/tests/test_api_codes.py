@@ -450,3 +450,24 @@ def test_a_redemption_of_another_reward_answers_null_codes(client_for, funded, a
 
     # then
     assert (response.json()["codes"], response.json()["voided_codes"]) == (None, None)
+
+
+def test_a_codes_body_over_its_limit_is_413_and_adds_nothing(client_for, code_reward, settings):
+    # given: a limit small enough to pass without sending megabytes
+    settings.MAX_CODES_BODY_BYTES = 1024
+    before = code_state()
+
+    # when
+    response = client_for.post(codes_url(code_reward), {"codes": [f"{n:04d}".ljust(100, "x") for n in range(11)]})
+
+    # then
+    assert_error(response, HTTPStatus.REQUEST_ENTITY_TOO_LARGE, "payload_too_large")
+    assert code_state() == before
+
+
+def test_other_routes_keep_the_64_kib_limit(client_for, funded, code_reward):
+    # when: a body over 64 KiB to a redemption
+    response = client_for.post(catalog_url(funded.id), catalog_body(code_reward, description="x" * 70_000))
+
+    # then
+    assert_error(response, HTTPStatus.REQUEST_ENTITY_TOO_LARGE, "payload_too_large")

@@ -6,12 +6,13 @@ connection): no code is ever issued twice, lost, or split between redemptions.
 from __future__ import annotations
 
 import threading
+import time
 from collections.abc import Callable
 from decimal import Decimal
 
 import pytest
 from django.core.management import call_command
-from django.db import connection
+from django.db import connection, transaction
 
 from ledger.tests.factories import fund
 from loyalty.errors import RewardOutOfStock
@@ -96,9 +97,9 @@ def test_30_concurrent_redemptions_on_10_codes_make_10_redemptions_with_10_disti
 
 
 def test_concurrent_redemptions_of_3_units_never_split_a_code_set(program, asset, code_reward):
-    # given: 10 codes, 8 redemptions of 3
+    # given: 10 codes, 12 redemptions of 3
     reward_codes_add(reward=code_reward, codes=[f"C-{n:02d}" for n in range(10)])
-    participants = funded_participants(program, asset, 8)
+    participants = funded_participants(program, asset, 12)
 
     # when
     results = run_together([redeeming(program, participant, code_reward, quantity=3) for participant in participants])
@@ -142,4 +143,44 @@ def test_concurrent_uploads_and_redemptions_never_lose_or_duplicate_a_code(progr
         == RewardCode.objects.filter(state=RewardCode.State.AVAILABLE).count()
         == 36 - len(made)
     )
+    assert_reconciles()
+
+
+def test_a_redemption_waits_for_codes_that_a_failing_redemption_held(program, asset, code_reward):
+    # given: 3 codes, 2 of them locked by a transaction that will roll back (a redemption failing late)
+    reward_codes_add(reward=code_reward, codes=["C-1", "C-2", "C-3"])
+    (participant,) = funded_participants(program, asset, 1)
+    holding, release = threading.Event(), threading.Event()
+
+    def hold_two_codes():
+        with transaction.atomic():
+            list(RewardCode.objects.select_for_update().filter(code__in=["C-1", "C-2"]))
+            holding.set()
+            release.wait(60)
+            transaction.set_rollback(True)
+
+    def release_once_the_redemption_waits():
+        holding.wait(60)
+        with connection.cursor() as cursor:
+            for _ in range(6000):  # until a backend waits on a row lock (no timing asserted)
+                cursor.execute(
+                    "SELECT count(*) FROM pg_stat_activity WHERE datname = current_database() "
+                    "AND wait_event_type = 'Lock' AND query LIKE 'UPDATE%%rewards_rewardcode%%'"
+                )
+                if cursor.fetchone()[0]:
+                    break
+                time.sleep(0.01)
+        release.set()
+
+    def redeem_after_the_hold():
+        holding.wait(60)
+        return redeeming(program, participant, code_reward, quantity=3)()
+
+    # when: the redemption finds 1 free code and 2 held, waits for them, and gets all 3
+    results = run_together([hold_two_codes, release_once_the_redemption_waits, redeem_after_the_hold])
+
+    # then
+    redemption = results[2]
+    assert isinstance(redemption, Redemption), results
+    assert redemption_codes(redemption)[0] == ["C-1", "C-2", "C-3"]
     assert_reconciles()
