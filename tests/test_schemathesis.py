@@ -35,7 +35,7 @@ from rewards.models import Reward
 from rewards.services import redemption_create_catalog, redemption_create_direct, reward_codes_add
 from rewards.tests.factories import RewardFactory
 
-MAX_EXAMPLES = 35
+MAX_EXAMPLES = 25
 ID_PROBABILITY = 0.8  # how often a generated id is one of the seeded objects'
 
 
