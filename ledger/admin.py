@@ -11,11 +11,22 @@ from ledger.assets import asset_rename
 from ledger.models import Account, Asset, JournalEntry, JournalLine
 from ledger.selectors import account_balance_get
 from ledger.services import asset_create
-from loyalty.admin_base import ReadOnlyAdmin, ReadOnlyInline, ReplicaChangeListAdmin, adopt, amount
+from loyalty.admin_base import (
+    AuditHistoryAdmin,
+    CsvExportAdmin,
+    ReadOnlyAdmin,
+    ReadOnlyInline,
+    ReplicaChangeListAdmin,
+    adopt,
+    amount,
+    timestamp_text,
+)
+from loyalty.audit import Actor
 
 
 @admin.register(Asset)
-class AssetAdmin(ReplicaChangeListAdmin):
+class AssetAdmin(AuditHistoryAdmin, ReplicaChangeListAdmin):
+    audit_object_type = "asset"
     list_display = ("code", "name", "program", "scale", "created_at")
     list_filter = ("program",)
     list_select_related = ("program",)
@@ -36,11 +47,14 @@ class AssetAdmin(ReplicaChangeListAdmin):
         data = form.cleaned_data
         if change:
             if "name" in form.changed_data:
-                asset_rename(asset=obj, name=data["name"])
+                asset_rename(asset=obj, name=data["name"], actor=Actor.of_user(request.user))
         else:
             adopt(
                 obj,
-                asset_create(program=data["program"], code=data["code"], name=data["name"], scale=data["scale"]),
+                asset_create(
+                    program=data["program"], code=data["code"], name=data["name"], scale=data["scale"],
+                    actor=Actor.of_user(request.user),
+                ),
             )
 
 
@@ -80,7 +94,19 @@ class JournalLineInline(ReadOnlyInline):
 
 
 @admin.register(JournalEntry)
-class JournalEntryAdmin(ReadOnlyAdmin):
+class JournalEntryAdmin(CsvExportAdmin, ReadOnlyAdmin):
+    """Journal entries, read-only; "Export CSV" downloads the entries of the current filter."""
+
+    csv_filename = "journal-entries.csv"
+    csv_header = ("id", "created_at", "kind", "program", "description", "reverses_entry_id")
+
+    def csv_rows(self, queryset):
+        for entry in queryset.select_related("program").iterator(chunk_size=2000):
+            yield (
+                entry.id, timestamp_text(entry.created_at), entry.kind, entry.program.name, entry.description,
+                entry.reverses_id or "",
+            )
+
     list_display = ("id", "created_at", "kind", "program", "description", "reverses")
     list_filter = ("kind", "program")
     list_select_related = ("program", "reverses")

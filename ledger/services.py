@@ -20,6 +20,7 @@ from django.utils import timezone
 
 from ledger.models import AMOUNT_DECIMAL_PLACES, MAX_AMOUNT, Account, Asset, JournalEntry, JournalLine
 from loyalty import sql
+from loyalty.audit import Actor, audit_record, changed, created
 from loyalty.errors import LedgerInvariantViolation, ValidationFailed
 from loyalty.models import Program
 from loyalty.money import fits_scale
@@ -200,8 +201,26 @@ def _wallet_update(tenant_id: uuid.UUID, account_id: uuid.UUID, delta: Decimal, 
     )
 
 
+def asset_fields(asset: Asset) -> dict:
+    return {
+        "program_id": asset.program_id,
+        "code": asset.code,
+        "name": asset.name,
+        "scale": asset.scale,
+        "pending_days": asset.pending_days,
+        "validity_days": asset.validity_days,
+    }
+
+
 def asset_create(
-    *, program: Program, code: str, name: str, scale: int = 2, pending_days: int = 0, validity_days: int | None = None
+    *,
+    program: Program,
+    code: str,
+    name: str,
+    scale: int = 2,
+    pending_days: int = 0,
+    validity_days: int | None = None,
+    actor: Actor | None = None,
 ) -> Asset:
     """
     Create an asset and the program's ISSUANCE, REDEMPTIONS and EXPIRED
@@ -224,23 +243,33 @@ def asset_create(
                     Account(**owner, asset=asset, type=Account.Type.EXPIRED, balance=None),
                 ]
             )
+            audit_record(
+                actor, "create", "asset", asset.id, program.id, created(asset_fields(asset)), tenant_id=program.tenant_id
+            )
     except IntegrityError:  # a concurrent create won the unique constraint
         raise duplicate from None
     return asset
 
 
-def asset_update(*, asset: Asset, changes: dict) -> Asset:
+def asset_update(*, asset: Asset, changes: dict, actor: Actor | None = None) -> Asset:
     """
     Change an asset's ``name``, ``pending_days`` or ``validity_days`` (the
-    only changeable fields; a policy change applies to accruals made after it).
+    only changeable fields; a policy change applies to accruals made after it),
+    with an ``update`` audit record of the fields that changed.
     """
     allowed = {"name", "pending_days", "validity_days"}
     if set(changes) - allowed:  # pragma: no cover - the API refuses other fields first
         raise ValidationFailed.on(sorted(set(changes) - allowed)[0], "This field cannot be changed.")
-    for name, value in changes.items():
-        setattr(asset, name, value)
-    if changes:
+    if not changes:
+        return asset
+    with transaction.atomic():
+        before = Asset.objects.select_for_update(no_key=True).values(*changes).get(pk=asset.pk)
+        for name, value in changes.items():
+            setattr(asset, name, value)
         asset.save(update_fields=list(changes))
+        diff = changed(before, changes)
+        if diff:
+            audit_record(actor, "update", "asset", asset.id, asset.program_id, diff, tenant_id=asset.tenant_id)
     return asset
 
 

@@ -12,9 +12,24 @@ from django.contrib.auth.admin import GroupAdmin, UserAdmin
 from django.contrib.auth.models import Group
 from django.template.response import TemplateResponse
 
-from loyalty.admin_base import ReadOnlyAdmin, ReplicaChangeListAdmin, TenantScopedAdmin, adopt
-from loyalty.models import ApiKey, IdempotencyRecord, Membership, Program, Tenant
-from loyalty.services import api_key_create, api_key_revoke, program_create, program_update, tenant_create
+from loyalty.admin_base import (
+    AuditedDeleteAdmin,
+    AuditHistoryAdmin,
+    ReadOnlyAdmin,
+    ReplicaChangeListAdmin,
+    TenantScopedAdmin,
+    adopt,
+)
+from loyalty.audit import Actor, audit_record, changed, created, deleted
+from loyalty.models import ApiKey, AuditEvent, IdempotencyRecord, Membership, Program, Tenant
+from loyalty.services import (
+    api_key_create,
+    api_key_revoke,
+    program_create,
+    program_fields,
+    program_update,
+    tenant_create,
+)
 
 
 class SuperusersOnly:
@@ -55,7 +70,8 @@ class MembershipInline(TenantScopedAdmin, admin.TabularInline):
 
 
 @admin.register(Tenant)
-class TenantAdmin(SuperusersOnly, ReplicaChangeListAdmin):
+class TenantAdmin(SuperusersOnly, AuditHistoryAdmin, ReplicaChangeListAdmin):
+    audit_object_type = "tenant"
     """Tenants and their operators (the inline), for superusers. Created through the service; never deleted."""
 
     list_display = ("name", "created_at")
@@ -65,10 +81,36 @@ class TenantAdmin(SuperusersOnly, ReplicaChangeListAdmin):
     inlines = (MembershipInline,)
 
     def save_model(self, request, obj, form, change):
+        actor = Actor.of_user(request.user)
         if change:
-            obj.save(update_fields=["name", "updated_at"])
+            obj.save(update_fields=["name", "updated_at"])  # in the admin's request transaction, with its record
+            diff = changed({"name": form.initial.get("name")}, {"name": obj.name})
+            if diff:
+                audit_record(actor, "update", "tenant", obj.id, None, diff, tenant_id=obj.id)
         else:
-            adopt(obj, tenant_create(name=form.cleaned_data["name"]))
+            adopt(obj, tenant_create(name=form.cleaned_data["name"], actor=actor))
+
+    def save_formset(self, request, form, formset, change):
+        """Members added or removed (the inline), each recorded as a membership create or delete."""
+        actor = Actor.of_user(request.user)
+        instances = formset.save(commit=False)
+        for membership in formset.deleted_objects:
+            fields = {"tenant_id": membership.tenant_id, "user": membership.user.get_username()}
+            membership_id = membership.pk
+            membership.delete()
+            audit_record(actor, "delete", "membership", membership_id, None, deleted(fields),
+                         tenant_id=fields["tenant_id"])
+        for membership in instances:
+            adding = membership._state.adding
+            before = {} if adding else {"user": Membership.objects.get(pk=membership.pk).user.get_username()}
+            membership.save()
+            fields = {"tenant_id": membership.tenant_id, "user": membership.user.get_username()}
+            audit_record(
+                actor, "create" if adding else "update", "membership", membership.pk, None,
+                created(fields) if adding else changed(before, {"user": fields["user"]}),
+                tenant_id=membership.tenant_id,
+            )
+        formset.save_m2m()
 
 
 # Users and groups are platform-wide (they have no tenant): only superusers see and manage
@@ -91,7 +133,15 @@ class SuperuserGroupAdmin(SuperusersOnly, TenantScopedAdmin, GroupAdmin):
 
 
 @admin.register(Program)
-class ProgramAdmin(ReplicaChangeListAdmin):
+class ProgramAdmin(AuditedDeleteAdmin, AuditHistoryAdmin, ReplicaChangeListAdmin):
+    audit_object_type = "program"
+
+    def audit_fields(self, obj):
+        return program_fields(obj)
+
+    def audit_program_id(self, obj):
+        return obj.id
+
     list_display = ("name", "tenant", "status", "created_at")
     list_filter = ("tenant", "status")
     list_select_related = ("tenant",)
@@ -109,10 +159,11 @@ class ProgramAdmin(ReplicaChangeListAdmin):
         if change:
             changes = {field: form.cleaned_data[field] for field in form.changed_data if field in ("name", "status")}
             if changes:
-                program_update(program=obj, **changes)
+                program_update(program=obj, actor=Actor.of_user(request.user), **changes)
         else:
             data = form.cleaned_data
-            adopt(obj, program_create(tenant_id=data["tenant"].id, name=data["name"], status=data["status"]))
+            adopt(obj, program_create(tenant_id=data["tenant"].id, name=data["name"], status=data["status"],
+                                      actor=Actor.of_user(request.user)))
 
 
 class ApiKeyCreateForm(forms.ModelForm):
@@ -131,7 +182,9 @@ class ApiKeyCreateForm(forms.ModelForm):
 
 
 @admin.register(ApiKey)
-class ApiKeyAdmin(ReplicaChangeListAdmin):
+class ApiKeyAdmin(AuditHistoryAdmin, ReplicaChangeListAdmin):
+    audit_object_type = "api_key"
+
     """
     API keys, for superusers only. Creating one shows its plain text once, on
     the page that answers the form (never in a message, a log or the
@@ -198,6 +251,7 @@ class ApiKeyAdmin(ReplicaChangeListAdmin):
             tenant_id=form.cleaned_data["tenant"].id,
             program_ids=[program.id for program in form.cleaned_data["programs"]],
             all_programs=form.cleaned_data["all_programs"],
+            actor=Actor.of_user(request.user),
         )
         adopt(obj, api_key)
         obj._plain_key = plain  # lives only until the response below is rendered
@@ -227,7 +281,7 @@ class ApiKeyAdmin(ReplicaChangeListAdmin):
     def revoke(self, request, queryset):
         keys = list(queryset)
         for api_key in keys:
-            api_key_revoke(prefix=api_key.prefix)
+            api_key_revoke(prefix=api_key.prefix, actor=Actor.of_user(request.user))
         self.message_user(request, f"Revoked {len(keys)} API key(s).", messages.SUCCESS)
 
 
@@ -238,3 +292,15 @@ class IdempotencyRecordAdmin(ReadOnlyAdmin):
     list_select_related = ("program",)
     search_fields = ("key__exact", "resource_id__exact")
     raw_id_fields = ("program",)
+
+
+@admin.register(AuditEvent)
+class AuditEventAdmin(ReadOnlyAdmin):
+    """The audit trail, read-only: who changed what, filtered by actor, object type and date."""
+
+    list_display = ("created_at", "actor_type", "actor_id", "action", "object_type", "object_id", "program_id")
+    list_filter = ("actor_type", "object_type", "action", ("created_at", admin.DateFieldListFilter))
+    search_fields = ("actor_id__exact", "object_id__exact")
+    date_hierarchy = "created_at"
+    fields = ("id", "tenant", "created_at", "actor_type", "actor_id", "action", "object_type", "object_id",
+              "program_id", "changes")

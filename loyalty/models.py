@@ -155,3 +155,42 @@ class IdempotencyRecord(models.Model):
 
     def __str__(self) -> str:
         return f"{self.key} -> {self.kind} {self.resource_id}"
+
+
+class AuditEvent(models.Model):
+    """
+    Who changed what, written by the service that makes the change, in its
+    transaction (``loyalty.audit.audit_record``): a rolled-back change leaves
+    no record. Insert-only; ``changes`` holds API field names and rendered
+    values (``{field: [old, new]}``), never a secret, hash or code. The tenant
+    is not a database foreign key, so that the trail outlives what it tells
+    about (a deleted tenant's records stay).
+    """
+
+    class ActorType(models.TextChoices):
+        API_KEY = "api_key"
+        USER = "user"
+        COMMAND = "command"
+
+    id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
+    tenant = models.ForeignKey(
+        Tenant, on_delete=models.DO_NOTHING, db_constraint=False, related_name="audit_events", editable=False
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+    actor_type = models.CharField(max_length=16, choices=ActorType.choices)
+    actor_id = models.CharField(max_length=150)
+    action = models.CharField(max_length=32)
+    object_type = models.CharField(max_length=32)
+    object_id = models.CharField(max_length=64)
+    program_id = models.UUIDField(null=True, blank=True)
+    changes = models.JSONField(default=dict)
+
+    class Meta:
+        ordering = ["-created_at", "-id"]
+        indexes = [
+            models.Index(fields=["tenant", "-created_at", "-id"], name="audit_tenant_newest_idx"),
+            models.Index(fields=["tenant", "object_type", "object_id"], name="audit_tenant_object_idx"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.actor_type}:{self.actor_id} {self.action} {self.object_type} {self.object_id}"

@@ -18,7 +18,7 @@ from django.db.models import Model, QuerySet
 
 from loyalty.auth import KeyScope
 from loyalty.errors import NotFound
-from loyalty.models import Program, Tenant
+from loyalty.models import AuditEvent, Program, Tenant
 
 
 def scoped_get(
@@ -45,3 +45,30 @@ def program_get_visible(*, scope: KeyScope, program_id: uuid.UUID) -> Program:
 def tenant_get(*, tenant_id: uuid.UUID) -> Tenant:
     """The tenant (of a key: it exists as long as the key does)."""
     return Tenant.objects.get(id=tenant_id)
+
+
+def audit_event_list(
+    *,
+    scope: KeyScope,
+    object_type: str | None = None,
+    object_id: str | None = None,
+    program_id: uuid.UUID | None = None,
+    actor_type: str | None = None,
+) -> QuerySet[AuditEvent]:
+    """
+    The tenant's audit records that the key may see: an all-programs key
+    every record of its tenant; a key of some programs only the records of
+    those programs (not the tenant-wide ones: tenant, members, API keys).
+    """
+    events = AuditEvent.objects.filter(tenant_id=scope.tenant_id)
+    if not scope.all_programs:
+        events = events.filter(program_id__in=scope.program_ids)
+    if object_type:
+        events = events.filter(object_type=object_type)
+    if object_id:
+        events = events.filter(object_id=object_id)
+    if program_id is not None:
+        events = events.filter(program_id=program_id)
+    if actor_type:
+        events = events.filter(actor_type=actor_type)
+    return events

@@ -9,6 +9,7 @@ from dataclasses import dataclass
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 
+from loyalty.audit import Actor, audit_record, changed, created, render
 from loyalty.auth import generate_key, hash_key
 from loyalty.errors import NotFound, ValidationFailed
 from loyalty.models import ApiKey, Program, Tenant
@@ -22,7 +23,26 @@ class Created:
     created: bool
 
 
-def tenant_create(*, name: str) -> Tenant:
+def program_fields(program: Program) -> dict:
+    """A program's audited fields, as the API names them."""
+    return {"name": program.name, "status": program.status}
+
+
+def api_key_fields(api_key: ApiKey, program_ids=None) -> dict:
+    """An API key's audited fields: never its hash or secret (the prefix only)."""
+    if program_ids is None:
+        program_ids = sorted(str(id) for id in api_key.programs.values_list("id", flat=True))
+    return {
+        "name": api_key.name,
+        "prefix": api_key.prefix,
+        "tenant_id": api_key.tenant_id,
+        "all_programs": api_key.all_programs,
+        "program_ids": sorted(str(id) for id in program_ids),
+        "revoked_at": api_key.revoked_at,
+    }
+
+
+def tenant_create(*, name: str, actor: Actor | None = None) -> Tenant:
     """Create a tenant. Raises ``ValidationFailed`` on ``name`` (empty, over 200 characters, or taken)."""
     name = name.strip()
     if not 1 <= len(name) <= 200:
@@ -32,23 +52,38 @@ def tenant_create(*, name: str) -> Tenant:
         raise taken
     try:
         with transaction.atomic():
-            return Tenant.objects.create(name=name)
+            tenant = Tenant.objects.create(name=name)
+            audit_record(actor, "create", "tenant", tenant.id, None, created({"name": name}), tenant_id=tenant.id)
+            return tenant
     except IntegrityError:  # a concurrent create won the unique constraint
         raise taken from None
 
 
-def program_create(*, tenant_id: uuid.UUID, name: str, status: str = Program.Status.ACTIVE) -> Program:
+def program_create(
+    *, tenant_id: uuid.UUID, name: str, status: str = Program.Status.ACTIVE, actor: Actor | None = None
+) -> Program:
     """Create a program of the tenant."""
-    return Program.objects.create(tenant_id=tenant_id, name=name, status=status)
+    with transaction.atomic():
+        program = Program.objects.create(tenant_id=tenant_id, name=name, status=status)
+        audit_record(
+            actor, "create", "program", program.id, program.id, created(program_fields(program)), tenant_id=tenant_id
+        )
+    return program
 
 
-def program_update(*, program: Program, **changes) -> Program:
-    """Apply ``name`` / ``status`` changes."""
-    for field, value in changes.items():
+def program_update(*, program: Program, actor: Actor | None = None, **changes) -> Program:
+    """Apply ``name`` / ``status`` changes (the audit record compares with the row as stored)."""
+    for field in changes:
         if field not in {"name", "status"}:
             raise ValueError(f"Program field {field!r} cannot be changed.")
-        setattr(program, field, value)
-    program.save(update_fields=[*changes, "updated_at"])
+    with transaction.atomic():
+        before = program_fields(Program.objects.select_for_update().get(pk=program.pk))
+        for field, value in changes.items():
+            setattr(program, field, value)
+        program.save(update_fields=[*changes, "updated_at"])
+        diff = changed(before, program_fields(program))
+        if diff:
+            audit_record(actor, "update", "program", program.id, program.id, diff, tenant_id=program.tenant_id)
     return program
 
 
@@ -58,6 +93,7 @@ def api_key_create(
     tenant_id: uuid.UUID | None = None,
     program_ids: Iterable[uuid.UUID] = (),
     all_programs: bool = False,
+    actor: Actor | None = None,
 ) -> tuple[ApiKey, str]:
     """
     Create a key of one tenant, scoped to some of its programs or to all of
@@ -85,6 +121,10 @@ def api_key_create(
             tenant_id=tenant_id, name=name, prefix=prefix, key_hash=hash_key(plain), all_programs=all_programs
         )
         api_key.programs.set(programs)
+        audit_record(
+            actor, "create", "api_key", api_key.id, None,
+            created(api_key_fields(api_key, [program.id for program in programs])), tenant_id=tenant_id,
+        )
     return api_key, plain
 
 
@@ -110,13 +150,20 @@ def _key_tenant(tenant_id: uuid.UUID | None, programs: list[Program]) -> uuid.UU
     return existing[0]
 
 
-def api_key_revoke(*, prefix: str) -> ApiKey:
-    """Revoke the key with this prefix (idempotent). Raises ``NotFound``."""
-    try:
-        api_key = ApiKey.objects.get(prefix=prefix)
-    except ApiKey.DoesNotExist:
-        raise NotFound(f"No API key with prefix {prefix!r}.") from None
-    if api_key.revoked_at is None:
-        api_key.revoked_at = timezone.now()
-        api_key.save(update_fields=["revoked_at"])
+def api_key_revoke(*, prefix: str, actor: Actor | None = None) -> ApiKey:
+    """Revoke the key with this prefix (idempotent: a second revoke records nothing). Raises ``NotFound``."""
+    with transaction.atomic():
+        try:
+            api_key = ApiKey.objects.select_for_update().get(prefix=prefix)
+        except ApiKey.DoesNotExist:
+            raise NotFound(f"No API key with prefix {prefix!r}.") from None
+        if api_key.revoked_at is None:
+            api_key.revoked_at = timezone.now()
+            api_key.save(update_fields=["revoked_at"])
+            audit_record(
+                actor, "revoke", "api_key", api_key.id, None,
+                {"revoked_at": [None, render(api_key.revoked_at)]},
+                tenant_id=api_key.tenant_id,
+            )
     return api_key
+

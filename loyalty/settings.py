@@ -264,6 +264,7 @@ SPECTACULAR_SETTINGS = {
         "EventTypeEnum": "events.types.EVENT_TYPE_CHOICES",
         "SubscribedEventTypeEnum": "events.types.SUBSCRIBABLE_CHOICES",
         "DeliveryStatusEnum": "events.models.Delivery.Status",
+        "AuditActorTypeEnum": "loyalty.models.AuditEvent.ActorType",
     },
     "POSTPROCESSING_HOOKS": ["loyalty.api.schema_hook.postprocess_schema"],
     "TAGS": [

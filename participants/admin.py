@@ -7,14 +7,30 @@ from __future__ import annotations
 
 from decimal import Decimal
 
+from django import forms
 from django.contrib import admin, messages
+from django.core.exceptions import PermissionDenied
+from django.db import OperationalError
 from django.forms.models import BaseInlineFormSet
+from django.template.response import TemplateResponse
+from django.urls import path
 from django.utils.html import format_html, format_html_join
 
 from ledger.models import Asset
 from ledger.selectors import wallets_for_participant
-from loyalty.admin_base import ReadOnlyAdmin, ReadOnlyInline, ReplicaChangeListAdmin, TenantScopedAdmin, amount
+from loyalty.admin_base import (
+    AuditHistoryAdmin,
+    ReadOnlyAdmin,
+    ReadOnlyInline,
+    ReplicaChangeListAdmin,
+    TenantScopedAdmin,
+    amount,
+    tenant_scoped,
+)
+from loyalty.audit import Actor
 from loyalty.errors import DomainError
+from loyalty.models import Program
+from participants.imports import COLUMNS, ImportFileError, import_stream, program_asset
 from participants.models import Accrual, Enrollment, Participant
 from participants.services import accrual_reversal_create, participant_enrol
 
@@ -59,8 +75,39 @@ class EnrollmentInline(TenantScopedAdmin, admin.TabularInline):
         return False
 
 
+ADMIN_IMPORT_MAX_BYTES = 1024 * 1024  # a few thousand rows; larger files: manage.py import_participants
+ADMIN_IMPORT_BAD_ROWS_SHOWN = 500
+
+
+class ParticipantImportForm(forms.Form):
+    program = forms.ModelChoiceField(queryset=Program.objects.none())
+    asset = forms.CharField(
+        required=False, max_length=32, help_text="The asset code of the opening balances (needed when the program "
+        "has more than one).",
+    )
+    file = forms.FileField(
+        help_text=f"CSV, UTF-8, header {','.join(COLUMNS)} (the last four columns may be empty or absent); "
+        f"at most {ADMIN_IMPORT_MAX_BYTES // 1024} KiB. Larger files: manage.py import_participants.",
+    )
+    dry_run = forms.BooleanField(required=False, help_text="Check every row and change nothing.")
+
+    def __init__(self, *args, user, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["program"].queryset = tenant_scoped(Program.objects.order_by("name"), user)
+
+    def clean_file(self):
+        upload = self.cleaned_data["file"]
+        if upload.size > ADMIN_IMPORT_MAX_BYTES:
+            raise forms.ValidationError(
+                f"The file has {upload.size:,} bytes; the admin imports at most {ADMIN_IMPORT_MAX_BYTES:,} "
+                "(use manage.py import_participants)."
+            )
+        return upload
+
+
 @admin.register(Participant)
 class ParticipantAdmin(ReplicaChangeListAdmin):
+    change_list_template = "admin/participants/participant/change_list.html"
     list_display = ("external_id", "display_name", "email", "tenant", "created_at")
     list_filter = ("tenant",)
     list_select_related = ("tenant",)
@@ -87,6 +134,44 @@ class ParticipantAdmin(ReplicaChangeListAdmin):
     def has_delete_permission(self, request, obj=None):
         # Enrolments, wallets and movements point at the participant.
         return False
+
+    def get_urls(self):
+        return [
+            path("import/", self.admin_site.admin_view(self.import_view), name="participants_participant_import"),
+            *super().get_urls(),
+        ]
+
+    def import_view(self, request):
+        """
+        The bulk import of ``manage.py import_participants`` for small files:
+        the same rows, checks, idempotency keys and accruals (one
+        transaction per chunk), then a result page with every bad row.
+        """
+        if not (self.has_add_permission(request) and self.has_change_permission(request)):
+            raise PermissionDenied
+        form = ParticipantImportForm(request.POST or None, request.FILES or None, user=request.user)
+        result = None
+        if request.method == "POST" and form.is_valid():
+            program = form.cleaned_data["program"]
+            try:
+                asset = program_asset(program, form.cleaned_data["asset"] or None)
+                result = import_stream(
+                    form.cleaned_data["file"].open("rb"), program=program, asset=asset,
+                    dry_run=form.cleaned_data["dry_run"], keep_bad=ADMIN_IMPORT_BAD_ROWS_SHOWN,
+                )
+            except ImportFileError as exc:
+                form.add_error("file", str(exc))
+            except OperationalError as exc:  # pragma: no cover - the database went away
+                form.add_error(None, f"Database error: {exc}")
+        context = {
+            **self.admin_site.each_context(request),
+            "opts": self.opts,
+            "title": "Import participants",
+            "form": form,
+            "result": result,
+            "dry_run": form.cleaned_data.get("dry_run") if form.is_bound and form.is_valid() else False,
+        }
+        return TemplateResponse(request, "admin/participants/participant/import.html", context)
 
     def save_formset(self, request, form, formset, change):
         if formset.model is not Enrollment:  # pragma: no cover - the only inline
@@ -180,8 +265,10 @@ class LotInline(ReadOnlyInline):
 
 
 @admin.register(Accrual)
-class AccrualAdmin(ReadOnlyAdmin):
+class AccrualAdmin(AuditHistoryAdmin, ReadOnlyAdmin):
     """Lots, read-only; users with ``CLAWBACK_PERMISSION`` may claw back what remains of lots."""
+
+    audit_object_type = "accrual"  # its History page lists its releases and clawbacks
 
     list_display = ("created_at", "id", "participant", "asset", "amount", "status_display", "remaining", "expires_at")
     list_filter = ("program",)
@@ -209,7 +296,11 @@ class AccrualAdmin(ReadOnlyAdmin):
         done = 0
         for lot in queryset.select_related("asset"):
             try:
-                accrual_reversal_create(accrual=lot, reason=f"Clawback in the admin by {request.user.get_username()}")
+                accrual_reversal_create(
+                    accrual=lot,
+                    reason=f"Clawback in the admin by {request.user.get_username()}",
+                    actor=Actor.of_user(request.user),
+                )
             except DomainError as exc:
                 self.message_user(request, f"Lot {lot.id}: {exc.message}", messages.WARNING)
             else:

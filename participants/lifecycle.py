@@ -169,7 +169,7 @@ def _batch_in_transaction(*, asset: Asset, step: str, as_of: datetime, batch: in
         changed.update(expired_amount=Round(F("expired_amount") + F("remaining"), AMOUNT_DECIMAL_PLACES), remaining=0)
         owners = [participant_id for participant_id, _ in owners_and_specs]
         _expired_events(asset, lots, dict(zip(owners, entries, strict=True)))
-    # Hook (issue 17): one release / expiry per account of this batch; record audit here.
+    # Releases and expiries of the periodic run are system runs: events, no audit records.
     return len(picked), len(lots), sum(per_participant.values(), Decimal(0)), len(specs), last
 
 

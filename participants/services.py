@@ -16,6 +16,7 @@ from ledger.models import Account, Asset, JournalEntry
 from ledger.selectors import program_account_ref
 from ledger.services import CREDIT, DEBIT, Line, journal_entry_post
 from loyalty import sql
+from loyalty.audit import Actor, audit_record, changed
 from loyalty.db import in_transaction
 from loyalty.errors import (
     AccrualReversalExceedsRemaining,
@@ -124,6 +125,43 @@ def accrual_create(
     An identical earlier request with the same key returns its accrual with
     ``created`` False.
     """
+    accrual, fingerprint = _accrual_request(
+        program=program, participant=participant, asset=asset, amount=amount, description=description,
+        idempotency_key=idempotency_key, available_at=available_at, expires_at=expires_at,
+    )
+    return in_transaction(lambda: _accrue(accrual, fingerprint=fingerprint))
+
+
+def accrual_create_in_transaction(
+    *,
+    program: Program,
+    participant: Participant,
+    asset: Asset,
+    amount: Decimal,
+    description: str | None = None,
+    idempotency_key: str | None = None,
+    available_at: datetime | None | _Unset = UNSET,
+    expires_at: datetime | None | _Unset = UNSET,
+) -> Created:
+    """
+    :func:`accrual_create` inside the caller's transaction (the bulk import
+    posts a chunk of accruals in one): the same checks, locks and journal
+    entry, in a savepoint, so that a refused accrual leaves the rest of the
+    caller's transaction as it was. The caller retries deadlocks.
+    """
+    accrual, fingerprint = _accrual_request(
+        program=program, participant=participant, asset=asset, amount=amount, description=description,
+        idempotency_key=idempotency_key, available_at=available_at, expires_at=expires_at,
+    )
+    with transaction.atomic():
+        return _accrue(accrual, fingerprint=fingerprint)
+
+
+def _accrual_request(
+    *, program: Program, participant: Participant, asset: Asset, amount: Decimal, description: str | None,
+    idempotency_key: str | None, available_at: datetime | None | _Unset, expires_at: datetime | None | _Unset,
+) -> tuple[Accrual, str]:
+    """Check the request's shape; the accrual to record and the fingerprint of its idempotency key."""
     if asset.program_id != program.id:
         raise NotFound("Unknown asset.")
     amount_check_scale(amount=amount, scale=asset.scale, field="amount")
@@ -149,7 +187,7 @@ def accrual_create(
         released=lot_available_at <= now,
         remaining=amount,
     )
-    return in_transaction(lambda: _accrue(accrual, fingerprint=fingerprint))
+    return accrual, fingerprint
 
 
 def lot_dates(
@@ -233,19 +271,31 @@ def _lock_accounts_and_lot(accrual: Accrual) -> tuple[Account | None, Account, A
     return pending, wallet, lot
 
 
-def accrual_release(*, accrual: Accrual) -> Accrual:
+def lot_audit_fields(lot: Accrual) -> dict:
+    """The lot's fields a release or clawback changes, as the API names and renders them."""
+    scale = lot.asset.scale
+    return {
+        "status": lot.status,
+        "remaining": format_amount(lot.remaining, scale),
+        "reversed_amount": format_amount(lot.reversed_amount, scale),
+    }
+
+
+def accrual_release(*, accrual: Accrual, actor: Actor | None = None) -> Accrual:
     """
     Release a pending lot at once: its ``remaining`` moves from the PENDING
-    account to the wallet in one ``RELEASE`` entry. A lot already released, or
-    empty, is returned unchanged. Locks: PENDING account, wallet, the lot.
+    account to the wallet in one ``RELEASE`` entry, with a ``release`` audit
+    record of the accrual. A lot already released, or empty, is returned
+    unchanged (no record). Locks: PENDING account, wallet, the lot.
     """
-    return in_transaction(lambda: _release(accrual))
+    return in_transaction(lambda: _release(accrual, actor))
 
 
-def _release(accrual: Accrual) -> Accrual:
+def _release(accrual: Accrual, actor: Actor | None) -> Accrual:
     pending, wallet, lot = _lock_accounts_and_lot(accrual)
     if lot.released or lot.remaining <= 0:
         return lot
+    before = lot_audit_fields(lot)
     journal_entry_post(
         tenant_id=lot.tenant_id,
         program_id=lot.program_id,
@@ -259,7 +309,10 @@ def _release(accrual: Accrual) -> Accrual:
     event_record(
         tenant_id=lot.tenant_id, type=event_types.ACCRUAL_RELEASED, program_id=lot.program_id, data=accrual_data(lot)
     )
-    # Hook (issue 17): the lot was released by hand; record its audit record here.
+    audit_record(
+        actor, "release", "accrual", lot.id, lot.program_id, changed(before, lot_audit_fields(lot)),
+        tenant_id=lot.tenant_id,
+    )
     return lot
 
 
@@ -269,6 +322,7 @@ def accrual_reversal_create(
     amount: Decimal | None = None,
     reason: str = "",
     idempotency_key: str | None = None,
+    actor: Actor | None = None,
 ) -> Created:
     """
     Claw back ``amount`` (default: all that ``remaining`` holds) from this lot
@@ -277,6 +331,7 @@ def accrual_reversal_create(
     is inactive. Locks: the key, PENDING account, wallet, the lot. Raises
     ``ValidationFailed`` (scale), ``IdempotencyKeyReused``,
     ``AccrualReversalExceedsRemaining`` (more than ``remaining``, or nothing left).
+    Records a ``clawback`` audit record of the accrual (not on a repeat).
     """
     if amount is not None:
         if amount <= 0:
@@ -285,10 +340,12 @@ def accrual_reversal_create(
     fingerprint = request_fingerprint(
         endpoint="accrual.reversal", path_ids={"accrual_id": accrual.id}, body={"amount": amount, "reason": reason}
     )
-    return in_transaction(lambda: _claw_back(accrual, amount, reason, idempotency_key, fingerprint))
+    return in_transaction(lambda: _claw_back(accrual, amount, reason, idempotency_key, fingerprint, actor))
 
 
-def _claw_back(accrual: Accrual, amount: Decimal | None, reason: str, key: str | None, fingerprint: str) -> Created:
+def _claw_back(
+    accrual: Accrual, amount: Decimal | None, reason: str, key: str | None, fingerprint: str, actor: Actor | None
+) -> Created:
     reversal_id = uuid.uuid4()
     earlier = idempotency_replay(
         tenant_id=accrual.tenant_id,
@@ -308,6 +365,7 @@ def _claw_back(accrual: Accrual, amount: Decimal | None, reason: str, key: str |
         raise AccrualReversalExceedsRemaining(
             f"{format_amount(taken, scale)} asked, the lot holds {format_amount(lot.remaining, scale)}."
         )
+    before = lot_audit_fields(lot)
     source = wallet if lot.released else pending
     issuance = program_account_ref(asset=lot.asset, type=Account.Type.ISSUANCE)
     entry = journal_entry_post(
@@ -338,5 +396,37 @@ def _claw_back(accrual: Accrual, amount: Decimal | None, reason: str, key: str |
         program_id=lot.program_id,
         data=accrual_reversal_data(reversal),
     )
-    # Hook (issue 17): the lot was clawed back; record its audit record here.
+    audit_record(
+        actor, "clawback", "accrual", lot.id, lot.program_id, changed(before, lot_audit_fields(lot)),
+        tenant_id=lot.tenant_id,
+    )
     return Created(reversal, True)
+
+
+def participants_enrol_many(*, program: Program, people: list[tuple[str, str, str]]) -> dict[str, Participant]:
+    """
+    :func:`participant_enrol` for many at once, in the caller's transaction
+    (the bulk import): ``people`` is ``(external_id, display_name, email)``;
+    the tenant's existing participants are enrolled as they are (their name
+    and e-mail unchanged), the others created. Two statements per kind of
+    row, whatever the number; safe under concurrent imports (conflicts are
+    ignored, then everything is read back). Returns them by ``external_id``.
+    """
+    tenant_id = program.tenant_id
+    external_ids = [external_id for external_id, _name, _email in people]
+    Participant.objects.bulk_create(
+        [
+            Participant(tenant_id=tenant_id, external_id=external_id, display_name=name, email=email)
+            for external_id, name, email in people
+        ],
+        ignore_conflicts=True,
+    )
+    participants = {
+        participant.external_id: participant
+        for participant in Participant.objects.filter(tenant_id=tenant_id, external_id__in=external_ids)
+    }
+    Enrollment.objects.bulk_create(
+        [Enrollment(tenant_id=tenant_id, participant=p, program=program) for p in participants.values()],
+        ignore_conflicts=True,
+    )
+    return participants

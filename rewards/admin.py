@@ -15,7 +15,18 @@ from django.urls import path, reverse
 from django.utils import formats
 
 from loyalty.admin import ProgramAdmin
-from loyalty.admin_base import ReadOnlyAdmin, ReadOnlyInline, ReplicaChangeListAdmin, adopt, amount
+from loyalty.admin_base import (
+    AuditedDeleteAdmin,
+    AuditHistoryAdmin,
+    CsvExportAdmin,
+    ReadOnlyAdmin,
+    ReadOnlyInline,
+    ReplicaChangeListAdmin,
+    adopt,
+    amount,
+    timestamp_text,
+)
+from loyalty.audit import Actor
 from loyalty.errors import DomainError
 from loyalty.models import Program
 from rewards.admin_forms import ReversalAdminForm, RewardAdminForm, RewardCodesUploadForm
@@ -23,6 +34,7 @@ from rewards.dashboard_views import ProgramDashboards
 from rewards.models import Redemption, Reversal, Reward, mask_code
 from rewards.selectors import redemption_codes, reward_code_counts
 from rewards.services import reversal_create, reward_codes_add, reward_set_active
+from rewards.services.catalog import reward_fields
 from rewards.services.codes import MAX_CODES
 
 REVERSE_PERMISSION = "rewards.add_reversal"
@@ -33,7 +45,15 @@ def _when(value) -> str:
 
 
 @admin.register(Reward)
-class RewardAdmin(ReplicaChangeListAdmin):
+class RewardAdmin(AuditedDeleteAdmin, AuditHistoryAdmin, ReplicaChangeListAdmin):
+    audit_object_type = "reward"
+
+    def audit_fields(self, obj):
+        return reward_fields(obj)
+
+    def audit_program_id(self, obj):
+        return obj.program_id
+
     form = RewardAdminForm
     change_form_template = "admin/rewards/reward/change_form.html"
     list_display = ("name", "program", "type", "cost", "status_code", "stock", "window")
@@ -110,7 +130,9 @@ class RewardAdmin(ReplicaChangeListAdmin):
             try:
                 added, duplicates = 0, []
                 for start in range(0, len(codes), MAX_CODES):
-                    result = reward_codes_add(reward=reward, codes=codes[start : start + MAX_CODES])
+                    result = reward_codes_add(
+                        reward=reward, codes=codes[start : start + MAX_CODES], actor=Actor.of_user(request.user)
+                    )
                     added += result.added
                     duplicates += result.duplicates
             except DomainError as exc:
@@ -140,7 +162,7 @@ class RewardAdmin(ReplicaChangeListAdmin):
         return TemplateResponse(request, "admin/rewards/reward/upload_codes.html", context)
 
     def save_model(self, request, obj, form, change):
-        adopt(obj, form.save_through_service())
+        adopt(obj, form.save_through_service(actor=Actor.of_user(request.user)))
 
     @admin.display(description="cost")
     def cost(self, obj: Reward) -> str:
@@ -179,7 +201,7 @@ class RewardAdmin(ReplicaChangeListAdmin):
         changed, sold_out = 0, []
         for reward in queryset:
             try:
-                reward = reward_set_active(reward=reward, active=active)
+                reward = reward_set_active(reward=reward, active=active, actor=Actor.of_user(request.user))
             except DomainError as exc:
                 self.message_user(request, f"{reward.name}: {exc.message}", messages.ERROR)
                 continue
@@ -219,12 +241,28 @@ class ReversalInline(ReadOnlyInline):
 
 
 @admin.register(Redemption)
-class RedemptionAdmin(ReadOnlyAdmin):
+class RedemptionAdmin(CsvExportAdmin, AuditHistoryAdmin, ReadOnlyAdmin):
     """
     Redemptions, read-only. Users with ``rewards.add_reversal`` get a
     "Reverse" button on the redemption page; its form calls the reversal
-    service as themselves.
+    service as themselves. "Export CSV" downloads the current filter.
     """
+
+    audit_object_type = "redemption"
+    csv_filename = "redemptions.csv"
+    csv_header = (
+        "id", "created_at", "program", "participant_external_id", "reward", "asset_code", "amount", "quantity",
+        "status", "reversed_amount", "reversed_quantity",
+    )
+
+    def csv_rows(self, queryset):
+        for r in queryset.select_related("program", "participant", "reward", "asset").iterator(chunk_size=2000):
+            scale = r.asset.scale
+            yield (
+                r.id, timestamp_text(r.created_at), r.program.name, r.participant.external_id,
+                r.reward.name if r.reward_id else "", r.asset.code, amount(r.amount, scale), r.quantity, r.status,
+                amount(r.reversed_amount, scale), r.reversed_quantity,
+            )
 
     change_form_template = "admin/rewards/redemption/change_form.html"
     list_display = (

@@ -113,11 +113,11 @@ class RewardAdminForm(forms.ModelForm):
             add_domain_error(self, exc)
         return cleaned
 
-    def save_through_service(self) -> Reward:
+    def save_through_service(self, actor=None) -> Reward:
         """Write the reward (the admin's ``save_model``, in its request transaction)."""
         if self.instance._state.adding:
-            return reward_create(**self._create_kwargs())
-        return reward_update(reward=self.instance, **self._changes())
+            return reward_create(**self._create_kwargs(), actor=actor)
+        return reward_update(reward=self.instance, actor=actor, **self._changes())
 
     def _create_kwargs(self) -> dict:
         data = self.cleaned_data

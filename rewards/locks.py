@@ -35,6 +35,15 @@ operator edits of a reward only the reward (7); reversals take 1, 3, 4, 5,
 6 (the codes they void), 7; adding codes inserts new code rows (6), then
 moves the reward's counter (7, :func:`reward_codes_added`).
 
+Audit records (``loyalty.audit``) are insert-only and lock nothing; the edits
+they record lock only their own row (a program, an asset, an API key being
+revoked), in no transaction with another lock, or are recorded inside a
+movement's transaction after its locks (reversal, release, clawback, adding
+codes). A bulk-import chunk (``participants.imports``) takes 0 and then 2 or
+3 (the PENDING account of a pending opening balance, else the wallet) for
+each of its rows in file order, in one transaction: two imports of
+overlapping files may deadlock, and the chunk is then retried whole.
+
 Codes: a redemption of a CODES reward takes its codes with ``FOR UPDATE SKIP
 LOCKED`` (:func:`codes_take`), so concurrent redemptions of one reward take
 different codes at once instead of queueing on the pool; it never waits on

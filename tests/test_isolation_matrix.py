@@ -177,6 +177,16 @@ CASES: dict[str, Case] = {
     ),
     # journal entries
     "list journal entries": Case("journal-entries", "GET", lambda t: "/api/v1/journal-entries", "hides"),
+    "list audit events": Case("audit-events", "GET", lambda t: "/api/v1/audit-events", "hides"),
+    "audit events of B's program": Case(
+        "audit-events", "GET", lambda t: f"/api/v1/audit-events?program_id={t.b.id}", "empty"
+    ),
+    "audit events of B's asset": Case(
+        "audit-events", "GET", lambda t: f"/api/v1/audit-events?object_type=asset&object_id={t.asset_b.id}", "empty"
+    ),
+    "audit events of B's redemption": Case(
+        "audit-events", "GET", lambda t: f"/api/v1/audit-events?object_id={t.redemption_b.id}", "empty"
+    ),
     "list journal entries of B": Case(
         "journal-entries", "GET", lambda t: f"/api/v1/journal-entries?program_id={t.b.id}", "empty"
     ),

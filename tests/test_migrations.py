@@ -22,6 +22,7 @@ PINNED = {
     ("participants", "0004_lot_guards"): "23d6bcd2f83a8031a6c1284a3bdfbbbeaa692fe2144b13a027920ff268be5c07",
     ("rewards", "0003_codes"): "ca505cef7d75ca0a3a7a6440d2d527aaf40b1752e49892a4df113c7ca71bdb31",
     ("events", "0002_event_txid_default"): "31f7af9a62d4e63ab27f18a937f9400aa6afc0f1d23e3da77a768bcee3e15f85",
+    ("loyalty", "0007_audit_guard"): "de98bdd92689515b664f3a9c6b9593417b82e64867581dda26f8490ce2a06fc5",
 }
 
 

@@ -60,6 +60,7 @@ def seeded(transactional_db, settings) -> dict[str, list[str]]:
         for _ in range(60)
     ]
     asset = AssetFactory(program=program, code="POINTS", scale=2)
+    spare = AssetFactory(program=program, code="MILES", scale=2)
     funded = ParticipantFactory(programs=[program])
     broke = ParticipantFactory(programs=[program])
     accrual = fund(funded, asset, "1000000.00")
@@ -101,7 +102,12 @@ def seeded(transactional_db, settings) -> dict[str, list[str]]:
         ],
         "redemptions": [str(result.record.id) for result in redemptions],
         "entries": [str(accrual.journal_entry_id)],
-        "accruals": [str(lot.id) for lot in (accrual, *lots)],
+        # Not the funding lot: a generated clawback with an empty body would take all it holds, and the
+        # catalog redemptions drawn after it would find the funded participant broke (never a 2xx).
+        "accruals": [str(lot.id) for lot in lots],
+        # Generated PATCHes of /assets/{id} change pending_days and validity_days: they get their own asset,
+        # so that the accruals drawn later (body.asset_id) keep the default policy and can succeed.
+        "asset_paths": [str(spare.id)],
         "codes": [f"NEW-COUPON-{n:03d}" for n in range(20)],  # valid codes, some new to the CODES reward
     }
 
@@ -109,7 +115,8 @@ def seeded(transactional_db, settings) -> dict[str, list[str]]:
 def schemathesis_config(base_url: str, seeded: dict[str, list[str]]) -> schemathesis.Config:
     bindings = {
         "programs": ["path.program_id", "body.program_id", "query.program_id"],
-        "assets": ["path.asset_id", "body.asset_id"],
+        "assets": ["body.asset_id"],
+        "asset_paths": ["path.asset_id"],
         "participants": ["path.participant_id", "query.participant_id"],
         "rewards": ["path.reward_id", "body.reward_id", "query.reward_id"],
         "redemptions": ["path.redemption_id"],

@@ -13,6 +13,7 @@ from ledger.services import asset_create, asset_update
 from loyalty.api.base import ApiViewSet
 from loyalty.api.schema import BODY_ERRORS, error_responses, list_error_responses, path_uuid
 from loyalty.api.scoping import parse_path_uuid
+from loyalty.audit import Actor
 from loyalty.selectors import program_get_visible
 
 
@@ -45,6 +46,7 @@ class AssetViewSet(ApiViewSet):
             scale=data["scale"],
             pending_days=data["pending_days"],
             validity_days=data["validity_days"],
+            actor=Actor.of_api_key(self.scope.api_key),
         )
         return Response(AssetSerializer(asset).data, status=HTTPStatus.CREATED)
 
@@ -71,4 +73,4 @@ class AssetViewSet(ApiViewSet):
     def partial_update(self, request, asset_id):
         asset = asset_get_visible(scope=self.scope, asset_id=parse_path_uuid(asset_id))
         changes = self.parse_body(AssetUpdateSerializer)
-        return Response(AssetSerializer(asset_update(asset=asset, changes=dict(changes))).data)
+        return Response(AssetSerializer(asset_update(asset=asset, changes=dict(changes), actor=Actor.of_api_key(self.scope.api_key))).data)

@@ -171,3 +171,25 @@ def test_account_changelist_runs_the_same_number_of_queries_for_few_or_many_rows
     # then
     assert Account.objects.count() == 13
     assert many == few
+
+
+@pytest.mark.django_db
+def test_the_journal_entries_csv_export_is_tenant_scoped(operator_client, program, asset, participant):
+    # given: an entry of the operator's tenant and one of another tenant
+    from ledger.models import JournalEntry
+    from ledger.tests.factories import AssetFactory, fund
+    from loyalty.tests.admin_helpers import admin_url
+    from loyalty.tests.factories import ProgramFactory, TenantFactory
+    from participants.tests.factories import ParticipantFactory
+
+    mine = fund(participant, asset, "5.00").journal_entry_id
+    other = AssetFactory(program=ProgramFactory(tenant=TenantFactory(name="Bravo Tea")))
+    theirs = fund(ParticipantFactory(programs=[other.program]), other, "5.00").journal_entry_id
+
+    # when
+    response = operator_client.get(admin_url(JournalEntry, "changelist") + "export.csv")
+
+    # then
+    assert response.status_code == 200
+    text = b"".join(response.streaming_content).decode()
+    assert str(mine) in text and str(theirs) not in text

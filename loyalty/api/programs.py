@@ -12,6 +12,7 @@ from loyalty.api.base import ApiViewSet
 from loyalty.api.schema import BODY_ERRORS, error_responses, list_error_responses, path_uuid
 from loyalty.api.scoping import parse_path_uuid
 from loyalty.api.serializers import ProgramCreateSerializer, ProgramSerializer, ProgramUpdateSerializer
+from loyalty.audit import Actor
 from loyalty.auth import KeyScope
 from loyalty.models import Program
 from loyalty.selectors import program_get_visible, program_list
@@ -59,7 +60,7 @@ class ProgramViewSet(ApiViewSet):
     )
     def create(self, request):
         data = self.parse_body(ProgramCreateSerializer)
-        program = program_create(tenant_id=self.scope.tenant_id, name=data["name"], status=data["status"])
+        program = program_create(tenant_id=self.scope.tenant_id, name=data["name"], status=data["status"], actor=Actor.of_api_key(self.scope.api_key))
         return Response(ProgramSerializer(program).data, status=HTTPStatus.CREATED)
 
     @extend_schema(
@@ -85,5 +86,5 @@ class ProgramViewSet(ApiViewSet):
         program = self.get_object()
         changes = self.parse_body(ProgramUpdateSerializer)
         if changes:
-            program = program_update(program=program, **changes)
+            program = program_update(program=program, actor=Actor.of_api_key(self.scope.api_key), **changes)
         return Response(ProgramSerializer(program).data)

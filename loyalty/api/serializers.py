@@ -6,8 +6,8 @@ from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 from rest_framework.fields import get_attribute
 
-from loyalty.api.fields import StrictCharField, StrictInputSerializer
-from loyalty.models import Program
+from loyalty.api.fields import StrictCharField, StrictInputSerializer, StrictUUIDField
+from loyalty.models import AuditEvent, Program
 from loyalty.money import format_amount
 
 AMOUNT_SCHEMA = {
@@ -118,3 +118,37 @@ class MeSerializer(serializers.Serializer):
         return KeySummarySerializer(
             {"prefix": key.prefix, "name": key.name, "all_programs": key.all_programs, "program_ids": me["program_ids"]}
         ).data
+
+
+# --- audit trail ------------------------------------------------------------------------
+
+class AuditActorSerializer(serializers.Serializer):
+    type = serializers.ChoiceField(choices=AuditEvent.ActorType.choices, read_only=True, source="actor_type")
+    id = serializers.CharField(
+        read_only=True, source="actor_id", help_text="The key's prefix, the operator's username or the command's name."
+    )
+
+
+class AuditEventSerializer(serializers.Serializer):
+    id = serializers.UUIDField(read_only=True)
+    created_at = serializers.DateTimeField(read_only=True)
+    actor = AuditActorSerializer(source="*", read_only=True)
+    action = serializers.CharField(
+        read_only=True, help_text="create, update, delete, revoke, reverse, release, clawback, add_codes, ..."
+    )
+    object_type = serializers.CharField(read_only=True, help_text="The resource's singular snake_case name.")
+    object_id = serializers.CharField(read_only=True)
+    program_id = serializers.UUIDField(read_only=True, allow_null=True)
+    changes = serializers.DictField(
+        child=serializers.ListField(child=serializers.JSONField(allow_null=True), min_length=2, max_length=2),
+        read_only=True,
+        help_text="{field: [old, new]} with the API's field names and renderings (decimal strings for money); "
+        "[null, value] on create, [value, null] on delete; never a secret, key hash or code.",
+    )
+
+
+class AuditEventFilterSerializer(FilterSerializer):
+    object_type = serializers.CharField(required=False, max_length=32)
+    object_id = serializers.CharField(required=False, max_length=64)
+    program_id = StrictUUIDField(required=False)
+    actor_type = serializers.ChoiceField(choices=AuditEvent.ActorType.choices, required=False)

@@ -33,6 +33,7 @@ def test_operator_group_from_the_migration_has_exactly_the_operator_permissions(
         ("loyalty", "view_program"),
         ("loyalty", "add_program"),
         ("loyalty", "change_program"),
+        ("loyalty", "view_auditevent"),
         ("ledger", "view_asset"),
         ("ledger", "add_asset"),
         ("ledger", "change_asset"),

@@ -80,6 +80,7 @@ API_OPERATIONS = {
     ("post", "/api/v1/webhook-endpoints/{endpoint_id}/rotate-secret"),
     ("get", "/api/v1/webhook-endpoints/{endpoint_id}/deliveries"),
     ("post", "/api/v1/webhook-deliveries/{delivery_id}/retry"),
+    ("get", "/api/v1/audit-events"),
 }
 SERVICE_OPERATIONS = {("get", "/healthz")}
 
@@ -245,7 +246,7 @@ def test_every_path_with_an_id_and_every_list_documents_404(openapi):
     ]
 
     # then
-    assert len(needing_404) == 38
+    assert len(needing_404) == 39
     assert all("404" in operation["responses"] for _, _, operation in needing_404)
 
 
@@ -493,6 +494,7 @@ def test_the_rules_see_every_resource_and_every_cursor_list(openapi):
     assert resources == {
         "Program", "Asset", "Participant", "Accrual", "AccrualReversal", "Reward", "Redemption", "RedemptionPreview",
         "Reversal", "JournalEntry", "TenantSummary", "Event", "WebhookEndpoint", "WebhookEndpointWithSecret", "Delivery",
+        "AuditEvent", "AuditActor",
     }
     assert cursor_lists == {
         ("get", "/api/v1/redemptions"),
@@ -501,6 +503,7 @@ def test_the_rules_see_every_resource_and_every_cursor_list(openapi):
         ("get", "/api/v1/journal-entries"),
         ("get", "/api/v1/participants/{participant_id}/accruals"),
         ("get", "/api/v1/accruals/{accrual_id}/reversals"),
+        ("get", "/api/v1/audit-events"),
     }
 
 
@@ -543,6 +546,7 @@ def test_the_preview_has_the_redemptions_fields_with_null_ids_and_timestamps(ope
         ("/api/v1/redemptions", "status", "RedemptionStatusEnum"),
         ("/api/v1/participants/{participant_id}/redemptions", "status", "RedemptionStatusEnum"),
         ("/api/v1/journal-entries", "kind", "JournalEntryKindEnum"),
+        ("/api/v1/audit-events", "actor_type", "AuditActorTypeEnum"),
     ],
 )
 def test_a_query_enum_references_the_component_its_resource_uses(openapi, path, parameter, enum):
@@ -677,6 +681,7 @@ def test_enums_have_names_that_say_what_they_are(openapi):
         "EventTypeEnum",
         "SubscribedEventTypeEnum",
         "DeliveryStatusEnum",
+        "AuditActorTypeEnum",
     }
 
 

@@ -23,6 +23,7 @@ from loyalty.api.schema import (
     path_uuid,
 )
 from loyalty.api.scoping import parse_path_uuid
+from loyalty.audit import Actor
 from loyalty.errors import ErrorCode
 from loyalty.selectors import program_get_visible
 from participants.api.serializers import (
@@ -127,7 +128,7 @@ class AccrualReleaseView(ApiView):
     )
     def post(self, request, accrual_id):
         accrual = accrual_get_visible(scope=self.scope, accrual_id=parse_path_uuid(accrual_id))
-        return Response(AccrualSerializer(accrual_release(accrual=accrual)).data)
+        return Response(AccrualSerializer(accrual_release(accrual=accrual, actor=Actor.of_api_key(self.scope.api_key))).data)
 
 
 class AccrualReversalsView(ApiView):
@@ -155,7 +156,8 @@ class AccrualReversalsView(ApiView):
         data = self.parse_body(AccrualReversalCreateSerializer)
         key = self.pop_idempotency_key(data)
         result = accrual_reversal_create(
-            accrual=accrual, amount=data.get("amount"), reason=data.get("reason", ""), idempotency_key=key
+            accrual=accrual, amount=data.get("amount"), reason=data.get("reason", ""), idempotency_key=key,
+            actor=Actor.of_api_key(self.scope.api_key),
         )
         return Response(
             AccrualReversalSerializer(result.record).data,

@@ -248,3 +248,71 @@ def test_a_superuser_claws_back_what_remains_of_a_lot_through_the_service(superu
     assert Accrual.objects.get(pk=lot.pk).remaining == 0
     assert AccrualReversal.objects.get().journal_entry.kind == "ACCRUAL_REVERSAL"
     assert Account.objects.get(type="WALLET", participant=participant).balance == 0
+
+
+# --- the bulk import --------------------------------------------------------------------------------
+
+
+def _upload(body: bytes, name: str = "members.csv"):
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    return SimpleUploadedFile(name, body, content_type="text/csv")
+
+
+@pytest.mark.django_db
+def test_the_admin_import_imports_a_small_file_and_shows_the_bad_rows(operator_client, program, asset):
+    # given
+    from loyalty.tests.admin_helpers import admin_url
+    from participants.models import Accrual, Participant
+
+    body = b"external_id,display_name,email,opening_balance,expires_at\nalice,Alice,,10.00,\nbad,,,x,\n"
+
+    # when
+    response = operator_client.post(
+        admin_url(Participant, "changelist") + "import/", {"program": str(program.id), "file": _upload(body)}
+    )
+
+    # then
+    assert response.status_code == 200
+    result = response.context["result"]
+    assert (result.rows, result.imported, result.bad_count) == (2, 1, 1)
+    assert result.bad[0].line == 3 and "not an amount" in result.bad[0].reason
+    assert Accrual.objects.get().idempotency_key == "import:alice"
+    assert 'id="import-bad-rows"' in response.content.decode()
+
+
+@pytest.mark.django_db
+def test_the_admin_import_offers_only_the_operators_programs(operator_client):
+    # given
+    from loyalty.tests.admin_helpers import admin_url
+    from loyalty.tests.factories import ProgramFactory, TenantFactory
+    from participants.models import Participant
+
+    theirs = ProgramFactory(tenant=TenantFactory(name="Bravo Tea"))
+    body = b"external_id\nalice\n"
+
+    # when
+    response = operator_client.post(
+        admin_url(Participant, "changelist") + "import/", {"program": str(theirs.id), "file": _upload(body)}
+    )
+
+    # then
+    assert response.status_code == 200
+    assert "program" in response.context["form"].errors
+    assert not Participant.objects.filter(external_id="alice").exists()
+
+
+@pytest.mark.django_db
+def test_the_admin_import_refuses_a_wrong_header_on_the_form(operator_client, program):
+    # given
+    from loyalty.tests.admin_helpers import admin_url
+    from participants.models import Participant
+
+    # when
+    response = operator_client.post(
+        admin_url(Participant, "changelist") + "import/", {"program": str(program.id), "file": _upload(b"id,name\n1,x\n")}
+    )
+
+    # then
+    assert "header" in str(response.context["form"].errors["file"])
+    assert not Participant.objects.exists()

@@ -11,6 +11,7 @@ from ledger.selectors import asset_get_visible
 from loyalty.api.base import ApiViewSet
 from loyalty.api.schema import BODY_ERRORS, error_responses, list_error_responses, path_uuid
 from loyalty.api.scoping import parse_path_uuid
+from loyalty.audit import Actor
 from loyalty.selectors import program_get_visible
 from rewards.api import schema
 from rewards.api.serializers import (
@@ -63,7 +64,7 @@ class RewardViewSet(ApiViewSet):
         data = self.parse_body(RewardCreateSerializer)
         program = program_get_visible(scope=self.scope, program_id=data.pop("program_id"))
         asset = asset_get_visible(scope=self.scope, asset_id=data.pop("asset_id"))
-        reward = reward_create(program=program, asset=asset, **data)
+        reward = reward_create(program=program, asset=asset, actor=Actor.of_api_key(self.scope.api_key), **data)
         return Response(RewardSerializer(reward).data, status=HTTPStatus.CREATED)
 
     @extend_schema(
@@ -95,5 +96,5 @@ class RewardViewSet(ApiViewSet):
     def partial_update(self, request, reward_id):
         reward = self.get_object()
         changes = self.parse_body(RewardUpdateSerializer, partial=True)
-        reward = reward_update(reward=reward, **changes)
+        reward = reward_update(reward=reward, actor=Actor.of_api_key(self.scope.api_key), **changes)
         return Response(RewardSerializer(reward).data)

@@ -11,6 +11,7 @@ from rest_framework.response import Response
 from loyalty.api.base import ApiViewSet
 from loyalty.api.schema import BODY_ERRORS, error_responses, path_uuid
 from loyalty.api.scoping import parse_path_uuid
+from loyalty.audit import Actor
 from rewards.api import schema
 from rewards.api.serializers import RewardCodeCountsSerializer, RewardCodesAddedSerializer, RewardCodesCreateSerializer
 from rewards.models import RewardCode
@@ -48,7 +49,7 @@ class RewardCodeViewSet(ApiViewSet):
     def create(self, request, reward_id):
         reward = self.get_reward()
         data = self.parse_body(RewardCodesCreateSerializer)
-        added = reward_codes_add(reward=reward, codes=data["codes"])
+        added = reward_codes_add(reward=reward, codes=data["codes"], actor=Actor.of_api_key(self.scope.api_key))
         return Response(RewardCodesAddedSerializer(asdict(added)).data, status=HTTPStatus.CREATED)
 
     @extend_schema(

@@ -9,9 +9,10 @@ from django.db import transaction
 
 from events import types as event_types
 from ledger.models import Asset
+from loyalty.audit import Actor, audit_record, changed, created
 from loyalty.errors import NotFound, ValidationFailed
 from loyalty.models import Program
-from loyalty.money import amount_check_scale
+from loyalty.money import amount_check_scale, format_amount
 from rewards.event_data import reward_event_record, stock_flip_type
 from rewards.locks import reward_lock
 from rewards.models import Reward
@@ -84,8 +85,22 @@ def _validate(reward: Reward, asset: Asset, *, given: set[str]) -> None:
         )
 
 
+def reward_fields(reward: Reward) -> dict:
+    """A reward's audited fields, as the API names and renders them (amounts at the asset's scale)."""
+    scale = reward.asset.scale
+    return {
+        "program_id": reward.program_id, "asset_id": reward.asset_id, "name": reward.name,
+        "description": reward.description, "type": reward.type, "fulfilment": reward.fulfilment,
+        "unit_cost": format_amount(reward.unit_cost, scale), "min_amount": format_amount(reward.min_amount, scale),
+        "max_amount": format_amount(reward.max_amount, scale), "status": reward.status, "max_total": reward.max_total,
+        "max_per_participant": reward.max_per_participant, "available_from": reward.available_from,
+        "available_until": reward.available_until,
+    }
+
+
 def reward_create(
-    *, program: Program, asset: Asset, type: str, name: str, status: str = ACTIVE, fulfilment: str = NONE, **fields
+    *, program: Program, asset: Asset, type: str, name: str, status: str = ACTIVE, fulfilment: str = NONE,
+    actor: Actor | None = None, **fields,
 ) -> Reward:
     """
     Create a catalog item priced in ``asset`` (which must belong to ``program``,
@@ -97,6 +112,10 @@ def reward_create(
     with transaction.atomic():
         reward.save(force_insert=True)
         reward_event_record(reward, event_types.REWARD_CREATED)
+        audit_record(
+            actor, "create", "reward", reward.id, reward.program_id, created(reward_fields(reward)),
+            tenant_id=reward.tenant_id,
+        )
     return reward
 
 
@@ -133,20 +152,24 @@ def reward_build(
     return reward
 
 
-def reward_update(*, reward: Reward, **changes) -> Reward:
+def reward_update(*, reward: Reward, actor: Actor | None = None, **changes) -> Reward:
     """
     Change a reward under its row lock (:func:`reward_change`, then save).
     Raises ``ValidationFailed``.
     """
     with transaction.atomic():
         locked = reward_lock(reward_id=reward.id)
-        before = locked.status
+        before_status = locked.status
+        before = reward_fields(locked)
         reward_change(reward=locked, **changes)
         locked.save()
         reward_event_record(locked, event_types.REWARD_UPDATED)
-        flip = stock_flip_type(before, locked.status)
+        flip = stock_flip_type(before_status, locked.status)
         if flip is not None:
             reward_event_record(locked, flip)
+        diff = changed(before, reward_fields(locked))
+        if diff:
+            audit_record(actor, "update", "reward", locked.id, locked.program_id, diff, tenant_id=locked.tenant_id)
     return locked
 
 
@@ -187,6 +210,6 @@ def _status_check(status: str) -> None:
         raise ValidationFailed.on("status", "Must be ACTIVE or INACTIVE (OUT_OF_STOCK is set by the system).")
 
 
-def reward_set_active(*, reward: Reward, active: bool) -> Reward:
+def reward_set_active(*, reward: Reward, active: bool, actor: Actor | None = None) -> Reward:
     """Operator switch between ACTIVE and INACTIVE (stock still decides OUT_OF_STOCK)."""
-    return reward_update(reward=reward, status=ACTIVE if active else INACTIVE)
+    return reward_update(reward=reward, status=ACTIVE if active else INACTIVE, actor=actor)

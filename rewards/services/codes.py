@@ -6,7 +6,8 @@ reversals void them (``rewards.locks.codes_take``/``codes_void``).
 Adding is set-based: one ``INSERT ... ON CONFLICT DO NOTHING RETURNING`` per
 batch (codes already in the reward are not added and are reported), then
 the reward's counter and status move under its row lock (lock order: the
-new code rows, then the reward). Codes are never logged.
+new code rows, then the reward), and an ``add_codes`` audit record of the
+reward holds the counts (never the codes). Codes are never logged.
 """
 
 from __future__ import annotations
@@ -16,6 +17,7 @@ from dataclasses import dataclass
 from django.utils import timezone
 
 from loyalty import sql
+from loyalty.audit import Actor, audit_record
 from loyalty.db import in_transaction
 from loyalty.errors import ValidationFailed
 from rewards.event_data import reward_stock_flip_record
@@ -47,12 +49,14 @@ def code_problem(code: str) -> str | None:
     return None
 
 
-def reward_codes_add(*, reward: Reward, codes: list[str]) -> CodesAdded:
+def reward_codes_add(*, reward: Reward, codes: list[str], actor: Actor | None = None) -> CodesAdded:
     """
     Add ``codes`` (already valid, see :func:`code_problem`) to a CODES reward
     (``ValidationFailed`` on ``codes`` for another reward). A reward that was
     OUT_OF_STOCK for want of codes is ACTIVE again (INACTIVE stays INACTIVE),
     with its ``reward.back_in_stock`` event in the same transaction.
+    When codes were added, records ``add_codes`` on the reward with
+    ``{"codes_available": [before, after]}`` (counts only, never a code).
     """
     if reward.fulfilment != Reward.Fulfilment.CODES:
         raise ValidationFailed.on("codes", "This reward's fulfilment is NONE: it hands out no codes.")
@@ -65,12 +69,12 @@ def reward_codes_add(*, reward: Reward, codes: list[str]) -> CodesAdded:
         else:
             seen.add(code)
             fresh.append(code)
-    added, available = in_transaction(lambda: _insert(reward, fresh))
+    added, available = in_transaction(lambda: _insert(reward, fresh, actor))
     duplicates.update((code, None) for code in fresh if code not in added)
     return CodesAdded(len(added), list(duplicates), available)
 
 
-def _insert(reward: Reward, codes: list[str]) -> tuple[set[str], int]:
+def _insert(reward: Reward, codes: list[str], actor: Actor | None) -> tuple[set[str], int]:
     """Insert the codes that are new to the reward, then count them in (in the caller's transaction)."""
     now = timezone.now()
     if sql.is_postgresql():
@@ -108,4 +112,8 @@ def _insert(reward: Reward, codes: list[str]) -> tuple[set[str], int]:
     available, status = reward_codes_added(tenant_id=reward.tenant_id, reward_id=reward.id, added=len(added), now=now)
     if status == ACTIVE and available - len(added) <= 0:  # it was OUT_OF_STOCK for want of codes
         reward_stock_flip_record(reward.id, tenant_id=reward.tenant_id, before=OUT_OF_STOCK, after=ACTIVE)
+    audit_record(
+        actor, "add_codes", "reward", reward.id, reward.program_id,
+        {"codes_available": [available - len(added), available]}, tenant_id=reward.tenant_id,
+    )
     return added, available

@@ -30,6 +30,7 @@ from ledger.locks import wallet_lock
 from ledger.models import Account, JournalEntry
 from ledger.selectors import program_account_ref
 from ledger.services import CREDIT, DEBIT, Line, journal_entry_post
+from loyalty.audit import Actor, audit_record, changed
 from loyalty.db import in_transaction
 from loyalty.errors import RedemptionFullyReversed, ReversalExceedsRemaining, ValidationFailed
 from loyalty.idempotency import idempotency_replay, request_fingerprint
@@ -55,6 +56,7 @@ def reversal_create(
     idempotency_key: str | None = None,
     api_key: ApiKey | None = None,
     user=None,
+    actor: Actor | None = None,
 ) -> Created:
     """
     Reverse part or all of a redemption (an empty request reverses the rest).
@@ -82,6 +84,7 @@ def reversal_create(
         idempotency_key=idempotency_key,
         api_key=api_key,
         user=user,
+        actor=actor,
     )
     _shape_check(redemption, request, restock_given=restock is not None)
     fingerprint = request_fingerprint(
@@ -104,6 +107,7 @@ class ReversalRequest:
     idempotency_key: str | None
     api_key: ApiKey | None  # the author: an API key or a user
     user: object | None
+    actor: Actor | None = None  # the audit trail's actor when neither (a management command)
 
 
 @dataclass(frozen=True)
@@ -203,7 +207,12 @@ def _apply(redemption: Redemption, request: ReversalRequest, *, reversal_id: uui
     wallet = wallet_lock(participant_id=locked.participant_id, asset=locked.asset)  # step 3
     entry = _post(locked, wallet=wallet, refund=decision.refund, reason=request.reason)
     now = timezone.now()
+    before = _reversal_fields(locked)
     _mark_reversed(locked, decision)
+    audit_record(
+        _actor(request), "reverse", "redemption", locked.id, locked.program_id,
+        changed(before, _reversal_fields(locked)), tenant_id=locked.tenant_id,
+    )
     reversal = Reversal(
         id=reversal_id,
         tenant_id=locked.tenant_id,
@@ -244,6 +253,25 @@ def _apply(redemption: Redemption, request: ReversalRequest, *, reversal_id: uui
             before, after = statuses
             reward_stock_flip_record(locked.reward_id, tenant_id=locked.tenant_id, before=before, after=after)
     return reversal
+
+
+def _actor(request: ReversalRequest) -> Actor | None:
+    if request.actor is not None:
+        return request.actor
+    if request.api_key is not None:
+        return Actor.of_api_key(request.api_key)
+    if request.user is not None:
+        return Actor.of_user(request.user)
+    return None
+
+
+def _reversal_fields(redemption: Redemption) -> dict:
+    """What a reversal changes on the redemption, as the API renders it."""
+    return {
+        "reversed_amount": format_amount(redemption.reversed_amount, redemption.asset.scale),
+        "reversed_quantity": redemption.reversed_quantity,
+        "status": redemption.status,
+    }
 
 
 def _post(redemption: Redemption, *, wallet: Account, refund: Decimal, reason: str) -> JournalEntry:

@@ -321,3 +321,28 @@ def test_redemption_changelist_filters_by_status_and_reward(operator_client, pro
     assert [r.pk for r in by_status.context["cl"].result_list] == [reversed_one.pk]
     assert [r.pk for r in by_reward.context["cl"].result_list] == [reversed_one.pk]
     assert len(by_program.context["cl"].result_list) == 3
+
+
+@pytest.mark.django_db
+def test_the_redemptions_csv_export_has_the_current_filter_only_and_safe_cells(superuser_client, program, asset):
+    # given: two redemptions, one reversed in full
+    from loyalty.tests.admin_helpers import admin_url, redeem
+    from participants.tests.factories import ParticipantFactory
+    from rewards.models import Redemption
+    from rewards.services import reversal_create
+    from rewards.tests.factories import RewardFactory
+
+    reward = RewardFactory(asset=asset, unit_cost=Decimal("10.00"), name="=Mug")
+    kept = redeem(participant=ParticipantFactory(programs=[program], external_id="+kept"), reward=reward, quantity=1)
+    gone = redeem(participant=ParticipantFactory(programs=[program]), reward=reward, quantity=1)
+    reversal_create(redemption=gone)
+
+    # when
+    response = superuser_client.get(admin_url(Redemption, "changelist") + "export.csv?status__exact=COMPLETED")
+
+    # then
+    assert response.status_code == 200 and response["Content-Type"].startswith("text/csv")
+    lines = b"".join(response.streaming_content).decode().splitlines()
+    assert lines[0].startswith("id,created_at,program,participant_external_id,reward")
+    assert len(lines) == 2 and lines[1].startswith(str(kept.id))
+    assert ",'+kept,'=Mug," in lines[1] and ",10.00,1,COMPLETED,0.00," in lines[1]

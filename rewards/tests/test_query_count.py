@@ -156,7 +156,7 @@ def test_a_first_accrual_that_creates_the_wallet_issues_6_statements(program, pa
     )
 
 
-def test_a_unit_reversal_issues_12_statements(program, funded, reward):
+def test_a_unit_reversal_issues_13_statements(program, funded, reward):
     # given
     redemption = redemption_create_catalog(program=program, participant=funded, reward=reward, quantity=2).record
     redemption = Redemption.objects.select_related("asset").get(id=redemption.id)
@@ -168,11 +168,11 @@ def test_a_unit_reversal_issues_12_statements(program, funded, reward):
     # then
     assert_count(
         context,
-        12,
+        13,
         "redemption SELECT ... FOR UPDATE, wallet SELECT ... FOR UPDATE, UPDATE participant count, INSERT entry + "
-        "INSERT lines + UPDATE wallet balance in one, UPDATE redemption, SELECT the allocations net per lot, "
-        "SELECT the lots FOR UPDATE, UPDATE each lot put back (one here), INSERT the put-back allocations, "
-        "INSERT reversal, INSERT event + INSERT its deliveries in one, UPDATE reward",
+        "INSERT lines + UPDATE wallet balance in one, UPDATE redemption, INSERT audit record, SELECT the allocations "
+        "net per lot, SELECT the lots FOR UPDATE, UPDATE each lot put back (one here), INSERT the put-back "
+        "allocations, INSERT reversal, INSERT event + INSERT its deliveries in one, UPDATE reward",
     )
 
 

@@ -16,7 +16,7 @@ from loyalty.errors import NotFound
 from loyalty.replicas import read_with_fallback
 
 
-def parse_as_of(value: str | None):
+def parse_as_of(value: str | None, *, option: str = "--as-of"):
     """An ISO 8601 date and time; without an offset it is read as UTC."""
     if value is None:
         return None
@@ -28,7 +28,7 @@ def parse_as_of(value: str | None):
         parsed = None  # a date alone: start or end of the day? Ask for the moment.
     if parsed is None:
         raise CommandError(
-            f"--as-of: {value!r} is not an ISO 8601 timestamp with a time (e.g. 2024-01-15T10:30:00Z).",
+            f"{option}: {value!r} is not an ISO 8601 timestamp with a time (e.g. 2024-01-15T10:30:00Z).",
             returncode=USAGE_ERROR,
         )
     if timezone.is_naive(parsed):

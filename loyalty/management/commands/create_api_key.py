@@ -6,6 +6,7 @@ import uuid
 
 from django.core.management.base import BaseCommand, CommandError
 
+from loyalty.audit import Actor
 from loyalty.errors import NotFound, ValidationFailed
 from loyalty.models import Tenant
 from loyalty.services import api_key_create
@@ -54,7 +55,8 @@ class Command(BaseCommand):
         program_ids = [_uuid("--program", value, "program") for value in programs or []]
         try:
             api_key, plain = api_key_create(
-                name=name, tenant_id=tenant_id, program_ids=program_ids, all_programs=all_programs
+                name=name, tenant_id=tenant_id, program_ids=program_ids, all_programs=all_programs,
+                actor=Actor.of_command("create_api_key"),
             )
         except NotFound as exc:
             raise CommandError(f"{exc.message} {UNKNOWN.get(exc.message, '')}".strip()) from None

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from django.core.management.base import BaseCommand, CommandError
 
+from loyalty.audit import Actor
 from loyalty.errors import ValidationFailed
 from loyalty.services import tenant_create
 
@@ -19,7 +20,7 @@ class Command(BaseCommand):
 
     def handle(self, *args, name: str, **options):
         try:
-            tenant = tenant_create(name=name)
+            tenant = tenant_create(name=name, actor=Actor.of_command("create_tenant"))
         except ValidationFailed as exc:
             raise CommandError(" ".join(exc.fields.get("name", [exc.message]))) from None
         self.stdout.write(self.style.SUCCESS(f"Created tenant {tenant.name!r}."))

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from django.core.management.base import BaseCommand, CommandError
 
+from loyalty.audit import Actor
 from loyalty.auth import PREFIX_ALPHABET
 from loyalty.errors import NotFound
 from loyalty.services import api_key_revoke
@@ -19,7 +20,7 @@ class Command(BaseCommand):
         if len(prefix) != 8 or any(char not in PREFIX_ALPHABET for char in prefix):
             raise CommandError(f"{prefix!r} is not a key prefix: expected 8 lowercase letters and digits.")
         try:
-            api_key = api_key_revoke(prefix=prefix)
+            api_key = api_key_revoke(prefix=prefix, actor=Actor.of_command("revoke_api_key"))
         except NotFound:
             raise CommandError(f"No API key with prefix {prefix!r}.") from None
         revoked_at = f"{api_key.revoked_at:%Y-%m-%d %H:%M:%S}Z"

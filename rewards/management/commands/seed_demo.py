@@ -23,6 +23,7 @@ from django.utils import timezone
 from ledger.models import Asset
 from ledger.services import asset_create
 from loyalty.admin_base import OPERATOR_GROUP
+from loyalty.audit import Actor
 from loyalty.models import ApiKey, Membership, Program, Tenant
 from loyalty.services import api_key_create, api_key_revoke, program_create, tenant_create
 from participants.services import accrual_create, participant_enrol
@@ -68,12 +69,12 @@ class Command(BaseCommand):
                 "seed_demo creates users with known passwords; run it with DEBUG=true (make run) "
                 "or pass --allow-without-debug on a machine that is not production."
             )
-        tenant = Tenant.objects.filter(name=TENANT_NAME).first() or tenant_create(name=TENANT_NAME)
+        tenant = Tenant.objects.filter(name=TENANT_NAME).first() or tenant_create(name=TENANT_NAME, actor=Actor.of_command("seed_demo"))
         program = Program.objects.filter(tenant=tenant, name=PROGRAM_NAME).first() or program_create(
-            tenant_id=tenant.id, name=PROGRAM_NAME
+            tenant_id=tenant.id, name=PROGRAM_NAME, actor=Actor.of_command("seed_demo")
         )
         asset = Asset.objects.filter(program=program, code="POINTS").first() or asset_create(
-            program=program, code="POINTS", name="Coffee points", scale=2
+            program=program, code="POINTS", name="Coffee points", scale=2, actor=Actor.of_command("seed_demo")
         )
         rewards = {spec["name"]: self._reward(program, asset, spec) for spec in REWARDS}
         participants = {}
@@ -98,7 +99,8 @@ class Command(BaseCommand):
             idempotency_key="seed-alice-mug",
         ).record
         reversal_create(
-            redemption=mug, quantity=1, reason="One mug arrived broken", idempotency_key="seed-alice-mug-broken"
+            redemption=mug, quantity=1, reason="One mug arrived broken", idempotency_key="seed-alice-mug-broken",
+            actor=Actor.of_command("seed_demo"),
         )
         redemption_create_catalog(
             program=program, participant=bob, reward=rewards["Gift Card"], amount=Decimal("250.00"),
@@ -109,8 +111,10 @@ class Command(BaseCommand):
         )
 
         for old in ApiKey.objects.filter(tenant=tenant, name=DEMO_KEY_NAME, revoked_at__isnull=True):
-            api_key_revoke(prefix=old.prefix)
-        _, plain = api_key_create(name=DEMO_KEY_NAME, tenant_id=tenant.id, program_ids=[program.id])
+            api_key_revoke(prefix=old.prefix, actor=Actor.of_command("seed_demo"))
+        _, plain = api_key_create(
+            name=DEMO_KEY_NAME, tenant_id=tenant.id, program_ids=[program.id], actor=Actor.of_command("seed_demo")
+        )
         self._print(base_url, plain, tenant, program, asset, alice, rewards)
 
     def _reward(self, program, asset, spec) -> Reward:
@@ -121,7 +125,7 @@ class Command(BaseCommand):
         if spec["name"] == "Free Coffee":
             now = timezone.now()
             spec.update(available_from=now - timedelta(days=1), available_until=now + timedelta(days=90))
-        return reward_create(program=program, asset=asset, **spec)
+        return reward_create(program=program, asset=asset, actor=Actor.of_command("seed_demo"), **spec)
 
     def _users(self, tenant: Tenant):
         """The operator (a member of the demo tenant) and a superuser."""

@@ -9,6 +9,10 @@ from .accrual_status_enum import AccrualStatusEnum
 from .allocation import Allocation
 from .asset import Asset
 from .asset_create_request import AssetCreateRequest
+from .audit_actor import AuditActor
+from .audit_actor_type_enum import AuditActorTypeEnum
+from .audit_event import AuditEvent
+from .audit_event_changes import AuditEventChanges
 from .balance import Balance
 from .catalog_redemption_create_request import CatalogRedemptionCreateRequest
 from .delivery import Delivery
@@ -38,6 +42,7 @@ from .me import Me
 from .paginated_accrual_list import PaginatedAccrualList
 from .paginated_accrual_reversal_list import PaginatedAccrualReversalList
 from .paginated_asset_list import PaginatedAssetList
+from .paginated_audit_event_list import PaginatedAuditEventList
 from .paginated_balance_list import PaginatedBalanceList
 from .paginated_delivery_list import PaginatedDeliveryList
 from .paginated_event_list import PaginatedEventList
@@ -87,6 +92,10 @@ __all__ = (
     "Allocation",
     "Asset",
     "AssetCreateRequest",
+    "AuditActor",
+    "AuditActorTypeEnum",
+    "AuditEvent",
+    "AuditEventChanges",
     "Balance",
     "CatalogRedemptionCreateRequest",
     "Delivery",
@@ -116,6 +125,7 @@ __all__ = (
     "PaginatedAccrualList",
     "PaginatedAccrualReversalList",
     "PaginatedAssetList",
+    "PaginatedAuditEventList",
     "PaginatedBalanceList",
     "PaginatedDeliveryList",
     "PaginatedEventList",
