@@ -5,13 +5,16 @@ Every figure is one aggregate query (``GROUP BY`` through ``annotate``), so
 the number of queries does not depend on how many wallets, lines,
 redemptions or rewards a program has:
 
-1. assets with the sum of their wallets' stored balances;
-2. the lines of the program accounts (ISSUANCE, REDEMPTIONS), summed per
-   asset, account type and direction;
+1. assets with the sum of their wallets' and PENDING accounts' stored
+   balances;
+2. the lines of the program accounts (ISSUANCE, REDEMPTIONS, EXPIRED),
+   summed per asset, account type and direction;
 3. redemptions of the last days, counted and summed per day and asset;
-4. rewards by number of redemptions (top N);
-5. rewards low on stock;
-6. the newest reversals, with everything they show joined in.
+4. points expired per day and asset (the EXPIRED accounts' lines);
+5. what remains in lots that expire in the next days, per asset;
+6. rewards by number of redemptions (top N);
+7. rewards low on stock;
+8. the newest reversals, with everything they show joined in.
 
 Every selector reads from the database alias ``using`` (the view passes
 ``loyalty.replicas``' reporting alias: the read replica when there is one).
@@ -34,10 +37,12 @@ from django.utils import timezone
 
 from ledger.models import Account, Asset, JournalLine
 from loyalty.models import Program
+from participants.models import Accrual
 from rewards.models import Redemption, Reversal, Reward
 from rewards.stock import stock_units_left
 
 DAYS = 30
+EXPIRING_DAYS = 30  # "points expiring in the next 30 days"
 TOP_REWARDS = 10
 RECENT_REVERSALS = 10
 # A reward is low on stock when fewer units than this are left ...
@@ -51,23 +56,30 @@ _SUM = DecimalField(max_digits=28, decimal_places=4)
 
 @dataclass(frozen=True)
 class AssetLiability:
-    """Points a program owes on one asset: its wallets' total, and the same figure from the ledger lines."""
+    """
+    Points a program owes on one asset: its wallets' total (spendable) and
+    its PENDING accounts' total (not yet released), and the same figure from
+    the ledger lines: issued - redeemed - expired.
+    """
 
     asset_id: uuid.UUID
     code: str
     name: str
     scale: int
     wallets_total: Decimal
-    issued: Decimal  # balance of the ISSUANCE account (debit-normal)
+    pending_total: Decimal
+    issued: Decimal  # balance of the ISSUANCE account (debit-normal): net of clawbacks
     redeemed: Decimal  # balance of the REDEMPTIONS account (credit-normal): net of reversals
+    expired: Decimal  # balance of the EXPIRED account (credit-normal)
+    expiring_soon: Decimal = ZERO  # what remains in lots whose expires_at falls in the next EXPIRING_DAYS days
 
     @property
-    def issued_minus_redeemed(self) -> Decimal:
-        return self.issued - self.redeemed
+    def owed(self) -> Decimal:
+        return self.issued - self.redeemed - self.expired
 
     @property
     def balanced(self) -> bool:
-        return self.wallets_total == self.issued_minus_redeemed
+        return self.wallets_total + self.pending_total == self.owed
 
 
 @dataclass(frozen=True)
@@ -76,6 +88,8 @@ class DailyRedemptions:
     count: int
     # asset id -> points redeemed that day (gross: reversals are not subtracted)
     points: dict[uuid.UUID, Decimal] = field(default_factory=dict)
+    # asset id -> points expired that day (the periodic run's EXPIRATION entries)
+    expired: dict[uuid.UUID, Decimal] = field(default_factory=dict)
 
 
 @dataclass(frozen=True)
@@ -115,15 +129,20 @@ class ProgramDashboard:
     recent_reversals: list[Reversal]  # redemption (asset, reward, participant) and authors selected
 
 
-def program_liabilities(*, program_id: uuid.UUID, using: str = DEFAULT_DB_ALIAS) -> list[AssetLiability]:
-    """Outstanding points per asset of the program (two queries)."""
+def program_liabilities(
+    *, program_id: uuid.UUID, now: datetime | None = None, using: str = DEFAULT_DB_ALIAS
+) -> list[AssetLiability]:
+    """Outstanding, pending and soon-expiring points per asset of the program (three queries)."""
     assets = (
         Asset.objects.using(using)
         .filter(program_id=program_id)
         .annotate(
             wallets_total=Sum(
                 "accounts__balance", filter=Q(accounts__type=Account.Type.WALLET), output_field=_SUM
-            )
+            ),
+            pending_total=Sum(
+                "accounts__balance", filter=Q(accounts__type=Account.Type.PENDING), output_field=_SUM
+            ),
         )
         .order_by("code")
     )
@@ -131,7 +150,7 @@ def program_liabilities(*, program_id: uuid.UUID, using: str = DEFAULT_DB_ALIAS)
         JournalLine.objects.using(using)
         .filter(
             account__program_id=program_id,
-            account__type__in=(Account.Type.ISSUANCE, Account.Type.REDEMPTIONS),
+            account__type__in=(Account.Type.ISSUANCE, Account.Type.REDEMPTIONS, Account.Type.EXPIRED),
         )
         .values("asset_id", "account__type")
         .annotate(
@@ -146,6 +165,7 @@ def program_liabilities(*, program_id: uuid.UUID, using: str = DEFAULT_DB_ALIAS)
         debits, credits = row["debits"] or ZERO, row["credits"] or ZERO
         normal = debits - credits if row["account__type"] == Account.Type.ISSUANCE else credits - debits
         balances[(row["asset_id"], row["account__type"])] = normal
+    expiring = program_expiring_soon(program_id=program_id, now=now or timezone.now(), using=using)
     return [
         AssetLiability(
             asset_id=asset.id,
@@ -153,20 +173,67 @@ def program_liabilities(*, program_id: uuid.UUID, using: str = DEFAULT_DB_ALIAS)
             name=asset.name,
             scale=asset.scale,
             wallets_total=asset.wallets_total or ZERO,
+            pending_total=asset.pending_total or ZERO,
             issued=balances.get((asset.id, Account.Type.ISSUANCE), ZERO),
             redeemed=balances.get((asset.id, Account.Type.REDEMPTIONS), ZERO),
+            expired=balances.get((asset.id, Account.Type.EXPIRED), ZERO),
+            expiring_soon=expiring.get(asset.id, ZERO),
         )
         for asset in assets
     ]
 
 
+def program_expiring_soon(
+    *, program_id: uuid.UUID, now: datetime, days: int = EXPIRING_DAYS, using: str = DEFAULT_DB_ALIAS
+) -> dict[uuid.UUID, Decimal]:
+    """
+    Per asset, the points left in lots (released or pending) whose
+    ``expires_at`` falls from ``now`` to ``days`` days later: what the next
+    runs of ``process_points`` will expire unless it is spent first (one query).
+    """
+    rows = (
+        Accrual.objects.using(using)
+        .filter(program_id=program_id, remaining__gt=0, expires_at__gte=now, expires_at__lt=now + timedelta(days=days))
+        .values("asset_id")
+        .annotate(total=Sum("remaining", output_field=_SUM))
+        .order_by()
+    )
+    return {row["asset_id"]: row["total"] or ZERO for row in rows}
+
+
+def program_expired_per_day(
+    *, program_id: uuid.UUID, start: datetime, end: datetime, using: str = DEFAULT_DB_ALIAS
+) -> dict[tuple[date, uuid.UUID], Decimal]:
+    """Points expired per day and asset: the EXPIRED accounts' credits, by their entry's day (one query)."""
+    tz = timezone.get_current_timezone()
+    rows = (
+        JournalLine.objects.using(using)
+        .filter(
+            account__program_id=program_id,
+            account__type=Account.Type.EXPIRED,
+            direction=JournalLine.Direction.CREDIT,
+            entry__created_at__gte=start,
+            entry__created_at__lt=end,
+        )
+        .annotate(day=TruncDate("entry__created_at", tzinfo=tz))
+        .values("day", "asset_id")
+        .annotate(total=Sum("amount", output_field=_SUM))
+        .order_by()
+    )
+    return {(row["day"], row["asset_id"]): row["total"] or ZERO for row in rows}
+
+
 def program_redemptions_per_day(
     *, program_id: uuid.UUID, first_day: date, last_day: date, using: str = DEFAULT_DB_ALIAS
 ) -> list[DailyRedemptions]:
-    """Redemptions counted and their points summed per day (every day of the range, zeros included; one query)."""
+    """
+    Redemptions counted and their points summed per day, with the points
+    expired that day (every day of the range, zeros included; two queries).
+    """
     tz = timezone.get_current_timezone()
     start = timezone.make_aware(datetime.combine(first_day, time.min), tz)
     end = timezone.make_aware(datetime.combine(last_day + timedelta(days=1), time.min), tz)
+    expired = program_expired_per_day(program_id=program_id, start=start, end=end, using=using)
     rows = (
         Redemption.objects.using(using)
         .filter(program_id=program_id, created_at__gte=start, created_at__lt=end)
@@ -183,7 +250,14 @@ def program_redemptions_per_day(
     days = []
     day = first_day
     while day <= last_day:
-        days.append(DailyRedemptions(day=day, count=counts.get(day, 0), points=points.get(day, {})))
+        days.append(
+            DailyRedemptions(
+                day=day,
+                count=counts.get(day, 0),
+                points=points.get(day, {}),
+                expired={asset_id: total for (when, asset_id), total in expired.items() if when == day},
+            )
+        )
         day += timedelta(days=1)
     return days
 
@@ -272,7 +346,7 @@ def program_recent_reversals(
 def program_dashboard_get(
     *, program: Program, today: date | None = None, days: int = DAYS, using: str = DEFAULT_DB_ALIAS
 ) -> ProgramDashboard:
-    """Everything the program's dashboard shows (six queries, whatever the volume), read from ``using``."""
+    """Everything the program's dashboard shows (eight queries, whatever the volume), read from ``using``."""
     last_day = today or timezone.localdate()
     first_day = last_day - timedelta(days=days - 1)
     return ProgramDashboard(

@@ -114,9 +114,12 @@ def _presentation(dashboard: ProgramDashboard) -> dict:
             "code": row.code,
             "name": row.name,
             "wallets_total": format_amount(row.wallets_total, row.scale),
+            "pending_total": format_amount(row.pending_total, row.scale),
             "issued": format_amount(row.issued, row.scale),
             "redeemed": format_amount(row.redeemed, row.scale),
-            "issued_minus_redeemed": format_amount(row.issued_minus_redeemed, row.scale),
+            "expired": format_amount(row.expired, row.scale),
+            "owed": format_amount(row.owed, row.scale),
+            "expiring_soon": format_amount(row.expiring_soon, row.scale),
             "balanced": row.balanced,
         }
         for row in dashboard.liabilities
@@ -144,12 +147,27 @@ def _presentation(dashboard: ProgramDashboard) -> dict:
                 min_step=quantum(row.scale),
             )
         )
+    for index, row in enumerate(dashboard.liabilities):
+        charts.append(
+            bar_chart(
+                id=f"chart-expired-{index}",
+                title=f"Points expired per day ({row.code})",
+                value_label=f"{row.code} expired",
+                series=[(day.day, day.expired.get(row.asset_id, Decimal(0))) for day in dashboard.days],
+                day_label=day_label,
+                fmt=lambda value, scale=row.scale: format_amount(value, scale),
+                min_step=quantum(row.scale),
+            )
+        )
     days = [
         {
             "day": day.day,
             "count": day.count,
             "points": [
                 format_amount(day.points.get(row.asset_id, Decimal(0)), row.scale) for row in dashboard.liabilities
+            ],
+            "expired": [
+                format_amount(day.expired.get(row.asset_id, Decimal(0)), row.scale) for row in dashboard.liabilities
             ],
         }
         for day in reversed(dashboard.days)

@@ -104,9 +104,9 @@ def test_operator_opens_a_program_dashboard_from_the_admin_index_without_console
 
     # then: the figures and the charts are there, drawn by the browser
     assert browser.find_element(By.CSS_SELECTOR, ".liability .wallets-total").text == browser.find_element(
-        By.CSS_SELECTOR, ".liability .issued-minus-redeemed"
+        By.CSS_SELECTOR, ".liability .owed"
     ).text
-    assert "matches the wallets" in browser.find_element(By.CSS_SELECTOR, ".liability .ledger-check").text
+    assert "matches wallets + pending" in browser.find_element(By.CSS_SELECTOR, ".liability .ledger-check").text
     bars = browser.execute_script(
         "return Array.from(document.querySelectorAll('#chart-redemptions rect.chart-bar'))"
         ".map(bar => bar.getBoundingClientRect().width)"

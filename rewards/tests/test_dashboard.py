@@ -20,7 +20,9 @@ from loyalty.models import ApiKey, Program
 from loyalty.services import api_key_create
 from loyalty.tests.admin_helpers import count_queries
 from loyalty.tests.factories import ProgramFactory
+from participants import lifecycle
 from participants.models import Participant
+from participants.services import accrual_create
 from participants.tests.factories import ParticipantFactory
 from rewards.dashboard import program_dashboard_get
 from rewards.dashboard_chart import nice_ticks
@@ -32,9 +34,9 @@ pytestmark = pytest.mark.django_db
 
 # SQL queries of one dashboard page, whatever the volume: the session, the
 # user, the operator-group check, the user's tenants, the program (of those
-# tenants), the six aggregates of rewards.dashboard, and the user's and its
+# tenants), the eight aggregates of rewards.dashboard, and the user's and its
 # groups' permissions (the admin's sidebar).
-DASHBOARD_QUERIES = 13
+DASHBOARD_QUERIES = 15
 
 
 def dashboard_url(program) -> str:
@@ -137,22 +139,81 @@ def test_operator_sees_the_liability_per_asset_as_the_wallet_sum_equal_to_issued
         "code": "POINTS",
         "name": "Points",
         "wallets_total": "703.75",
+        "pending_total": "0.00",
         "issued": "800.00",
         "redeemed": "96.25",
-        "issued_minus_redeemed": "703.75",
+        "expired": "0.00",
+        "owed": "703.75",
+        "expiring_soon": "0.00",
         "balanced": True,
     }
     assert _row(liabilities, code="STARS") == {
         "code": "STARS",
         "name": "Stars",
         "wallets_total": "33",
+        "pending_total": "0",
         "issued": "40",
         "redeemed": "7",
-        "issued_minus_redeemed": "33",
+        "expired": "0",
+        "owed": "33",
+        "expiring_soon": "0",
         "balanced": True,
     }
     wallets = Account.objects.filter(type="WALLET", asset__program=mix.program, asset__code="POINTS")
     assert sum(wallet.balance for wallet in wallets) == Decimal("703.75")
+
+
+def test_operator_sees_pending_expired_and_soon_expiring_points_and_the_books_still_match(operator_client):
+    # given: 100 pending, 50 spendable that expire in 10 days, 30 that the periodic run expired today
+    program = ProgramFactory(name="Lifecycle Club")
+    points = AssetFactory(program=program, code="POINTS", name="Points", scale=2)
+    ana = ParticipantFactory(programs=[program], external_id="ana")
+    now = timezone.now()
+    accrual_create(program=program, participant=ana, asset=points, amount=Decimal("100.00"),
+                   available_at=now + timedelta(days=5))
+    accrual_create(program=program, participant=ana, asset=points, amount=Decimal("50.00"),
+                   expires_at=now + timedelta(days=10))
+    accrual_create(program=program, participant=ana, asset=points, amount=Decimal("30.00"),
+                   expires_at=now + timedelta(days=1))
+    lifecycle.process_asset(asset=points, as_of=now + timedelta(days=1, minutes=1), batch=lifecycle.DEFAULT_BATCH)
+
+    # when
+    response = operator_client.get(dashboard_url(program))
+
+    # then
+    [row] = response.context["liabilities"]
+    assert {key: row[key] for key in ("wallets_total", "pending_total", "issued", "expired", "owed")} == {
+        "wallets_total": "50.00",
+        "pending_total": "100.00",
+        "issued": "180.00",
+        "expired": "30.00",
+        "owed": "150.00",
+    }
+    assert row["expiring_soon"] == "50.00"
+    assert row["balanced"] is True
+    days = {day["day"]: day for day in response.context["days"]}
+    assert days[timezone.localdate()]["expired"] == ["30.00"]
+    assert sum(Decimal(day["expired"][0]) for day in days.values()) == Decimal("30.00")
+
+
+def test_points_expiring_after_30_days_or_already_spent_are_not_counted_as_expiring_soon(operator_client):
+    # given
+    program = ProgramFactory(name="Far Club")
+    points = AssetFactory(program=program, code="POINTS", name="Points", scale=2)
+    ana = ParticipantFactory(programs=[program], external_id="ana")
+    now = timezone.now()
+    accrual_create(program=program, participant=ana, asset=points, amount=Decimal("40.00"),
+                   expires_at=now + timedelta(days=31))
+    accrual_create(program=program, participant=ana, asset=points, amount=Decimal("20.00"),
+                   expires_at=now + timedelta(days=3))
+    redemption_create_direct(program=program, participant=ana, asset=points, amount=Decimal("15.00"))
+
+    # when
+    response = operator_client.get(dashboard_url(program))
+
+    # then: the redemption took from the soonest-expiring lot first, 5.00 of it remain
+    [row] = response.context["liabilities"]
+    assert row["expiring_soon"] == "5.00"
 
 
 def test_operator_sees_redemptions_and_points_per_day_for_30_days_with_zero_days(operator_client, mix):
@@ -169,7 +230,7 @@ def test_operator_sees_redemptions_and_points_per_day_for_30_days_with_zero_days
     assert two_days_ago["count"] == 3 and two_days_ago["points"] == ["42.25", "0"]
     assert days[mix.today - timedelta(days=29)]["points"] == ["9.50", "0"]
     yesterday = mix.today - timedelta(days=1)
-    assert days[yesterday] == {"day": yesterday, "count": 0, "points": ["0.00", "0"]}
+    assert days[yesterday] == {"day": yesterday, "count": 0, "points": ["0.00", "0"], "expired": ["0.00", "0"]}
     assert sum(row["count"] for row in days.values()) == 7  # the 40-day-old one is outside
 
 
@@ -180,11 +241,15 @@ def test_the_charts_are_inline_svg_with_one_bar_per_day_and_labelled_axes(operat
     # then
     content = response.content.decode()
     assert "<script" not in content.split('id="daily-activity"')[1].split('id="top-rewards"')[0]
-    redemptions, points, stars = response.context["charts"]
+    redemptions, points, stars, expired_points, expired_stars = response.context["charts"]
     assert (redemptions.title, points.title, stars.title) == (
         "Redemptions per day",
         "Points redeemed per day (POINTS)",
         "Points redeemed per day (STARS)",
+    )
+    assert (expired_points.title, expired_stars.title) == (
+        "Points expired per day (POINTS)",
+        "Points expired per day (STARS)",
     )
     assert [bar.value for bar in redemptions.bars][-3:] == ["3", "0", "3"]
     assert sum(bar.zero for bar in redemptions.bars) == 27
@@ -192,7 +257,7 @@ def test_the_charts_are_inline_svg_with_one_bar_per_day_and_labelled_axes(operat
     assert [tick.label for tick in redemptions.y_ticks] == ["0", "1", "2", "3"]
     assert [tick.label for tick in points.y_ticks] == ["0.00", "20.00", "40.00", "60.00"]
     assert [tick.label for tick in points.x_ticks][-1] == mix.today.strftime("%m-%d")
-    for chart_id in ("chart-redemptions", "chart-points-0", "chart-points-1"):
+    for chart_id in ("chart-redemptions", "chart-points-0", "chart-points-1", "chart-expired-0", "chart-expired-1"):
         svg = content.split(f'id="{chart_id}"')[1].split("</svg>")[0]
         assert svg.count('<rect class="chart-bar') == 30
         assert "Day (UTC)" in svg
@@ -330,7 +395,7 @@ def test_a_program_without_movements_shows_zeros_and_empty_lists(operator_client
     # then
     assert response.status_code == HTTPStatus.OK
     [liability] = response.context["liabilities"]
-    assert (liability["wallets_total"], liability["issued_minus_redeemed"]) == ("0.00", "0.00")
+    assert (liability["wallets_total"], liability["pending_total"], liability["owed"]) == ("0.00", "0.00", "0.00")
     assert liability["balanced"] is True
     assert [row["count"] for row in response.context["days"]] == [0] * 30
     context = response.context
