@@ -8,7 +8,7 @@ PG_URL ?= postgres://postgres@127.0.0.1:5432/loyalty
 HOST ?= 127.0.0.1
 PORT ?= 8000
 
-.PHONY: run test test-sqlite install migrate demo check schema client bench bench-codes clean
+.PHONY: run test test-sqlite install migrate demo check schema client bench bench-codes cluster clean
 
 $(STAMP): requirements.txt requirements-dev.txt
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
@@ -49,6 +49,12 @@ check: install
 ## run it after any change to the API, and commit clients/ with the change (make check fails until then)
 client: install
 	$(BIN)/python clients/build.py
+
+## make cluster: the platform as many nodes on this machine (scripts/cluster.py): PostgreSQL primary and
+## streaming replica, Redis, two gunicorn nodes behind HAProxy (health-checked on /healthz), two webhook
+## workers and the periodic points run; prints the URL, Ctrl-C stops it all. PORT (default 8000) is HAProxy's.
+cluster: install
+	$(BIN)/python scripts/cluster.py --port $(PORT)
 
 ## make bench: redemption throughput next to the PL/pgSQL baseline on PostgreSQL (bench/README.md, ~13 min)
 bench: install
