@@ -19,7 +19,8 @@ $(STAMP): requirements.txt requirements-dev.txt
 install: $(STAMP)
 
 ## make run: set up, migrate the embedded SQLite database, seed demo data, serve on 127.0.0.1:8000 with one
-## webhook worker beside it (Procfile, run by honcho; Ctrl-C stops both). Local receivers are allowed (dev only).
+## webhook worker and the periodic points run beside it (Procfile, run by honcho; Ctrl-C stops them all).
+## Local webhook receivers are allowed (development only).
 run: install
 	DEBUG=true $(BIN)/python manage.py migrate --no-input
 	DEBUG=true $(BIN)/python manage.py collectstatic --no-input -v0

@@ -33,6 +33,7 @@ from events.models import Delivery, Event, WebhookEndpoint
 from events.types import ALL, EVENT_TYPES
 from events.urls_safety import url_check_registration
 from loyalty import sql
+from loyalty.audit import Actor, audit_record, changed, created, deleted
 from loyalty.errors import ValidationFailed
 
 SECRET_PREFIX = "whsec_"
@@ -253,6 +254,21 @@ def _types_check(event_types: list[str]) -> list[str]:
     return list(dict.fromkeys(event_types))
 
 
+def webhook_endpoint_audit_fields(endpoint: WebhookEndpoint) -> dict:
+    """What the audit trail compares of an endpoint (as the API names it; never the secret)."""
+    return {
+        "url": endpoint.url,
+        "event_types": list(endpoint.event_types),
+        "program_ids": None if endpoint.all_programs else list(endpoint.program_ids),
+        "description": endpoint.description,
+        "enabled": endpoint.enabled,
+    }
+
+
+def _audit(actor: Actor | None, action: str, endpoint: WebhookEndpoint, changes: dict) -> None:
+    audit_record(actor, action, "webhook_endpoint", endpoint.id, None, changes, tenant_id=endpoint.tenant_id)
+
+
 def webhook_endpoint_create(
     *,
     tenant_id: uuid.UUID,
@@ -260,11 +276,13 @@ def webhook_endpoint_create(
     event_types: list[str],
     program_ids: list[uuid.UUID] | None,
     description: str = "",
+    actor: Actor | None = None,
 ) -> WebhookEndpoint:
     """
     Register an endpoint; ``program_ids`` None means every program of the
     tenant, now and future (the caller passes the key's programs for a
     program-scoped key). Raises ``ValidationFailed`` (``url``, ``event_types``).
+    Recorded in the audit trail (``create``, never the secret).
     """
     url_check_registration(url)
     endpoint = WebhookEndpoint(
@@ -276,16 +294,20 @@ def webhook_endpoint_create(
         description=description,
         secret=secret_generate(),
     )
-    endpoint.save(force_insert=True)
+    with transaction.atomic():
+        endpoint.save(force_insert=True)
+        _audit(actor, "create", endpoint, created(webhook_endpoint_audit_fields(endpoint)))
     return endpoint
 
 
-def webhook_endpoint_update(*, endpoint: WebhookEndpoint, **changes) -> WebhookEndpoint:
+def webhook_endpoint_update(*, endpoint: WebhookEndpoint, actor: Actor | None = None, **changes) -> WebhookEndpoint:
     """
     Change ``url``, ``event_types``, ``program_ids`` (None: all programs),
     ``description`` or ``enabled`` (enabling clears ``disabled_reason`` and
-    the failure streak). Raises ``ValidationFailed``.
+    the failure streak). Raises ``ValidationFailed``. The changed fields are
+    recorded in the audit trail (``update``).
     """
+    before = webhook_endpoint_audit_fields(endpoint)
     if "url" in changes:
         url_check_registration(changes["url"])
         endpoint.url = changes["url"]
@@ -302,17 +324,28 @@ def webhook_endpoint_update(*, endpoint: WebhookEndpoint, **changes) -> WebhookE
         if endpoint.enabled:
             endpoint.disabled_reason = ""
             endpoint.failing_since = None
-    endpoint.save()
+    with transaction.atomic():
+        endpoint.save()
+        diff = changed(before, webhook_endpoint_audit_fields(endpoint))
+        if diff:
+            _audit(actor, "update", endpoint, diff)
     return endpoint
 
 
-def webhook_endpoint_delete(*, endpoint: WebhookEndpoint) -> None:
-    """Delete the endpoint and its deliveries (pending ones are dropped)."""
-    endpoint.delete()
+def webhook_endpoint_delete(*, endpoint: WebhookEndpoint, actor: Actor | None = None) -> None:
+    """Delete the endpoint and its deliveries (pending ones are dropped); recorded in the audit trail."""
+    with transaction.atomic():
+        _audit(actor, "delete", endpoint, deleted(webhook_endpoint_audit_fields(endpoint)))
+        endpoint.delete()
 
 
-def webhook_endpoint_rotate_secret(*, endpoint: WebhookEndpoint, now: datetime | None = None) -> WebhookEndpoint:
-    """A new secret; the one it replaces keeps signing for 24 hours."""
+def webhook_endpoint_rotate_secret(
+    *, endpoint: WebhookEndpoint, now: datetime | None = None, actor: Actor | None = None
+) -> WebhookEndpoint:
+    """
+    A new secret; the one it replaces keeps signing for 24 hours. Recorded in
+    the audit trail as ``rotate_secret`` with no changes (secrets never appear there).
+    """
     now = now or timezone.now()
     with transaction.atomic():
         locked = WebhookEndpoint.objects.select_for_update().get(id=endpoint.id)
@@ -320,6 +353,7 @@ def webhook_endpoint_rotate_secret(*, endpoint: WebhookEndpoint, now: datetime |
         locked.previous_secrets = [{"secret": locked.secret, "replaced_at": now.isoformat()}, *kept]
         locked.secret = secret_generate()
         locked.save(update_fields=["secret", "previous_secrets", "updated_at"])
+        _audit(actor, "rotate_secret", locked, {})
     return locked
 
 

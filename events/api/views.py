@@ -22,6 +22,7 @@ from events.api.serializers import (
 from loyalty.api.base import ApiView, ApiViewSet
 from loyalty.api.schema import BODY_ERRORS, error_responses, list_error_responses, path_uuid
 from loyalty.api.scoping import parse_path_uuid
+from loyalty.audit import Actor
 from loyalty.selectors import program_get_visible, program_list
 
 EVENT_ID = path_uuid("event_id", "The event's id.")
@@ -103,6 +104,7 @@ class WebhookEndpointViewSet(ApiViewSet):
             event_types=data["event_types"],
             program_ids=self._program_ids(data.get("program_ids")),
             description=data["description"],
+            actor=Actor.of_api_key(self.scope.api_key),
         )
         body = WebhookEndpointWithSecretSerializer(endpoint, context=self._context()).data
         return Response(body, status=HTTPStatus.CREATED)
@@ -130,7 +132,9 @@ class WebhookEndpointViewSet(ApiViewSet):
         if "program_ids" in changes:
             changes["program_ids"] = self._program_ids(changes["program_ids"])
         if changes:
-            endpoint = services.webhook_endpoint_update(endpoint=endpoint, **changes)
+            endpoint = services.webhook_endpoint_update(
+                endpoint=endpoint, actor=Actor.of_api_key(self.scope.api_key), **changes
+            )
         return Response(WebhookEndpointSerializer(endpoint, context=self._context()).data)
 
     @extend_schema(
@@ -141,7 +145,7 @@ class WebhookEndpointViewSet(ApiViewSet):
         responses={HTTPStatus.NO_CONTENT: OpenApiResponse(description="Deleted."), **error_responses(HTTPStatus.NOT_FOUND)},
     )
     def destroy(self, request, endpoint_id):
-        services.webhook_endpoint_delete(endpoint=self.get_object())
+        services.webhook_endpoint_delete(endpoint=self.get_object(), actor=Actor.of_api_key(self.scope.api_key))
         return Response(status=HTTPStatus.NO_CONTENT)
 
 
@@ -157,7 +161,7 @@ class WebhookEndpointRotateSecretView(ApiView):
     )
     def post(self, request, endpoint_id):
         endpoint = selectors.endpoint_get(scope=self.scope, endpoint_id=parse_path_uuid(endpoint_id))
-        endpoint = services.webhook_endpoint_rotate_secret(endpoint=endpoint)
+        endpoint = services.webhook_endpoint_rotate_secret(endpoint=endpoint, actor=Actor.of_api_key(self.scope.api_key))
         context = {"tenant_program_ids": list(program_list(scope=self.scope).order_by("id").values_list("id", flat=True))}
         return Response(WebhookEndpointWithSecretSerializer(endpoint, context=context).data)
 

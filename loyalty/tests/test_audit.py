@@ -605,3 +605,51 @@ def test_postgresql_refuses_to_change_or_delete_an_audit_record(statement):
 
     # then
     assert list(AuditEvent.objects.values_list("id", "action")) == before
+
+
+# --- webhook endpoints ---------------------------------------------------------------------------
+
+HOOK_URL = "http://127.0.0.1:9/hooks"
+
+
+@pytest.fixture
+def local_hooks(settings):
+    settings.WEBHOOK_ALLOW_HTTP = settings.WEBHOOK_ALLOW_PRIVATE_URLS = True
+
+
+@pytest.mark.django_db
+def test_a_webhook_endpoint_created_through_the_api_is_recorded_without_its_secret(make_client, local_hooks):
+    # given
+    client = make_client(all_programs=True)
+
+    # when
+    response = client.post("/api/v1/webhook-endpoints", {"url": HOOK_URL, "event_types": ["*"]})
+
+    # then
+    assert response.status_code == HTTPStatus.CREATED
+    event = only(object_type="webhook_endpoint", action="create")
+    assert actor(event) == ("api_key", client.api_key.prefix)
+    assert event.object_id == response.json()["id"]
+    assert event.changes == {"url": [None, HOOK_URL], "event_types": [None, ["*"]], "enabled": [None, True]}
+    assert response.json()["secret"] not in str(event.changes)
+
+
+@pytest.mark.django_db
+def test_a_webhook_endpoint_update_delete_and_rotation_are_recorded(make_client, local_hooks):
+    # given
+    client = make_client(all_programs=True)
+    endpoint = client.post("/api/v1/webhook-endpoints", {"url": HOOK_URL, "event_types": ["*"]}).json()
+    path = f"/api/v1/webhook-endpoints/{endpoint['id']}"
+
+    # when
+    client.patch(path, {"enabled": False, "description": "paused"})
+    rotated = client.post(f"{path}/rotate-secret").json()
+    client.delete(path)
+
+    # then
+    records = {e.action: e for e in AuditEvent.objects.filter(object_type="webhook_endpoint", object_id=endpoint["id"])}
+    assert set(records) == {"create", "update", "rotate_secret", "delete"}
+    assert records["update"].changes == {"description": ["", "paused"], "enabled": [True, False]}
+    assert records["rotate_secret"].changes == {}
+    assert records["delete"].changes["url"] == [HOOK_URL, None]
+    assert not any(secret in str(r.changes) for r in records.values() for secret in (endpoint["secret"], rotated["secret"]))
