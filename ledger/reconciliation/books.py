@@ -35,7 +35,7 @@ def lines_by_account_cte(scope: Scope, *, as_of: bool = False) -> str:
     joins, where = [], []
     if as_of:
         joins.append(f"JOIN {entry} ON {entry.id} = {line.entry_id}")
-        where.append(f"{entry.created_at} <= %(as_of)s")
+        where.append(f"{entry.created_at} < %(as_of)s")
     if scope.active:
         joins.append(f"JOIN {account} ON {account.id} = {line.account_id}")
         where.append(f"{account.program_id} = %(program)s")
@@ -100,7 +100,8 @@ def trial_balance_rows(
 ) -> list[TrialBalanceRow]:
     """
     Debits, credits and balance per program, asset and account type, summed
-    from the journal lines (of entries created at or before ``as_of``, if given).
+    from the journal lines (of entries created before ``as_of``, if given: the contract's
+    trial_balance and export_ledger's ``--to`` agree on an entry made at that very moment).
 
     Run it inside :func:`ledger.reconciliation.read_only_snapshot` when the
     figures must agree with other reads.
@@ -111,7 +112,7 @@ def trial_balance_rows(
     as_of_filter = ""
     if as_of is not None:
         params["as_of"] = sql.prep(Account, "created_at", as_of)
-        as_of_filter = f" AND {a.created_at} <= %(as_of)s"
+        as_of_filter = f" AND {a.created_at} < %(as_of)s"
     stored = "NULL" if as_of is not None else f"SUM({amt(a.balance)})"
     query = f"""WITH {lines_by_account_cte(scope, as_of=as_of is not None)}
 SELECT {a.program_id}, {p.name}, {a.asset_id}, {s.code}, {s.scale}, {a.type}, COUNT(*),

@@ -154,6 +154,21 @@ def test_as_of_before_the_later_entries_shows_the_earlier_balances(program, asse
 
 
 @pytest.mark.django_db
+def test_an_entry_made_at_the_as_of_moment_itself_is_not_counted(program, asset, two_members):
+    # given: the contract counts the entries created *before* --as-of (export_ledger's --to agrees)
+    alice, _bob = two_members
+    accrual = fund(alice, asset, "100.00")
+    moment = accrual.journal_entry.created_at
+
+    # when
+    then = trial_balance("--as-of", moment.isoformat())
+
+    # then
+    assert then.code == 0
+    assert then.rows()[(asset.code, "ISSUANCE")][1:] == ["0.00", "0.00", "0.00"]
+
+
+@pytest.mark.django_db
 def test_as_of_reads_an_offset_and_reports_the_moment_in_utc(program, asset, two_members):
     # given: every entry is later than the moment asked for
     fund(two_members[0], asset, "100.00")

@@ -47,7 +47,7 @@ class Command(BaseCommand):
         parser.add_argument("--program", metavar="ID", help="Only this program (its id).")
         parser.add_argument(
             "--as-of", metavar="TIMESTAMP",
-            help="Only entries created at or before this ISO 8601 moment (e.g. 2024-01-15T10:30:00Z).",
+            help="Only entries created before this ISO 8601 moment (e.g. 2024-01-15T10:30:00Z).",
         )
 
     def handle(self, *args, **options):
