@@ -77,6 +77,19 @@ def _validate(
         raise LedgerInvariantViolation(f"Debits and credits differ for asset(s) {', '.join(unbalanced)}.")
 
 
+def _line_row(tenant_id: uuid.UUID, entry: JournalEntry, line: Line) -> JournalLine:
+    """The journal line row of ``line`` in ``entry`` (its asset is its account's)."""
+    return JournalLine(
+        id=uuid.uuid4(),
+        tenant_id=tenant_id,
+        entry=entry,
+        account_id=line.account.id,
+        asset_id=line.account.asset_id,
+        direction=line.direction,
+        amount=line.amount,
+    )
+
+
 def journal_entry_post(
     *,
     tenant_id: uuid.UUID,
@@ -125,15 +138,7 @@ def journal_entry_post(
         reverses_id=reverses_id,
     )
     rows = [
-        JournalLine(
-            id=uuid.uuid4(),
-            tenant_id=tenant_id,
-            entry=entry,
-            account_id=line.account.id,
-            asset_id=line.account.asset_id,
-            direction=line.direction,
-            amount=line.amount,
-        )
+        _line_row(tenant_id, entry, line)
         for line in lines
     ]
     deltas: dict[uuid.UUID, Decimal] = defaultdict(Decimal)
@@ -304,17 +309,7 @@ def journal_entries_post(
         )
         entries.append(entry)
         for line in spec.lines:
-            rows.append(
-                JournalLine(
-                    id=uuid.uuid4(),
-                    tenant_id=tenant_id,
-                    entry=entry,
-                    account_id=line.account.id,
-                    asset_id=line.account.asset_id,
-                    direction=line.direction,
-                    amount=line.amount,
-                )
-            )
+            rows.append(_line_row(tenant_id, entry, line))
             if line.account.type in STORED_BALANCE_TYPES:
                 deltas[line.account.id] += _signed_for_wallet(line)
     now = timezone.now()

@@ -135,30 +135,19 @@ def _presentation(dashboard: ProgramDashboard) -> dict:
             min_step=Decimal(1),
         )
     ]
-    for index, row in enumerate(dashboard.liabilities):
-        charts.append(
-            bar_chart(
-                id=f"chart-points-{index}",
-                title=f"Points redeemed per day ({row.code})",
-                value_label=f"{row.code} redeemed",
-                series=[(day.day, day.points.get(row.asset_id, Decimal(0))) for day in dashboard.days],
-                day_label=day_label,
-                fmt=lambda value, scale=row.scale: format_amount(value, scale),
-                min_step=quantum(row.scale),
+    for figure, verb in (("points", "redeemed"), ("expired", "expired")):
+        for index, row in enumerate(dashboard.liabilities):
+            charts.append(
+                bar_chart(
+                    id=f"chart-{figure}-{index}",
+                    title=f"Points {verb} per day ({row.code})",
+                    value_label=f"{row.code} {verb}",
+                    series=[(day.day, getattr(day, figure).get(row.asset_id, Decimal(0))) for day in dashboard.days],
+                    day_label=day_label,
+                    fmt=lambda value, scale=row.scale: format_amount(value, scale),
+                    min_step=quantum(row.scale),
+                )
             )
-        )
-    for index, row in enumerate(dashboard.liabilities):
-        charts.append(
-            bar_chart(
-                id=f"chart-expired-{index}",
-                title=f"Points expired per day ({row.code})",
-                value_label=f"{row.code} expired",
-                series=[(day.day, day.expired.get(row.asset_id, Decimal(0))) for day in dashboard.days],
-                day_label=day_label,
-                fmt=lambda value, scale=row.scale: format_amount(value, scale),
-                min_step=quantum(row.scale),
-            )
-        )
     days = [
         {
             "day": day.day,
