@@ -112,6 +112,7 @@ def test_a_description_of_500_characters_is_accepted(client_for, participant, as
     assert Accrual.objects.get().description == "d" * 500
 
 
+@pytest.mark.postgres  # the embedded SQLite refuses amounts of 10^10 or more (loyalty/tests/test_money.py)
 def test_the_largest_amount_is_accepted(client_for, participant, asset):
     # when
     response = client_for.post(url(participant), body_for(asset, amount="999999999999.99"))
