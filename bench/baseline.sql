@@ -117,13 +117,31 @@ BEGIN
     UPDATE ledger_account SET balance = balance - v_cost, updated_at = v_now
     WHERE id = v_wallet_id AND tenant_id = v_tenant;
 
+    -- The lots (points lifecycle), as the app does: take v_cost from the wallet's released lots, soonest
+    -- expiry first (never-expiring last), then oldest, then by id, and record what came from each lot.
+    WITH picked AS (
+        SELECT l.id, row_number() OVER w - 1 AS position,
+               LEAST(l.remaining, v_cost - (sum(l.remaining) OVER w - l.remaining)) AS take
+        FROM participants_accrual l
+        WHERE l.tenant_id = v_tenant AND l.participant_id = p_participant AND l.asset_id = r.asset_id
+          AND l.released AND l.remaining > 0
+        WINDOW w AS (ORDER BY l.expires_at ASC NULLS LAST, l.created_at, l.id)
+    ), taken AS (
+        UPDATE participants_accrual a
+        SET remaining = a.remaining - p.take, spent_amount = a.spent_amount + p.take
+        FROM picked p WHERE a.id = p.id AND p.take > 0
+        RETURNING a.id, p.position, p.take
+    )
+    INSERT INTO rewards_redemptionallocation (tenant_id, redemption_id, accrual_id, reversal_id, position, amount)
+    SELECT v_tenant, v_redemption, id, NULL, position, take FROM taken;
+
     INSERT INTO rewards_redemption (
         id, tenant_id, program_id, participant_id, asset_id, reward_id, amount, quantity, unit_cost, description,
         journal_entry_id, status, reversed_amount, reversed_quantity, stock_units, idempotency_key,
-        created_at, updated_at)
+        allocations_tracked, created_at, updated_at)
     VALUES (
         v_redemption, v_tenant, p_program, p_participant, r.asset_id, p_reward, v_cost, p_quantity, r.unit_cost,
-        v_description, v_entry, 'COMPLETED', 0, 0, p_quantity, p_key, v_now, v_now);
+        v_description, v_entry, 'COMPLETED', 0, 0, p_quantity, p_key, true, v_now, v_now);
 
     -- 4. The reward, last: the guarded UPDATE re-checks every rule on the
     --    latest committed row and takes the hot row lock right before COMMIT.
