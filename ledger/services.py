@@ -289,62 +289,85 @@ class EntrySpec:
 
 def journal_entries_post(
     *, tenant_id: uuid.UUID, program_id: uuid.UUID, asset: Asset, specs: list[EntrySpec], chunk: int = 2000
-) -> list[JournalEntry]:
+) -> list[uuid.UUID]:
     """
     Post many balanced entries of one program and asset at once (a periodic
-    run's batch): each is validated like :func:`journal_entry_post`; the
-    entries and lines are inserted a chunk per statement, and the stored
-    balances (wallets, PENDING accounts) move once per account. The caller
-    has locked every such account (in primary-key order) in its transaction.
+    run's batch) and return their ids, in the order of ``specs``. Each is
+    validated like :func:`journal_entry_post`; the stored balances (wallets,
+    PENDING accounts) move once per account. The caller has locked every such
+    account (in primary-key order) in its transaction.
+
+    On PostgreSQL the entries, the lines and the balances are three
+    statements whatever the batch's size, each taking one array per column
+    (``sql.insert_arrays``): a batch of thousands of entries sends a handful
+    of parameters, not one per value. Elsewhere, a chunk of rows per statement.
     """
     if not transaction.get_connection().in_atomic_block:
         raise LedgerInvariantViolation("journal_entries_post must run inside a transaction.")
     assets = {asset.id: asset}
-    entries, rows = [], []
+    entry_ids = []
+    entries: dict[str, list] = {"id": [], "kind": [], "description": []}
+    lines: dict[str, list] = {"id": [], "entry_id": [], "account_id": [], "direction": [], "amount": []}
     deltas: dict[uuid.UUID, Decimal] = defaultdict(Decimal)
     for spec in specs:
         _validate(tenant_id, program_id, spec.lines, assets)
-        entry = JournalEntry(
-            id=uuid.uuid4(), tenant_id=tenant_id, program_id=program_id, kind=spec.kind, description=spec.description
-        )
-        entries.append(entry)
+        entry_id = uuid.uuid4()
+        entry_ids.append(entry_id)
+        entries["id"].append(entry_id)
+        entries["kind"].append(spec.kind)
+        entries["description"].append(spec.description)
         for line in spec.lines:
-            rows.append(_line_row(tenant_id, entry, line))
+            lines["id"].append(uuid.uuid4())
+            lines["entry_id"].append(entry_id)
+            lines["account_id"].append(line.account.id)
+            lines["direction"].append(line.direction)
+            lines["amount"].append(line.amount)
             if line.account.type in STORED_BALANCE_TYPES:
                 deltas[line.account.id] += _signed_for_wallet(line)
+    if not entry_ids:
+        return []
     now = timezone.now()
     try:
-        for start in range(0, len(entries), chunk):
-            sql.execute(*sql.insert(*entries[start : start + chunk]))
-        for start in range(0, len(rows), chunk):
-            sql.execute(*sql.insert(*rows[start : start + chunk]))
-        _balances_move(tenant_id, deltas, now, chunk)
+        if sql.is_postgresql():
+            sql.execute(*sql.insert_arrays(
+                JournalEntry, entries, tenant_id=tenant_id, program_id=program_id, reverses_id=None, created_at=now
+            ))
+            sql.execute(*sql.insert_arrays(JournalLine, lines, tenant_id=tenant_id, asset_id=asset.id))
+        else:
+            _insert_chunked(JournalEntry, entries, chunk, tenant_id=tenant_id, program_id=program_id, created_at=now)
+            _insert_chunked(JournalLine, lines, chunk, tenant_id=tenant_id, asset_id=asset.id)
+        _balances_move(tenant_id, deltas, now)
     except IntegrityError as exc:
         if WALLET_BALANCE_CHECK in str(exc):
             raise LedgerInvariantViolation("A wallet balance would go below zero.") from exc
         raise
-    sql.mark_saved(*entries, *rows)
-    return entries
+    return entry_ids
 
 
-def _balances_move(tenant_id: uuid.UUID, deltas: dict[uuid.UUID, Decimal], now, chunk: int) -> None:
-    """Move stored balances by ``deltas``: one ``UPDATE ... FROM (VALUES ...)`` per chunk on PostgreSQL."""
+def _insert_chunked(model, columns: dict[str, list], chunk: int, **constants) -> None:
+    """The rows of ``columns`` (and ``constants``) as model instances, a chunk per ``INSERT`` (SQLite)."""
+    count = len(next(iter(columns.values())))
+    rows = [model(**constants, **{name: values[i] for name, values in columns.items()}) for i in range(count)]
+    for start in range(0, count, chunk):
+        sql.execute(*sql.insert(*rows[start : start + chunk]))
+
+
+def _balances_move(tenant_id: uuid.UUID, deltas: dict[uuid.UUID, Decimal], now) -> None:
+    """Move stored balances by ``deltas``: one ``UPDATE ... FROM unnest(...)`` on PostgreSQL, in id order."""
     ids = sorted(deltas)
     if not sql.is_postgresql():
         for account_id in ids:
             sql.execute(*_wallet_update(tenant_id, account_id, deltas[account_id], now))
         return
     table, balance = sql.table(Account), sql.column(Account, "balance")
-    for start in range(0, len(ids), chunk):
-        part = ids[start : start + chunk]
-        values = ", ".join(["(%s::uuid, %s::numeric)"] * len(part))
-        params: list = [sql.prep(Account, "updated_at", now)]
-        for account_id in part:
-            params += [sql.prep(Account, "id", account_id), sql.prep(Account, "balance", deltas[account_id])]
-        params.append(sql.prep(Account, "tenant_id", tenant_id))
-        sql.execute(
-            f"UPDATE {table} SET {balance} = {table}.{balance} + v.delta, {sql.column(Account, 'updated_at')} = %s "
-            f"FROM (VALUES {values}) AS v(id, delta) "
-            f"WHERE {table}.{sql.column(Account, 'id')} = v.id AND {table}.{sql.column(Account, 'tenant_id')} = %s",
-            params,
-        )
+    sql.execute(
+        f"UPDATE {table} SET {balance} = {table}.{balance} + v.delta, {sql.column(Account, 'updated_at')} = %s "
+        f"FROM unnest(%s::uuid[], %s::numeric[]) AS v(id, delta) "
+        f"WHERE {table}.{sql.column(Account, 'id')} = v.id AND {table}.{sql.column(Account, 'tenant_id')} = %s",
+        [
+            sql.prep(Account, "updated_at", now),
+            [sql.prep(Account, "id", account_id) for account_id in ids],
+            [sql.prep(Account, "balance", deltas[account_id]) for account_id in ids],
+            sql.prep(Account, "tenant_id", tenant_id),
+        ],
+    )

@@ -6,5 +6,7 @@ class LoyaltyConfig(AppConfig):
     verbose_name = "Programs and API keys"
 
     def ready(self):
-        # Registers the X-API-Key security scheme with drf-spectacular.
+        # The ``__any`` lookup (one array parameter for a long list of values) and the X-API-Key
+        # security scheme of drf-spectacular register themselves on import.
+        from loyalty import lookups  # noqa: F401
         from loyalty.api import schema  # noqa: F401

@@ -11,12 +11,12 @@ books balanced and the next run finishes the rest):
 
 A batch picks its due lots, locks the accounts they touch in the platform's
 order (the PENDING accounts, then the wallets, each in id order:
-``rewards/locks.py``), then locks the lots themselves and re-checks that they
-are still due: a second copy of the run, a redemption or a clawback that got
-there first has already changed them, so nothing is released or expired
-twice and a redemption never spends a point the run expired. Then one entry
-per account (``ledger.services.journal_entries_post``), one ``UPDATE``
-of the lots, and the batch's events in one ``INSERT ... SELECT`` with their
+``rewards/locks.py``), then locks the lots themselves in id order, re-checks
+that they are still due and changes them, in one statement (a second copy of
+the run, a redemption or a clawback that got there first has already changed
+them, so nothing is released or expired twice and a redemption never spends a
+point the run expired). Then one entry per account
+(``ledger.services.journal_entries_post``) and the batch's events in one ``INSERT ... SELECT`` with their
 deliveries (``accrual.released`` per released lot, ``points.expired`` per
 account). The work is set-based: a handful of statements per batch, not
 per lot. The run then prunes events older than the retention.
@@ -31,8 +31,7 @@ from dataclasses import dataclass, field
 from datetime import datetime
 from decimal import Decimal
 
-from django.db.models import Count, F, Q, Sum
-from django.db.models.functions import Round
+from django.db.models import Count, Q, Sum
 
 from events import types as event_types
 from events.services import events_prune, events_record_many, events_record_select
@@ -141,14 +140,8 @@ def _batch_in_transaction(*, asset: Asset, step: str, as_of: datetime, batch: in
     participants = sorted({participant_id for _, participant_id in picked})
     pending = _lock_accounts(asset, participants, Account.Type.PENDING) if step != EXPIRE else {}
     wallets = _lock_accounts(asset, participants, Account.Type.WALLET, create=step == RELEASE) if step != EXPIRE_PENDING else {}
-    # Step 4: the lots, by id, re-checked under the accounts' locks (another copy may have done them).
-    lots = list(
-        _due(asset, step, as_of)
-        .filter(id__in=[lot_id for lot_id, _ in picked])
-        .select_for_update()
-        .order_by("id")
-        .values_list("id", "participant_id", "remaining")
-    )
+    # Step 4: the lots, by id, re-checked under the accounts' locks (another copy may have done them), and changed.
+    lots = _take(asset, step, as_of, [lot_id for lot_id, _ in picked])
     if not lots:  # another copy of the run did them meanwhile
         return len(picked), 0, Decimal(0), 0, last
     per_participant: dict[uuid.UUID, Decimal] = defaultdict(Decimal)
@@ -156,21 +149,53 @@ def _batch_in_transaction(*, asset: Asset, step: str, as_of: datetime, batch: in
         per_participant[participant_id] += remaining
     owners_and_specs = _entries(asset, step, per_participant, pending, wallets)
     specs = [spec for _, spec in owners_and_specs]
-    entries = []
-    if specs:
-        entries = journal_entries_post(tenant_id=asset.tenant_id, program_id=asset.program_id, asset=asset, specs=specs)
-    ids = [lot_id for lot_id, _, _ in lots]
-    changed = Accrual.objects.filter(id__in=ids)
+    entries = journal_entries_post(tenant_id=asset.tenant_id, program_id=asset.program_id, asset=asset, specs=specs)
     if step == RELEASE:
-        changed.update(released=True)
-        _released_events(asset, ids)
+        _released_events(asset, [lot_id for lot_id, _, _ in lots])
     else:
-        # ROUND: a no-op on PostgreSQL; SQLite keeps decimals as floats.
-        changed.update(expired_amount=Round(F("expired_amount") + F("remaining"), AMOUNT_DECIMAL_PLACES), remaining=0)
         owners = [participant_id for participant_id, _ in owners_and_specs]
         _expired_events(asset, lots, dict(zip(owners, entries, strict=True)))
     # Releases and expiries of the periodic run are system runs: events, no audit records.
     return len(picked), len(lots), sum(per_participant.values(), Decimal(0)), len(specs), last
+
+
+def _take(asset: Asset, step: str, as_of: datetime, ids: list[uuid.UUID]) -> list[tuple]:
+    """
+    Lock the lots of ``ids`` that are still due for ``step``, in id order, and
+    release or expire them; returns ``(id, participant_id, remaining)`` of
+    each, ``remaining`` as it was before (what the step moves).
+
+    On PostgreSQL one statement: ``UPDATE ... FROM (SELECT ... FOR UPDATE)``,
+    the due lots locked and re-checked by the ORM's own ``_due`` query and
+    changed, their former ``remaining`` returned. Elsewhere, the same in two.
+    """
+    locked = _due(asset, step, as_of).filter(id__any=ids).select_for_update().order_by("id")
+    if not sql.is_postgresql():
+        lots = list(locked.values_list("id", "participant_id", "remaining"))
+        if lots:
+            query, params = sql.any_of(Accrual, "id", [lot_id for lot_id, _, _ in lots])
+            sql.execute(
+                f"UPDATE {sql.table(Accrual)} SET {_change(step, sql.table(Accrual))} "
+                f"WHERE {sql.column(Accrual, 'id')} {query}",
+                params,
+            )
+        return lots
+    subquery, params = locked.values("id", "remaining").query.sql_with_params()
+    lot, id_, remaining = sql.Alias(Accrual, "lot"), sql.column(Accrual, "id"), sql.column(Accrual, "remaining")
+    return sql.fetchall(
+        f"UPDATE {sql.table(Accrual)} AS lot SET {_change(step, 'lot')} FROM ({subquery}) AS due "
+        f"WHERE {lot.id} = due.{id_} RETURNING {lot.id}, {lot.participant_id}, due.{remaining}",
+        list(params),
+    )
+
+
+def _change(step: str, owner: str) -> str:
+    """The ``SET`` list of ``step`` for a lot row named ``owner`` in the statement."""
+    if step == RELEASE:
+        return f"{sql.column(Accrual, 'released')} = TRUE"
+    expired, remaining = sql.column(Accrual, "expired_amount"), sql.column(Accrual, "remaining")
+    # ROUND: a no-op on PostgreSQL; SQLite keeps decimals as floats.
+    return f"{expired} = ROUND({owner}.{expired} + {owner}.{remaining}, {AMOUNT_DECIMAL_PLACES}), {remaining} = 0"
 
 
 def _released_events(asset: Asset, ids: list[uuid.UUID]) -> None:
@@ -198,7 +223,7 @@ def _released_events(asset: Asset, ids: list[uuid.UUID]) -> None:
     )
 
 
-def _expired_events(asset: Asset, lots: list[tuple], entries: dict[uuid.UUID, JournalEntry]) -> None:
+def _expired_events(asset: Asset, lots: list[tuple], entries: dict[uuid.UUID, uuid.UUID]) -> None:
     """
     One ``points.expired`` per account (wallet or PENDING account) of the
     batch, data as the contract: ``{participant_id, asset_id, amount,
@@ -216,7 +241,7 @@ def _expired_events(asset: Asset, lots: list[tuple], entries: dict[uuid.UUID, Jo
             "participant_id": str(participant_id),
             "asset_id": str(asset.id),
             "amount": format_amount(sum((amount for _, amount in expired), Decimal(0)), asset.scale),
-            "journal_entry_id": str(entry.id),
+            "journal_entry_id": str(entry),
             "accruals": [
                 {"accrual_id": str(lot_id), "amount": format_amount(amount, asset.scale)} for lot_id, amount in expired
             ],
@@ -240,7 +265,7 @@ def _lock_accounts(asset: Asset, participants: list, type: str, *, create: bool 
         )
     accounts = (
         Account.objects.select_for_update()
-        .filter(tenant_id=asset.tenant_id, asset_id=asset.id, type=type, participant_id__in=participants)
+        .filter(tenant_id=asset.tenant_id, asset_id=asset.id, type=type, participant_id__any=participants)
         .order_by("id")
     )
     return {account.participant_id: account for account in accounts}

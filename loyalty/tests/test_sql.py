@@ -1,5 +1,6 @@
 """The hand-written SQL helpers of the hot path (loyalty/sql.py), on both databases."""
 
+import uuid
 from decimal import Decimal
 
 import pytest
@@ -125,3 +126,66 @@ def test_an_in_list_prepares_each_value_for_its_column(program):
 def test_an_unknown_column_is_refused():
     with pytest.raises(LookupError):
         sql.column(Program, "no_such_column")
+
+
+def test_an_any_of_list_matches_the_given_values_only(program):
+    # given
+    other = Program.objects.create(tenant=default_tenant(), name="Other")
+
+    # when
+    clause, params = sql.any_of(Program, "id", [program.id])
+
+    # then
+    with connection.cursor() as cursor:
+        cursor.execute(f"SELECT {sql.column(Program, 'id')} FROM {sql.table(Program)} WHERE {sql.column(Program, 'id')} {clause}", params)
+        assert [row[0] for row in cursor.fetchall()] == [sql.prep(Program, "id", program.id)]
+    assert other.id != program.id
+
+
+@pytest.mark.postgres
+def test_on_postgresql_an_any_of_list_is_one_array_parameter_whatever_its_length(program):
+    # when
+    clause, params = sql.any_of(Program, "id", [program.id] * 5000)
+
+    # then
+    assert clause == "= ANY(%s::uuid[])"
+    assert len(params) == 1 and len(params[0]) == 5000
+
+
+def test_the_any_lookup_filters_like_in_on_columns_and_foreign_keys(program):
+    # given
+    other = Program.objects.create(tenant=program.tenant, name="Other")
+
+    # when
+    by_id = Program.objects.filter(id__any=[program.id]).values_list("id", flat=True)
+    by_tenant = Program.objects.filter(tenant_id__any=[program.tenant_id], id__any=[program.id, other.id]).count()
+
+    # then
+    assert list(by_id) == [program.id]
+    assert by_tenant == 2
+
+
+def test_the_any_lookup_of_an_empty_list_matches_nothing(program):
+    assert list(Program.objects.filter(id__any=[])) == []
+
+
+@pytest.mark.postgres
+def test_on_postgresql_rows_inserted_from_arrays_read_back_through_the_orm(program):
+    # given
+    tenant = default_tenant()
+    names = [f"From arrays {i}" for i in range(3)]
+    ids = [uuid.uuid4() for _ in names]
+
+    # when
+    sql.execute(*sql.insert_arrays(
+        Program, {"id": ids, "name": names}, tenant_id=tenant.id, status=Program.Status.ACTIVE,
+        created_at=program.created_at, updated_at=program.created_at,
+    ))
+
+    # then
+    assert sorted(Program.objects.filter(id__in=ids).values_list("name", flat=True)) == names
+
+
+def test_an_insert_from_arrays_missing_a_column_is_refused():
+    with pytest.raises(ValueError, match="give every column once"):
+        sql.insert_arrays(Program, {"name": ["A"]})
