@@ -11,6 +11,8 @@ from __future__ import annotations
 
 import uuid
 
+from django.utils import timezone
+
 from ledger.models import Account, Asset
 from ledger.selectors import wallet_if_enrolled_sql
 from loyalty import sql
@@ -70,3 +72,39 @@ def wallet_create_and_lock(*, participant_id: uuid.UUID, asset: Asset, type: str
         ignore_conflicts=True,
     )
     return wallet_lock(participant_id=participant_id, asset=asset, type=type)
+
+
+def accounts_create_and_lock_many(
+    *, asset: Asset, participant_ids: list[uuid.UUID], type: str = Account.Type.WALLET, create: bool = True
+) -> dict[uuid.UUID, Account]:
+    """
+    :func:`wallet_create_and_lock` for many participants at once (the periodic
+    run's and the bulk import's batches): creates the missing accounts of
+    ``type`` (balance 0) when ``create``, then locks them all in id order in
+    one statement; returns them by participant. On PostgreSQL the ids go as
+    one array each (``sql.insert_arrays``, ``__any``).
+    """
+    participant_ids = sorted(set(participant_ids))
+    if not participant_ids:
+        return {}
+    if create:
+        owner = {"tenant_id": asset.tenant_id, "program_id": asset.program_id, "asset_id": asset.id, "type": type}
+        if sql.is_postgresql():
+            now = timezone.now()
+            insert, params = sql.insert_arrays(
+                Account,
+                {"id": [uuid.uuid4() for _ in participant_ids], "participant_id": participant_ids},
+                **owner, balance=0, created_at=now, updated_at=now,
+            )
+            sql.execute(f"{insert} ON CONFLICT DO NOTHING", params)  # a concurrent first movement may create one too
+        else:
+            Account.objects.bulk_create(
+                [Account(**owner, participant_id=participant_id, balance=0) for participant_id in participant_ids],
+                ignore_conflicts=True,
+            )
+    accounts = (
+        Account.objects.select_for_update()
+        .filter(tenant_id=asset.tenant_id, asset_id=asset.id, type=type, participant_id__any=participant_ids)
+        .order_by("id")
+    )
+    return {account.participant_id: account for account in accounts}

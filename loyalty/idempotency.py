@@ -122,3 +122,70 @@ def idempotency_replay(
         tenant_id=tenant_id, program_id=program_id, key=key, fingerprint=fingerprint, kind=kind, resource_id=resource_id
     )
     return None if existing is None else load(existing)
+
+
+# A key of idempotency_claim_many's answer that was used before by another request.
+REUSED = object()
+
+
+def idempotency_claim_many(
+    *, tenant_id: uuid.UUID, program_id: uuid.UUID, kind: str, claims: list[tuple[str, str, uuid.UUID]]
+) -> dict[str, object]:
+    """
+    :func:`idempotency_claim` for many keys at once (the bulk import's
+    chunks): ``claims`` are ``(key, fingerprint, resource_id)`` with distinct
+    keys. Claims them all in one ``INSERT ... ON CONFLICT DO NOTHING`` (one
+    array per column on PostgreSQL), then reads the keys that were taken
+    before in one query. Returns, for each of those, the id of the record an
+    identical earlier request created, or :data:`REUSED` (the key belongs to
+    a different request); the caller owns every key not in the answer. May
+    block while concurrent transactions hold some of the keys.
+    """
+    if not claims:
+        return {}
+    column = partial(sql.column, IdempotencyRecord)
+    now = timezone.now()
+    owner = {"tenant_id": tenant_id, "program_id": program_id, "kind": kind, "created_at": now}
+    on_conflict = f"ON CONFLICT ({column('program_id')}, {column('key')}) DO NOTHING RETURNING {column('key')}"
+    if sql.is_postgresql():
+        insert, params = sql.insert_arrays(
+            IdempotencyRecord,
+            {
+                "key": [key for key, _, _ in claims],
+                "fingerprint": [fingerprint for _, fingerprint, _ in claims],
+                "resource_id": [resource_id for _, _, resource_id in claims],
+            },
+            **owner,
+        )
+        won = {row[0] for row in sql.fetchall(f"{insert} {on_conflict}", params)}
+    else:
+        won = set()
+        for key, fingerprint, resource_id in claims:
+            insert, params = sql.insert_values(
+                IdempotencyRecord, **owner, key=key, fingerprint=fingerprint, resource_id=resource_id
+            )
+            if sql.fetchone(f"{insert} {on_conflict}", params) is not None:
+                won.add(key)
+    return idempotency_find_many(
+        tenant_id=tenant_id, program_id=program_id, kind=kind, claims=[c for c in claims if c[0] not in won]
+    )
+
+
+def idempotency_find_many(
+    *, tenant_id: uuid.UUID, program_id: uuid.UUID, kind: str, claims: list[tuple[str, str, uuid.UUID]]
+) -> dict[str, object]:
+    """
+    The keys of ``claims`` that earlier requests hold, read without claiming
+    anything (one query): for each, the id of the record an identical earlier
+    request created, or :data:`REUSED`. A key not in the answer is free.
+    """
+    wanted = {key: fingerprint for key, fingerprint, _ in claims}
+    if not wanted:
+        return {}
+    earlier = IdempotencyRecord.objects.filter(
+        tenant_id=tenant_id, program_id=program_id, key__any=list(wanted)
+    ).values_list("key", "fingerprint", "kind", "resource_id")
+    return {
+        key: resource_id if fingerprint == wanted[key] and earlier_kind == kind else REUSED
+        for key, fingerprint, earlier_kind, resource_id in earlier
+    }

@@ -158,6 +158,19 @@ def insert_arrays(model: type[Model], columns: dict[str, list], **constants) -> 
     )
 
 
+def insert_arrays_of(*instances: Model) -> tuple[str, list]:
+    """
+    PostgreSQL only: :func:`insert` of ``instances`` (of one model) as
+    :func:`insert_arrays`, one array per column. Applies ``pre_save`` like
+    :func:`insert`; the caller executes it and then calls :func:`mark_saved`.
+    """
+    model = type(instances[0])
+    return insert_arrays(
+        model,
+        {field.attname: [field.pre_save(instance, True) for instance in instances] for field in _insert_fields(model)},
+    )
+
+
 @cache
 def select_list(model: type[Model], alias: str) -> str:
     """Every concrete column of ``model`` as ``alias.col, ...``, in ``_meta`` order."""

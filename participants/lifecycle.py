@@ -35,6 +35,7 @@ from django.db.models import Count, Q, Sum
 
 from events import types as event_types
 from events.services import events_prune, events_record_many, events_record_select
+from ledger.locks import accounts_create_and_lock_many
 from ledger.models import AMOUNT_DECIMAL_PLACES, Account, Asset, JournalEntry
 from ledger.selectors import program_account_ref
 from ledger.services import CREDIT, DEBIT, EntrySpec, Line, journal_entries_post
@@ -138,8 +139,13 @@ def _batch_in_transaction(*, asset: Asset, step: str, as_of: datetime, batch: in
         return 0, 0, Decimal(0), 0, after
     last = (picked[-1][1], picked[-1][0])
     participants = sorted({participant_id for _, participant_id in picked})
-    pending = _lock_accounts(asset, participants, Account.Type.PENDING) if step != EXPIRE else {}
-    wallets = _lock_accounts(asset, participants, Account.Type.WALLET, create=step == RELEASE) if step != EXPIRE_PENDING else {}
+    pending, wallets = {}, {}
+    if step != EXPIRE:
+        pending = accounts_create_and_lock_many(
+            asset=asset, participant_ids=participants, type=Account.Type.PENDING, create=False
+        )
+    if step != EXPIRE_PENDING:
+        wallets = accounts_create_and_lock_many(asset=asset, participant_ids=participants, create=step == RELEASE)
     # Step 4: the lots, by id, re-checked under the accounts' locks (another copy may have done them), and changed.
     lots = _take(asset, step, as_of, [lot_id for lot_id, _ in picked])
     if not lots:  # another copy of the run did them meanwhile
@@ -248,27 +254,6 @@ def _expired_events(asset: Asset, lots: list[tuple], entries: dict[uuid.UUID, uu
         }
         items.append((asset.program_id, data))
     events_record_many(tenant_id=asset.tenant_id, type=event_types.POINTS_EXPIRED, items=items)
-
-
-def _lock_accounts(asset: Asset, participants: list, type: str, *, create: bool = False) -> dict[uuid.UUID, Account]:
-    """Lock the participants' accounts of ``type`` for ``asset`` in id order (creating missing wallets first)."""
-    if create:
-        Account.objects.bulk_create(
-            [
-                Account(
-                    tenant_id=asset.tenant_id, program_id=asset.program_id, asset_id=asset.id, type=type,
-                    participant_id=participant_id, balance=0,
-                )
-                for participant_id in participants
-            ],
-            ignore_conflicts=True,
-        )
-    accounts = (
-        Account.objects.select_for_update()
-        .filter(tenant_id=asset.tenant_id, asset_id=asset.id, type=type, participant_id__any=participants)
-        .order_by("id")
-    )
-    return {account.participant_id: account for account in accounts}
 
 
 def _entries(

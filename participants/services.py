@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import uuid
+from dataclasses import dataclass
 from datetime import datetime, timedelta
 from decimal import Decimal
 
@@ -10,26 +11,34 @@ from django.db import IntegrityError, transaction
 from django.utils import timezone
 
 from events import types as event_types
-from events.services import event_record, execute_with_event
-from ledger.locks import wallet_create_and_lock, wallet_lock, wallet_lock_if_enrolled
+from events.services import event_record, events_record_select, execute_with_event
+from ledger.locks import accounts_create_and_lock_many, wallet_create_and_lock, wallet_lock, wallet_lock_if_enrolled
 from ledger.models import Account, Asset, JournalEntry
 from ledger.selectors import program_account_ref
-from ledger.services import CREDIT, DEBIT, Line, journal_entry_post
+from ledger.services import CREDIT, DEBIT, EntrySpec, Line, journal_entries_post, journal_entry_post
 from loyalty import sql
 from loyalty.audit import Actor, audit_record, changed
 from loyalty.db import in_transaction
 from loyalty.errors import (
     AccrualReversalExceedsRemaining,
+    DomainError,
+    IdempotencyKeyReused,
     NotFound,
     ParticipantNotEnrolled,
     ProgramNotActive,
     ValidationFailed,
 )
-from loyalty.idempotency import idempotency_replay, request_fingerprint
+from loyalty.idempotency import (
+    REUSED,
+    idempotency_claim_many,
+    idempotency_find_many,
+    idempotency_replay,
+    request_fingerprint,
+)
 from loyalty.models import IdempotencyRecord, Program
 from loyalty.money import amount_check_scale, format_amount
 from loyalty.services import Created
-from participants.event_data import accrual_data, accrual_reversal_data, participant_data
+from participants.event_data import accrual_data, accrual_data_sql, accrual_reversal_data, participant_data
 from participants.models import Accrual, AccrualReversal, Enrollment, Participant
 from participants.selectors import participant_is_enrolled
 
@@ -155,6 +164,147 @@ def accrual_create_in_transaction(
     )
     with transaction.atomic():
         return _accrue(accrual, fingerprint=fingerprint)
+
+
+@dataclass(frozen=True)
+class AccrualRequest:
+    """One accrual of :func:`accruals_create_many` (the fields of :func:`accrual_create`)."""
+
+    participant: Participant
+    amount: Decimal
+    description: str | None = None
+    idempotency_key: str | None = None
+    expires_at: datetime | None | _Unset = UNSET
+
+
+def accruals_create_many(
+    *, program: Program, asset: Asset, requests: list[AccrualRequest]
+) -> list[Created | DomainError]:
+    """
+    Many accruals of one program and asset in the caller's transaction (a
+    bulk import's chunk of opening balances), each under the same rules as
+    :func:`accrual_create`: shape and dates checked, idempotency key claimed,
+    the participant's enrolment, the wallet (or PENDING account) created if
+    missing and locked, one balanced ``ACCRUAL`` entry, the lot and its
+    ``accrual.created`` event. Returns, in the order of ``requests``, a
+    :class:`Created` (``created`` False for an identical earlier request) or
+    the ``DomainError`` that refused it; a refused request writes nothing.
+
+    On PostgreSQL the whole batch is a handful of statements whatever its
+    size: the keys claimed in one (``idempotency_claim_many``), the accounts
+    created and locked in id order in two (``accounts_create_and_lock_many``:
+    lock step 2 or 3 for every wallet of the batch, before anything else is
+    locked), the entries, lines and balances through
+    ``ledger.services.journal_entries_post``, the lots in one
+    ``INSERT ... SELECT FROM unnest``, their events in one. Elsewhere, one
+    :func:`accrual_create_in_transaction` each.
+    """
+    if not sql.is_postgresql():
+        return [_create_one(program=program, asset=asset, request=request) for request in requests]
+    results: list[Created | DomainError | None] = [None] * len(requests)
+    checked: list[tuple[int, Accrual, str]] = []
+    for index, request in enumerate(requests):
+        try:
+            accrual, fingerprint = _accrual_request(
+                program=program, participant=request.participant, asset=asset, amount=request.amount,
+                description=request.description, idempotency_key=request.idempotency_key,
+                available_at=UNSET, expires_at=request.expires_at,
+            )
+        except DomainError as exc:
+            results[index] = exc
+            continue
+        accrual.id = uuid.uuid4()
+        checked.append((index, accrual, fingerprint))
+    keys = [request.idempotency_key for request in requests if request.idempotency_key is not None]
+    if len(keys) != len(set(keys)):  # pragma: no cover - the import refuses a repeated external_id first
+        raise ValueError("accruals_create_many: a key appears twice in one batch")
+    # Which would be refused after their key (as accrual_create: an identical earlier request is answered
+    # even so): their keys are only looked up, never claimed, so a refused request leaves its key free.
+    refusal = _refusals(program, [accrual for _, accrual, _ in checked])
+    scope = {"tenant_id": program.tenant_id, "program_id": program.id, "kind": IdempotencyRecord.Kind.ACCRUAL}
+    earlier = idempotency_claim_many(
+        **scope, claims=[(a.idempotency_key, fp, a.id) for _, a, fp in checked if a.idempotency_key and a.id not in refusal]
+    )
+    earlier.update(idempotency_find_many(
+        **scope, claims=[(a.idempotency_key, fp, a.id) for _, a, fp in checked if a.idempotency_key and a.id in refusal]
+    ))
+    fresh, replays = [], {}
+    for index, accrual, _ in checked:
+        done = earlier.get(accrual.idempotency_key) if accrual.idempotency_key else None
+        if done is REUSED:
+            results[index] = IdempotencyKeyReused(
+                "The idempotency key was used before with a different request; nothing was changed."
+            )
+        elif done is not None:
+            replays[index] = done
+        elif accrual.id in refusal:
+            results[index] = refusal[accrual.id]
+        else:
+            fresh.append((index, accrual))
+    if replays:
+        loaded = Accrual.objects.select_related("asset").in_bulk(list(replays.values()))
+        for index, accrual_id in replays.items():
+            results[index] = Created(loaded[accrual_id], False)
+    if fresh:
+        _post_many(program, asset, [accrual for _, accrual in fresh])
+        for index, accrual in fresh:
+            results[index] = Created(accrual, True)
+    return results
+
+
+def _create_one(*, program: Program, asset: Asset, request: AccrualRequest) -> Created | DomainError:
+    try:
+        return accrual_create_in_transaction(
+            program=program, participant=request.participant, asset=asset, amount=request.amount,
+            description=request.description, idempotency_key=request.idempotency_key, expires_at=request.expires_at,
+        )
+    except DomainError as exc:
+        return exc
+
+
+def _refusals(program: Program, accruals: list[Accrual]) -> dict[uuid.UUID, DomainError]:
+    """The accruals that would be refused (program not active, participant not enrolled), by accrual id."""
+    if not accruals:
+        return {}
+    if not program.is_active:
+        return {accrual.id: ProgramNotActive() for accrual in accruals}
+    enrolled = set(
+        Enrollment.objects.filter(
+            tenant_id=program.tenant_id, program_id=program.id,
+            participant_id__any=list({accrual.participant_id for accrual in accruals}),
+        ).values_list("participant_id", flat=True)
+    )
+    return {accrual.id: ParticipantNotEnrolled() for accrual in accruals if accrual.participant_id not in enrolled}
+
+
+def _post_many(program: Program, asset: Asset, accruals: list[Accrual]) -> None:
+    """Accounts, entries, lots and events of accruals already checked and owning their keys (PostgreSQL)."""
+    types = {Account.Type.WALLET if accrual.released else Account.Type.PENDING for accrual in accruals}
+    accounts: dict[str, dict] = {}
+    for type in (Account.Type.PENDING, Account.Type.WALLET):  # lock steps 2 and 3, in that order
+        if type in types:
+            owners = [accrual.participant_id for accrual in accruals if (accrual.released) == (type == Account.Type.WALLET)]
+            accounts[type] = accounts_create_and_lock_many(asset=asset, participant_ids=owners, type=type)
+    issuance = program_account_ref(asset=asset, type=Account.Type.ISSUANCE)
+    specs = []
+    for accrual in accruals:
+        account = accounts[Account.Type.WALLET if accrual.released else Account.Type.PENDING][accrual.participant_id]
+        lines = [Line(issuance, DEBIT, accrual.amount), Line(account, CREDIT, accrual.amount)]
+        specs.append(EntrySpec(kind=JournalEntry.Kind.ACCRUAL, description=accrual.description, lines=lines))
+    entry_ids = journal_entries_post(tenant_id=program.tenant_id, program_id=program.id, asset=asset, specs=specs)
+    for accrual, entry_id in zip(accruals, entry_ids, strict=True):
+        accrual.journal_entry_id = entry_id
+    sql.execute(*sql.insert_arrays_of(*accruals))
+    sql.mark_saved(*accruals)
+    lot = sql.Alias(Accrual, "l")
+    events_record_select(
+        tenant_id=program.tenant_id,
+        type=event_types.ACCRUAL_CREATED,
+        source=f"SELECT {lot.program_id} AS program_id, {accrual_data_sql(lot, scale=asset.scale)} AS data "
+        f"FROM unnest(%s::uuid[]) WITH ORDINALITY AS o(id, n) JOIN {lot} ON {lot.id} = o.id "
+        f"AND {lot.tenant_id} = %s ORDER BY o.n",
+        params=[[accrual.id for accrual in accruals], sql.prep(Accrual, "tenant_id", program.tenant_id)],
+    )
 
 
 def _accrual_request(
@@ -423,7 +573,7 @@ def participants_enrol_many(*, program: Program, people: list[tuple[str, str, st
     )
     participants = {
         participant.external_id: participant
-        for participant in Participant.objects.filter(tenant_id=tenant_id, external_id__in=external_ids)
+        for participant in Participant.objects.filter(tenant_id=tenant_id, external_id__any=external_ids)
     }
     Enrollment.objects.bulk_create(
         [Enrollment(tenant_id=tenant_id, participant=p, program=program) for p in participants.values()],

@@ -19,7 +19,7 @@ APPS = ("loyalty", "ledger", "participants", "rewards", "events")
 PINNED = {
     ("ledger", "0003_guards"): "99d89ff0260b80ae951e7237cb4de6df43dde8c4675c962ee28197c70be761c3",
     ("ledger", "0005_tenant_guards"): "c11abcdb732f839b5498fe196797931e9c1e63d636d51a3611f3e1caa44d7460",
-    ("ledger", "0007_entry_check_one_query"): "f5a913e63cc8b323c0269385aac854745fd398326b31ad664f34e2e85ab1dd7c",
+    ("ledger", "0007_entry_check_one_query"): "382a4a5d6b62ea88e43db8dd021fddf93f24347ee247569fbc7c82c3a3849e59",
     ("participants", "0004_lot_guards"): "23d6bcd2f83a8031a6c1284a3bdfbbbeaa692fe2144b13a027920ff268be5c07",
     ("rewards", "0003_codes"): "ca505cef7d75ca0a3a7a6440d2d527aaf40b1752e49892a4df113c7ca71bdb31",
     ("events", "0002_event_txid_default"): "31f7af9a62d4e63ab27f18a937f9400aa6afc0f1d23e3da77a768bcee3e15f85",
