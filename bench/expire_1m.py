@@ -1,7 +1,7 @@
 """
 Time ``manage.py process_points`` expiring one million due lots.
 
-    .venv/bin/python bench/expire_1m.py [--lots 1000000] [--wallets 100000] [--batch 10000] [--keep]
+    .venv/bin/python bench/expire_1m.py [--lots 1000000] [--wallets 100000] [--batch 10000] [--workers 2] [--keep]
 
 1. Creates and migrates a scratch PostgreSQL database, ``loyalty_bench_expiry`` on the server of
    ``DATABASE_URL`` (or the local default), dropped at the end unless ``--keep``.
@@ -9,7 +9,7 @@ Time ``manage.py process_points`` expiring one million due lots.
    ``bench/reconcile_1m.py --fast-load``): one program and asset, ``--wallets`` enrolled participants with
    wallets, and ``--lots`` accruals (lots of 10.00, released, expired a day ago) spread evenly over them,
    each with its balanced ACCRUAL entry; wallets hold their lots.
-3. Runs ``VACUUM ANALYZE``, then times ``manage.py process_points --batch N`` end to end (process start to
+3. Runs ``VACUUM ANALYZE``, then times ``manage.py process_points --batch N --workers W`` end to end (process start to
    exit) and checks that every lot expired, that the EXPIRED account holds them all, and that
    ``reconcile`` is clean (its time is printed too).
 """
@@ -106,6 +106,7 @@ def main() -> int:
     parser.add_argument("--lots", type=int, default=1_000_000)
     parser.add_argument("--wallets", type=int, default=100_000)
     parser.add_argument("--batch", type=int, default=10_000)
+    parser.add_argument("--workers", type=int, default=2, help="process_points --workers (one per core here)")
     parser.add_argument("--keep", action="store_true")
     args = parser.parse_args()
     admin_url = with_db(server_url(), "postgres")
@@ -119,10 +120,10 @@ def main() -> int:
         fill(url, args.lots, args.wallets)
         print(f"filled {args.lots} due lots over {args.wallets} wallets in {time.monotonic() - started:.1f} s")
         started = time.monotonic()
-        run = manage(url, "process_points", "--batch", str(args.batch))
+        run = manage(url, "process_points", "--batch", str(args.batch), "--workers", str(args.workers))
         seconds = time.monotonic() - started
         print(run.stdout.strip().splitlines()[-1])
-        print(f"process_points expired {args.lots} lots in {seconds:.1f} s "
+        print(f"process_points --workers {args.workers} expired {args.lots} lots in {seconds:.1f} s "
               f"({args.lots / seconds:,.0f} lots/s; target: 1,000,000 in under 60 s)")
         with psycopg.connect(url) as conn:
             left = conn.execute("SELECT count(*) FROM participants_accrual WHERE remaining > 0").fetchone()[0]

@@ -24,6 +24,7 @@ per lot. The run then prunes events older than the retention.
 
 from __future__ import annotations
 
+import threading
 import uuid
 from collections import defaultdict
 from collections.abc import Callable
@@ -31,6 +32,7 @@ from dataclasses import dataclass, field
 from datetime import datetime
 from decimal import Decimal
 
+from django.db import connection
 from django.db.models import Count, Q, Sum
 
 from events import types as event_types
@@ -62,6 +64,15 @@ class Totals:
     entries: int = 0
     batches: int = 0
     extra: dict = field(default_factory=dict)
+
+    def merge(self, other: Totals) -> None:
+        """Add ``other`` (another worker's totals of the same asset) to these."""
+        self.released += other.released
+        self.released_amount += other.released_amount
+        self.expired += other.expired
+        self.expired_amount += other.expired_amount
+        self.entries += other.entries
+        self.batches += other.batches
 
     def add(self, step: str, lots: int, amount: Decimal, entries: int) -> None:
         if not lots:
@@ -104,14 +115,69 @@ def due_totals(*, asset: Asset, as_of: datetime) -> Totals:
 
 def process_asset(
     *, asset: Asset, as_of: datetime, batch: int = DEFAULT_BATCH, progress: Callable[[str], None] | None = None,
-    should_stop: Callable[[], bool] = lambda: False,
+    should_stop: Callable[[], bool] = lambda: False, workers: int = 1,
 ) -> Totals:
-    """Release and expire what is due for one asset as of ``as_of``, batch by batch, each batch its own transaction."""
+    """
+    Release and expire what is due for one asset as of ``as_of``, batch by batch, each batch its own transaction.
+
+    ``workers`` > 1 (PostgreSQL): the participants are cut into that many
+    ranges of their ids (:func:`participant_ranges`), each run by a thread on
+    its own connection. The ranges share no wallet, PENDING account or lot, so
+    the threads never wait on each other's locks; one thread's Python runs
+    while another waits on the database, which is what a second core buys. A
+    range runs the three steps in order, as a single worker does.
+    """
+    if workers <= 1 or not sql.is_postgresql():  # SQLite has one writer at a time
+        return _process_range(asset, as_of, batch, progress, should_stop, (None, None))
+    ranges = participant_ranges(workers)
+    results: list[Totals | None] = [None] * len(ranges)
+    failures: list[BaseException] = []
+    said = threading.Lock()
+
+    def say(line: str) -> None:
+        with said:
+            progress(line)
+
+    def run(index: int, part: tuple) -> None:
+        try:
+            results[index] = _process_range(asset, as_of, batch, say if progress else None, should_stop, part)
+        except BaseException as exc:  # noqa: BLE001 - raised again in the calling thread below
+            failures.append(exc)
+        finally:
+            connection.close()  # this thread's own connection
+
+    threads = [threading.Thread(target=run, args=(i, part), name=f"process_points-{i}") for i, part in enumerate(ranges)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    if failures:
+        raise failures[0]
+    totals = Totals()
+    for part_totals in results:
+        totals.merge(part_totals)
+    return totals
+
+
+def participant_ranges(workers: int) -> list[tuple[uuid.UUID | None, uuid.UUID | None]]:
+    """
+    The participant-id space cut into ``workers`` equal ranges ``[low, high)``
+    (None: unbounded). Participant ids are random UUIDs, so each range holds
+    about the same share of them; PostgreSQL orders uuids as Python orders
+    ``UUID.int``.
+    """
+    bounds = [None, *(uuid.UUID(int=(k << 128) // workers) for k in range(1, workers)), None]
+    return list(zip(bounds[:-1], bounds[1:], strict=False))
+
+
+def _process_range(asset, as_of, batch, progress, should_stop, part) -> Totals:
     totals = Totals()
     for step in STEPS:
         after = None  # keyset: each batch starts after the last (participant, lot id) the previous one picked
         while not should_stop():
-            picked, lots, amount, entries, after = _batch(asset=asset, step=step, as_of=as_of, batch=batch, after=after)
+            picked, lots, amount, entries, after = _batch(
+                asset=asset, step=step, as_of=as_of, batch=batch, after=after, part=part
+            )
             if picked == 0:
                 break
             totals.add(step, lots, amount, entries)
@@ -120,17 +186,24 @@ def process_asset(
     return totals
 
 
-def _batch(*, asset: Asset, step: str, as_of: datetime, batch: int, after) -> tuple:
+def _batch(*, asset: Asset, step: str, as_of: datetime, batch: int, after, part=(None, None)) -> tuple:
     """
     One transaction (``loyalty.db.in_transaction``: a deadlock or serialization failure runs it again):
     up to ``batch`` due lots of ``step`` after ``after`` in (participant, id) order, so that a wallet's lots go
     together (one entry per wallet). Returns (lots picked, lots done, amount, entries, the last key picked).
     """
-    return in_transaction(lambda: _batch_in_transaction(asset=asset, step=step, as_of=as_of, batch=batch, after=after))
+    return in_transaction(
+        lambda: _batch_in_transaction(asset=asset, step=step, as_of=as_of, batch=batch, after=after, part=part)
+    )
 
 
-def _batch_in_transaction(*, asset: Asset, step: str, as_of: datetime, batch: int, after) -> tuple:
+def _batch_in_transaction(*, asset: Asset, step: str, as_of: datetime, batch: int, after, part) -> tuple:
     due = _due(asset, step, as_of)
+    low, high = part
+    if low is not None:
+        due = due.filter(participant_id__gte=low)
+    if high is not None:
+        due = due.filter(participant_id__lt=high)
     if after is not None:
         participant_id, lot_id = after
         due = due.filter(Q(participant_id__gt=participant_id) | Q(participant_id=participant_id, id__gt=lot_id))

@@ -27,6 +27,7 @@ from ledger.models import Account, JournalEntry
 from ledger.tests.factories import fund
 from participants import lifecycle
 from participants.models import Accrual
+from participants.services import accrual_create
 from participants.tests.factories import ParticipantFactory
 from rewards.services import redemption_create_direct
 from tests.ledger_checks import assert_ledger_consistent, world_snapshot
@@ -101,7 +102,10 @@ def test_as_of_in_the_past_processes_what_was_due_then(participant, asset):
 @pytest.mark.django_db
 @pytest.mark.parametrize(
     "args",
-    [("--as-of", "2999-01-01T00:00:00Z"), ("--as-of", "yesterday"), ("--program", "nope"), ("--batch", "0")],
+    [
+        ("--as-of", "2999-01-01T00:00:00Z"), ("--as-of", "yesterday"), ("--program", "nope"), ("--batch", "0"),
+        ("--workers", "0"),
+    ],
 )
 def test_usage_errors_exit_2_and_change_nothing(participant, asset, args):
     # given
@@ -213,6 +217,40 @@ def test_two_runs_at_once_beside_redemptions_expire_each_lot_once_and_never_spen
     assert sum(line.amount for line in expired_account.lines.all()) == expired_total  # nothing expired twice
     wallets = sum(Account.objects.filter(asset=asset, type="WALLET").values_list("balance", flat=True))
     assert wallets == D(300 + 150) - expired_total - sum(redeemed, D(0))
+    assert_ledger_consistent()
+    assert process_points_reconcile_clean()
+
+
+def test_the_participant_ranges_of_the_workers_cover_every_id_once():
+    # when
+    ranges = lifecycle.participant_ranges(3)
+
+    # then: contiguous, unbounded at both ends, about a third of the space each
+    assert ranges[0][0] is None and ranges[-1][1] is None
+    assert [high for _, high in ranges[:-1]] == [low for low, _ in ranges[1:]]
+    assert ranges[1][0].int == (1 << 128) // 3
+
+
+@pytest.mark.postgres
+@pytest.mark.django_db(transaction=True)
+def test_two_workers_release_and_expire_every_due_lot_once(asset):
+    # given: 40 participants, each with a due lot of 10 and a pending lot of 4 whose release comes in a day
+    participants = [ParticipantFactory(programs=[asset.program]) for _ in range(40)]
+    due_lots(participants, asset)
+    tomorrow = timezone.now() + timedelta(days=1)
+    for participant in participants:
+        accrual_create(program=asset.program, participant=participant, asset=asset, amount=D("4.00"), available_at=tomorrow)
+
+    # when: the run as of the day after tomorrow, two workers
+    totals = lifecycle.process_asset(asset=asset, as_of=tomorrow + timedelta(days=1), batch=3, workers=2)
+
+    # then
+    assert (totals.expired, totals.expired_amount) == (40, D("400.00"))
+    assert (totals.released, totals.released_amount) == (40, D("160.00"))
+    assert not Accrual.objects.filter(asset=asset, amount=D("10.00"), remaining__gt=0).exists()
+    assert not Accrual.objects.filter(asset=asset, released=False).exists()
+    assert JournalEntry.objects.filter(kind="EXPIRATION").count() == 40  # one per wallet: each lot expired once
+    assert JournalEntry.objects.filter(kind="RELEASE").count() == 40
     assert_ledger_consistent()
     assert process_points_reconcile_clean()
 

@@ -30,14 +30,19 @@ class Command(BaseCommand):
         parser.add_argument("--dry-run", action="store_true", help="Print what is due; change nothing.")
         parser.add_argument("--loop", metavar="SECONDS", type=float, help="Repeat every SECONDS until SIGTERM/SIGINT.")
         parser.add_argument("--batch", type=int, default=lifecycle.DEFAULT_BATCH, help="Lots per transaction.")
+        parser.add_argument(
+            "--workers", type=int, default=1,
+            help="Threads, each on its own connection and its own range of participants (PostgreSQL; about one per "
+            "core of the machine; SQLite always runs one).",
+        )
 
     def handle(self, *args, **options):
         program_id = parse_program_id(options["program"])
         as_of_given = parse_as_of(options["as_of"])
         if as_of_given is not None and as_of_given > timezone.now():
             raise CommandError("--as-of may not be in the future.", returncode=USAGE_ERROR)
-        if options["batch"] < 1 or (options["loop"] is not None and options["loop"] <= 0):
-            raise CommandError("--batch and --loop must be positive.", returncode=USAGE_ERROR)
+        if options["batch"] < 1 or options["workers"] < 1 or (options["loop"] is not None and options["loop"] <= 0):
+            raise CommandError("--batch, --workers and --loop must be positive.", returncode=USAGE_ERROR)
         self.stopping = False
         if options["loop"] is not None:
             for sig in (signal.SIGTERM, signal.SIGINT):
@@ -85,6 +90,7 @@ class Command(BaseCommand):
                     batch=options["batch"],
                     progress=self.stderr.write,
                     should_stop=lambda: self.stopping,
+                    workers=options["workers"],
                 )
             self.stdout.write(
                 f"program {asset.program_id} asset {asset.code}: "
