@@ -366,8 +366,8 @@ def _balances_move(tenant_id: uuid.UUID, deltas: dict[uuid.UUID, Decimal], now) 
         f"WHERE {table}.{sql.column(Account, 'id')} = v.id AND {table}.{sql.column(Account, 'tenant_id')} = %s",
         [
             sql.prep(Account, "updated_at", now),
-            [sql.prep(Account, "id", account_id) for account_id in ids],
-            [sql.prep(Account, "balance", deltas[account_id]) for account_id in ids],
+            sql.array_param([sql.prep(Account, "id", account_id) for account_id in ids], "uuid"),
+            sql.array_param([sql.prep(Account, "balance", deltas[account_id]) for account_id in ids], "numeric"),
             sql.prep(Account, "tenant_id", tenant_id),
         ],
     )

@@ -14,6 +14,8 @@ from __future__ import annotations
 from django.core.exceptions import EmptyResultSet
 from django.db.models import Field, ForeignObject, Lookup
 
+from loyalty import sql
+
 
 @Field.register_lookup
 class AnyOf(Lookup):
@@ -31,7 +33,8 @@ class AnyOf(Lookup):
             raise EmptyResultSet
         if connection.vendor == "postgresql":
             # A foreign key's db_type is its target's column type.
-            return f"{lhs} = ANY(%s::{field.db_type(connection)}[])", [*lhs_params, values]
+            db_type = field.db_type(connection)
+            return f"{lhs} = ANY(%s::{db_type}[])", [*lhs_params, sql.array_param(values, db_type)]
         return f"{lhs} IN ({', '.join(['%s'] * len(values))})", [*lhs_params, *values]
 
 

@@ -19,6 +19,8 @@ checks :func:`is_postgresql` first.
 from __future__ import annotations
 
 import re
+import uuid
+from decimal import Decimal
 from functools import cache
 
 from django.db import DEFAULT_DB_ALIAS, connection, connections
@@ -107,6 +109,26 @@ def in_list(model: type[Model], attname: str, values) -> tuple[str, list]:
     return "IN (" + ", ".join(["%s"] * len(params)) + ")", params
 
 
+def array_param(values: list, db_type: str):
+    """
+    The parameter of a ``%s::db_type[]`` array (PostgreSQL): for uuid and
+    numeric elements, the array's text literal built here (``{a,b,...}``:
+    their text never needs quoting), which costs a fraction of psycopg's
+    list dumper (a quoting check per element was the periodic run's largest
+    Python cost); any other type, the list itself.
+    """
+    if db_type == "uuid":
+        kinds: tuple = (uuid.UUID,)
+    elif db_type.startswith("numeric"):
+        kinds = (Decimal, int)
+    else:
+        return list(values)
+    for value in values:  # only what the type's own text is safe for: never a caller's string
+        if value is not None and not isinstance(value, kinds):
+            raise TypeError(f"array_param({db_type}): {type(value).__name__} value")
+    return "{" + ",".join("NULL" if value is None else str(value) for value in values) + "}"
+
+
 def any_of(model: type[Model], attname: str, values) -> tuple[str, list]:
     """
     ``= ANY(%s::type[])`` for ``values`` of ``model.attname`` and its one
@@ -115,7 +137,9 @@ def any_of(model: type[Model], attname: str, values) -> tuple[str, list]:
     """
     if not is_postgresql():
         return in_list(model, attname, values)
-    return f"= ANY(%s::{_array_type(model, attname)})", [[prep(model, attname, value) for value in values]]
+    return f"= ANY(%s::{_array_type(model, attname)})", [
+        array_param([prep(model, attname, value) for value in values], _field(model, attname).db_type(connection))
+    ]
 
 
 @cache
@@ -149,7 +173,10 @@ def insert_arrays(model: type[Model], columns: dict[str, list], **constants) -> 
             params.append(prep(model, attname, constants[attname]))
     arrays = [name for name in names if name in columns]
     unnest = ", ".join(f"%s::{_array_type(model, name)}" for name in arrays)
-    params += [[prep(model, name, value) for value in columns[name]] for name in arrays]
+    params += [
+        array_param([prep(model, name, value) for value in columns[name]], _field(model, name).db_type(connection))
+        for name in arrays
+    ]
     head = ", ".join(column(model, attname) for attname in names)
     return (
         f"INSERT INTO {table(model)} ({head}) SELECT {', '.join(selected)} "

@@ -68,7 +68,10 @@ class Accrual(models.Model):
     tenant = tenant_field("accruals")
     program = models.ForeignKey("loyalty.Program", on_delete=models.PROTECT, related_name="accruals")
     participant = models.ForeignKey(Participant, on_delete=models.PROTECT, related_name="accruals")
-    asset = models.ForeignKey("ledger.Asset", on_delete=models.PROTECT, related_name="accruals")
+    # No index of its own: the periodic run's queries by asset use the partial indexes below, which start
+    # with it, and other reads go by participant or program; each index is one more insert per lot changed
+    # (docs/benchmarks.md, "Expiring lots").
+    asset = models.ForeignKey("ledger.Asset", on_delete=models.PROTECT, related_name="accruals", db_index=False)
     amount = models.DecimalField(max_digits=16, decimal_places=4)
     description = models.CharField(max_length=500)
     journal_entry = models.OneToOneField(

@@ -303,7 +303,7 @@ def _post_many(program: Program, asset: Asset, accruals: list[Accrual]) -> None:
         source=f"SELECT {lot.program_id} AS program_id, {accrual_data_sql(lot, scale=asset.scale)} AS data "
         f"FROM unnest(%s::uuid[]) WITH ORDINALITY AS o(id, n) JOIN {lot} ON {lot.id} = o.id "
         f"AND {lot.tenant_id} = %s ORDER BY o.n",
-        params=[[accrual.id for accrual in accruals], sql.prep(Accrual, "tenant_id", program.tenant_id)],
+        params=[sql.array_param([accrual.id for accrual in accruals], "uuid"), sql.prep(Accrual, "tenant_id", program.tenant_id)],
     )
 
 

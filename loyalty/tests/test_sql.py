@@ -149,7 +149,7 @@ def test_on_postgresql_an_any_of_list_is_one_array_parameter_whatever_its_length
 
     # then
     assert clause == "= ANY(%s::uuid[])"
-    assert len(params) == 1 and len(params[0]) == 5000
+    assert len(params) == 1 and params[0].count(",") == 4999
 
 
 def test_the_any_lookup_filters_like_in_on_columns_and_foreign_keys(program):
@@ -189,3 +189,18 @@ def test_on_postgresql_rows_inserted_from_arrays_read_back_through_the_orm(progr
 def test_an_insert_from_arrays_missing_a_column_is_refused():
     with pytest.raises(ValueError, match="give every column once"):
         sql.insert_arrays(Program, {"name": ["A"]})
+
+
+def test_an_array_of_uuids_or_numbers_is_sent_as_its_text_literal():
+    # given
+    ids = [uuid.UUID(int=1), None]
+
+    # then
+    assert sql.array_param(ids, "uuid") == "{00000000-0000-0000-0000-000000000001,NULL}"
+    assert sql.array_param([Decimal("1.50"), 2], "numeric(16, 4)") == "{1.50,2}"
+    assert sql.array_param(["a,b"], "varchar(10)") == ["a,b"]  # anything else: psycopg quotes it
+
+
+def test_an_array_literal_refuses_a_value_of_another_type():
+    with pytest.raises(TypeError):
+        sql.array_param(["00000000-0000-0000-0000-000000000001}"], "uuid")
