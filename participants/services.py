@@ -242,7 +242,7 @@ def accruals_create_many(
         else:
             fresh.append((index, accrual))
     if replays:
-        loaded = Accrual.objects.select_related("asset").in_bulk(list(replays.values()))
+        loaded = Accrual.objects.filter(tenant_id=program.tenant_id).select_related("asset").in_bulk(list(replays.values()))
         for index, accrual_id in replays.items():
             results[index] = Created(loaded[accrual_id], False)
     if fresh:
