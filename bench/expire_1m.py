@@ -10,8 +10,8 @@ Time ``manage.py process_points`` expiring one million due lots.
    wallets, and ``--lots`` accruals (lots of 10.00, released, expired a day ago) spread evenly over them,
    each with its balanced ACCRUAL entry; wallets hold their lots.
 3. Runs ``VACUUM ANALYZE`` and a ``CHECKPOINT`` (the fill's writes are flushed before the timed run, not
-   by the checkpointer during it: with a 1 GB ``max_wal_size`` that cost the run 10-15 s), then times ``manage.py process_points --batch N --workers W`` end to end (process start to
-   exit) and checks that every lot expired, that the EXPIRED account holds them all, and that
+   by the checkpointer during it: with a 1 GB ``max_wal_size`` that cost the run 10-15 s), then times
+   ``manage.py process_points --batch N --workers W`` end to end (process start to exit) and checks that every lot expired, that the EXPIRED account holds them all, and that
    ``reconcile`` is clean (its time is printed too).
 """
 
