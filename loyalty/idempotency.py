@@ -93,11 +93,19 @@ def idempotency_claim(
     existing = IdempotencyRecord.objects.only("fingerprint", "kind", "resource_id").get(
         tenant_id=tenant_id, program_id=program_id, key=key
     )
-    if existing.fingerprint != fingerprint or existing.kind != kind:
-        raise IdempotencyKeyReused(
-            "The idempotency key was used before with a different request; nothing was changed."
-        )
+    if not _same_request(existing.fingerprint, existing.kind, fingerprint, kind):
+        raise key_reused()
     return existing.resource_id
+
+
+def _same_request(earlier_fingerprint: str, earlier_kind: str, fingerprint: str, kind: str) -> bool:
+    """The one rule: a key's earlier record answers a request with the same fingerprint and kind."""
+    return earlier_fingerprint == fingerprint and earlier_kind == kind
+
+
+def key_reused() -> IdempotencyKeyReused:
+    """The error for a key an earlier, different request holds (409 ``idempotency_key_reused``)."""
+    return IdempotencyKeyReused("The idempotency key was used before with a different request; nothing was changed.")
 
 
 def idempotency_replay(
@@ -186,6 +194,6 @@ def idempotency_find_many(
         tenant_id=tenant_id, program_id=program_id, key__any=list(wanted)
     ).values_list("key", "fingerprint", "kind", "resource_id")
     return {
-        key: resource_id if fingerprint == wanted[key] and earlier_kind == kind else REUSED
+        key: resource_id if _same_request(fingerprint, earlier_kind, wanted[key], kind) else REUSED
         for key, fingerprint, earlier_kind, resource_id in earlier
     }

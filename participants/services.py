@@ -22,7 +22,6 @@ from loyalty.db import in_transaction
 from loyalty.errors import (
     AccrualReversalExceedsRemaining,
     DomainError,
-    IdempotencyKeyReused,
     NotFound,
     ParticipantNotEnrolled,
     ProgramNotActive,
@@ -33,6 +32,7 @@ from loyalty.idempotency import (
     idempotency_claim_many,
     idempotency_find_many,
     idempotency_replay,
+    key_reused,
     request_fingerprint,
 )
 from loyalty.models import IdempotencyRecord, Program
@@ -232,9 +232,7 @@ def accruals_create_many(
     for index, accrual, _ in checked:
         done = earlier.get(accrual.idempotency_key) if accrual.idempotency_key else None
         if done is REUSED:
-            results[index] = IdempotencyKeyReused(
-                "The idempotency key was used before with a different request; nothing was changed."
-            )
+            results[index] = key_reused()
         elif done is not None:
             replays[index] = done
         elif accrual.id in refusal:
