@@ -12,6 +12,7 @@ from __future__ import annotations
 from rest_framework import exceptions, generics, viewsets
 from rest_framework.negotiation import DefaultContentNegotiation
 
+from loyalty.api.bound import validated
 from loyalty.auth import KeyScope
 from loyalty.errors import ValidationFailed
 from loyalty.idempotency import resolve_idempotency_key
@@ -55,11 +56,9 @@ class ApiViewMixin:
     def scope(self) -> KeyScope:
         return self.request.auth
 
-    def parse_body(self, serializer_class, **kwargs) -> dict:
+    def parse_body(self, serializer_class, *, partial: bool = False) -> dict:
         """Validate the JSON body with an input serializer (400 on failure) and return its data."""
-        serializer = serializer_class(data=self.request.data, **kwargs)
-        serializer.is_valid(raise_exception=True)
-        return serializer.validated_data
+        return validated(serializer_class, self.request.data, partial=partial)
 
     def parse_query(self, serializer_class) -> dict:
         """Validate the query string's filters (400 on failure); unknown parameters are ignored."""

@@ -18,6 +18,7 @@ from rest_framework.response import Response
 
 from ledger.selectors import asset_get_visible
 from loyalty.api.base import ApiViewSet
+from loyalty.api.bound import represented
 from loyalty.api.pagination import LedgerCursorPagination
 from loyalty.api.schema import BODY_ERRORS, IDEMPOTENCY_KEY_HEADER, error_responses, list_error_responses, path_uuid
 from loyalty.api.scoping import parse_path_uuid
@@ -100,9 +101,9 @@ class ParticipantRedemptionViewSet(ApiViewSet):
             program=program, participant=participant, reward=reward, idempotency_key=key, dry_run=dry_run, **data
         )
         if dry_run:  # creates nothing
-            return Response(RedemptionPreviewSerializer(result.record).data, status=HTTPStatus.OK)
+            return Response(represented(RedemptionPreviewSerializer, result.record), status=HTTPStatus.OK)
         annotate_request(request, redemption_id=str(result.record.id))
-        return Response(RedemptionSerializer(result.record).data, status=_status(result.created))
+        return Response(represented(RedemptionSerializer, result.record), status=_status(result.created))
 
     @extend_schema(
         operation_id="participants_redemptions_create",
@@ -129,7 +130,7 @@ class ParticipantRedemptionViewSet(ApiViewSet):
             program=program, participant=participant, asset=asset, idempotency_key=key, **data
         )
         annotate_request(request, redemption_id=str(result.record.id))
-        return Response(RedemptionSerializer(result.record).data, status=_status(result.created))
+        return Response(represented(RedemptionSerializer, result.record), status=_status(result.created))
 
     @extend_schema(
         operation_id="participants_redemptions_list",
