@@ -86,9 +86,19 @@ class Alias:
         return f"{self._name}.{column(self._model, attname)}"
 
 
+def _default():
+    """
+    This thread's default connection itself. ``django.db.connection`` is a
+    proxy that looks the connection up again (a thread-local read) at each
+    attribute the fields' adaptation and converters touch: resolved once per
+    helper call instead.
+    """
+    return connections[DEFAULT_DB_ALIAS]
+
+
 def prep(model: type[Model], attname: str, value):
     """``value`` adapted for ``model.attname``'s column, as the ORM would send it."""
-    return _field(model, attname).get_db_prep_save(value, connection)
+    return _field(model, attname).get_db_prep_save(value, _default())
 
 
 def literal(model: type[Model], attname: str, value) -> str:
@@ -221,13 +231,19 @@ def width(model: type[Model]) -> int:
 
 def from_row(model: type[Model], row, start: int = 0):
     """The ``model`` instance in ``row[start:start + width(model)]`` (a :func:`select_list`)."""
+    db = _default()
     values = []
     for offset, (col, converters) in enumerate(_converters(model)):
         value = row[start + offset]
         for converter in converters:
-            value = converter(value, col, connection)
+            value = converter(value, col, db)
         values.append(value)
-    return model.from_db(connection.alias, [field.attname for field in _fields(model)], values)
+    return model.from_db(DEFAULT_DB_ALIAS, _attnames(model), values)
+
+
+@cache
+def _attnames(model: type[Model]) -> list[str]:
+    return [field.attname for field in _fields(model)]
 
 
 def insert(*instances: Model) -> tuple[str, list]:
@@ -240,9 +256,10 @@ def insert(*instances: Model) -> tuple[str, list]:
     """
     model = type(instances[0])
     fields = _insert_fields(model)
+    db = _default()
     params = []
     for instance in instances:
-        params.extend(field.get_db_prep_save(field.pre_save(instance, True), connection) for field in fields)
+        params.extend(field.get_db_prep_save(field.pre_save(instance, True), db) for field in fields)
     head, row = _insert_parts(model)
     return head + ", ".join([row] * len(instances)), params
 
@@ -265,7 +282,10 @@ def insert_values(model: type[Model], **values) -> tuple[str, list]:
     each value through its field's adaptation, with no instance built (for a
     row the caller never reads back, such as the idempotency key's claim).
     """
-    return _insert_head(model, tuple(values)), [prep(model, name, value) for name, value in values.items()]
+    db = _default()
+    return _insert_head(model, tuple(values)), [
+        _field(model, name).get_db_prep_save(value, db) for name, value in values.items()
+    ]
 
 
 @cache
@@ -278,7 +298,7 @@ def mark_saved(*instances: Model) -> None:
     """What ``save()`` leaves on an instance it inserted: a saved row of this database."""
     for instance in instances:
         instance._state.adding = False
-        instance._state.db = connection.alias
+        instance._state.db = DEFAULT_DB_ALIAS
 
 
 # ``using``: another alias of the same database (the read replica of a reporting read);
