@@ -8,7 +8,6 @@ services' defaults.
 from __future__ import annotations
 
 import uuid
-from functools import cache
 
 from loyalty.auth import KeyScope
 
@@ -26,21 +25,21 @@ def participant_data(*, tenant_id: uuid.UUID, participant_id: uuid.UUID) -> dict
     return ParticipantSerializer(participant).data
 
 
-@cache  # one instance per process (see rewards/event_data.py)
-def _serializer(name: str):
+def _represented(name: str, instance) -> dict:
+    """``<name>(instance).data``, by the serializer built once (``loyalty.api.bound``)."""
+    from loyalty.api.bound import represented
     from participants.api import serializers
 
-    return getattr(serializers, name)()
+    return represented(getattr(serializers, name), instance)
 
 
 def accrual_data(accrual) -> dict:
-    """What ``AccrualSerializer(accrual).data`` is, without building a serializer per call."""
-    return _serializer("AccrualSerializer").to_representation(accrual)
+    return _represented("AccrualSerializer", accrual)
 
 
 def accrual_reversal_data(reversal) -> dict:
-    """What ``AccrualReversalSerializer(reversal).data`` is: the clawback, with the accrual."""
-    return _serializer("AccrualReversalSerializer").to_representation(reversal)
+    """The clawback, with the accrual."""
+    return _represented("AccrualReversalSerializer", reversal)
 
 
 def _timestamp_sql(column: str) -> str:

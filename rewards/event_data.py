@@ -6,32 +6,30 @@ the functions: the serializers import the services' defaults).
 
 from __future__ import annotations
 
-from functools import cache
-
 from events import types
 from events.services import event_record
 from rewards.models import Reward
 from rewards.stock import ACTIVE, OUT_OF_STOCK
 
 
-@cache  # one instance per process: building a DRF serializer copies its fields (about 1 ms); rendering
-def _serializer(name: str):  # with to_representation() keeps no state, so one instance serves every call
+def _represented(name: str, instance) -> dict:
+    """``<name>(instance).data``, by the serializer built once (``loyalty.api.bound``)."""
+    from loyalty.api.bound import represented
     from rewards.api import serializers
 
-    return getattr(serializers, name)()
+    return represented(getattr(serializers, name), instance)
 
 
 def redemption_data(redemption) -> dict:
-    """What ``RedemptionSerializer(redemption).data`` is (on the hot path: no serializer built per call)."""
-    return _serializer("RedemptionSerializer").to_representation(redemption)
+    return _represented("RedemptionSerializer", redemption)
 
 
 def reversal_data(reversal) -> dict:
-    return _serializer("ReversalSerializer").to_representation(reversal)
+    return _represented("ReversalSerializer", reversal)
 
 
 def reward_data(reward: Reward) -> dict:
-    return _serializer("RewardSerializer").to_representation(reward)
+    return _represented("RewardSerializer", reward)
 
 
 def reward_event_record(reward: Reward, type: str) -> None:

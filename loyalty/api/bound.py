@@ -10,7 +10,8 @@ eighteen), more than its three writing statements cost in psycopg.
 The input and output serializers of this API read no context, no
 ``instance`` and no ``initial_data`` (``tests`` check each one used here),
 so one instance per class, its fields built and bound once, validates and
-renders for every request: :func:`validated` is ``is_valid()`` then
+renders for every request (and renders the events' ``data``, which is the
+object as the API answers it): :func:`validated` is ``is_valid()`` then
 ``validated_data`` and :func:`represented` is ``.data``. A body that fails
 validation is validated again by a new instance, so its error is DRF's own. A field's validation and representation
 keep no state between calls, so the shared instance is safe across threads.

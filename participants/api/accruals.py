@@ -13,6 +13,7 @@ from rest_framework.response import Response
 
 from ledger.selectors import asset_get_visible
 from loyalty.api.base import ApiView
+from loyalty.api.bound import represented
 from loyalty.api.pagination import LedgerCursorPagination
 from loyalty.api.schema import (
     BODY_ERRORS,
@@ -98,7 +99,7 @@ class ParticipantAccrualsView(ApiView):
             expires_at=data.get("expires_at", UNSET),
         )
         return Response(
-            AccrualSerializer(result.record).data, status=HTTPStatus.CREATED if result.created else HTTPStatus.OK
+            represented(AccrualSerializer, result.record), status=HTTPStatus.CREATED if result.created else HTTPStatus.OK
         )
 
 
@@ -160,7 +161,7 @@ class AccrualReversalsView(ApiView):
             actor=Actor.of_api_key(self.scope.api_key),
         )
         return Response(
-            AccrualReversalSerializer(result.record).data,
+            represented(AccrualReversalSerializer, result.record),
             status=HTTPStatus.CREATED if result.created else HTTPStatus.OK,
         )
 

@@ -8,6 +8,7 @@ from drf_spectacular.utils import OpenApiResponse, extend_schema
 from rest_framework.response import Response
 
 from loyalty.api.base import ApiViewSet
+from loyalty.api.bound import represented
 from loyalty.api.pagination import LedgerCursorPagination
 from loyalty.api.schema import BODY_ERRORS, IDEMPOTENCY_KEY_HEADER, error_responses, list_error_responses, path_uuid
 from loyalty.api.scoping import parse_path_uuid
@@ -55,7 +56,7 @@ class ReversalViewSet(ApiViewSet):
         key = self.pop_idempotency_key(data)
         result = reversal_create(redemption=redemption, idempotency_key=key, api_key=self.scope.api_key, **data)
         status = HTTPStatus.CREATED if result.created else HTTPStatus.OK
-        return Response(ReversalSerializer(result.record).data, status=status)
+        return Response(represented(ReversalSerializer, result.record), status=status)
 
     @extend_schema(
         operation_id="redemptions_reversals_list",
