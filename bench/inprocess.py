@@ -14,6 +14,12 @@ It prints the mean of five chunks and the best chunk: other work on a shared
 machine only ever adds time, so the best chunk is the steadier A/B figure.
 
     .venv/bin/python bench/inprocess.py [REDEMPTIONS]     # default 2000
+    .venv/bin/python bench/inprocess.py --reads [READS]  # the reference read instead
+
+``--reads`` measures the bench's reference read (``GET /api/v1/programs/{id}``
+with the key, wrk's ``drf_get``) the same way: the two figures side by side
+give the redemption's cost per core relative to that read with far less
+noise than two HTTP runs taken one after the other.
 
 Needs the bench database of an earlier ``make bench`` (BENCH_DATABASE_URL,
 default postgres://postgres@127.0.0.1:5432/loyalty_bench) on this machine.
@@ -71,7 +77,7 @@ def backend_cpu_seconds() -> float:
     return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
 
 
-def main(count: int) -> None:
+def main(count: int, *, reads: bool = False) -> None:
     program = Program.objects.get(name="Bench program")
     _, plain_key = api_key_create(name="bench inprocess", program_ids=[program.id])
     with connection.cursor() as cursor:
@@ -81,17 +87,10 @@ def main(count: int) -> None:
         rewards = [row[0] for row in cursor.fetchall()]
     app = WSGIHandler()
 
-    def redeem() -> None:
-        body = json.dumps(
-            {
-                "program_id": str(program.id),
-                "reward_id": str(random.choice(rewards)),
-                "idempotency_key": uuid.uuid4().hex,
-            }
-        ).encode()
+    def call(method: str, path: str, body: bytes, expected: str) -> None:
         environ = {
-            "REQUEST_METHOD": "POST",
-            "PATH_INFO": f"/api/v1/participants/{random.choice(participants)}/redemptions/catalog",
+            "REQUEST_METHOD": method,
+            "PATH_INFO": path,
             "QUERY_STRING": "",
             "SERVER_NAME": "testserver",
             "SERVER_PORT": "80",
@@ -99,23 +98,33 @@ def main(count: int) -> None:
             "wsgi.url_scheme": "http",
             "wsgi.input": io.BytesIO(body),
             "wsgi.errors": sys.stderr,
-            "CONTENT_TYPE": "application/json",
-            "CONTENT_LENGTH": str(len(body)),
             "HTTP_X_API_KEY": plain_key,
         }
+        if body:
+            environ.update(CONTENT_TYPE="application/json", CONTENT_LENGTH=str(len(body)))
         statuses = []
         b"".join(app(environ, lambda status, headers: statuses.append(status)))
-        if not statuses[0].startswith("201"):
-            raise SystemExit(f"redemption answered {statuses[0]}")
+        if not statuses[0].startswith(expected):
+            raise SystemExit(f"{method} {path} answered {statuses[0]}")
+
+    def redeem() -> None:
+        body = {"program_id": str(program.id), "reward_id": str(random.choice(rewards)), "idempotency_key": uuid.uuid4().hex}
+        participant = random.choice(participants)
+        call("POST", f"/api/v1/participants/{participant}/redemptions/catalog", json.dumps(body).encode(), "201")
+
+    def read() -> None:  # the bench's reference read (wrk's drf_get): GET /api/v1/programs/{id} with the key
+        call("GET", f"/api/v1/programs/{program.id}", b"", "200")
+
+    work, label = (read, "reads (GET /api/v1/programs/{id})") if reads else (redeem, "redemptions")
 
     for _ in range(WARM_UP):  # caches, prepared statements
-        redeem()
+        work()
     chunks = []  # (python_cpu, pg_cpu, wall) per chunk, seconds per redemption
     size = max(count // CHUNKS, 1)
     for _ in range(CHUNKS):
         pg_before, cpu_before, wall_before = backend_cpu_seconds(), time.process_time(), time.perf_counter()
         for _ in range(size):
-            redeem()
+            work()
         wall, cpu = time.perf_counter() - wall_before, time.process_time() - cpu_before
         chunks.append((cpu / size, (backend_cpu_seconds() - pg_before) / size, wall / size))
     options = connection.settings_dict["OPTIONS"]
@@ -125,11 +134,12 @@ def main(count: int) -> None:
 
     python_cpu, pg_cpu, wall = zip(*chunks, strict=True)
     print(
-        f"{size * CHUNKS} redemptions (server_side_binding={options.get('server_side_binding')}, "
-        f"prepare_threshold={options.get('prepare_threshold')}): per redemption "
+        f"{size * CHUNKS} {label} (server_side_binding={options.get('server_side_binding')}, "
+        f"prepare_threshold={options.get('prepare_threshold')}): each "
         f"wall {ms(wall)}, Python CPU {ms(python_cpu)}, PostgreSQL CPU {ms(pg_cpu)}"
     )
 
 
 if __name__ == "__main__":
-    main(int(sys.argv[1]) if len(sys.argv) > 1 else 2000)
+    arguments = [argument for argument in sys.argv[1:] if argument != "--reads"]
+    main(int(arguments[0]) if arguments else 2000, reads="--reads" in sys.argv[1:])
