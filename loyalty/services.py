@@ -17,10 +17,16 @@ from loyalty.models import ApiKey, Program, Tenant
 
 @dataclass(frozen=True)
 class Created:
-    """A service result: the record, and whether this call created it (201) or found it (200)."""
+    """
+    A service result: the record, and whether this call created it (201) or
+    found it (200). ``rendered``: the record as the API renders it, when the
+    service rendered it already (a new record's event carries exactly that as
+    its data), so the answer does not render it a second time.
+    """
 
     record: object
     created: bool
+    rendered: dict | None = None
 
 
 def program_fields(program: Program) -> dict:

@@ -55,6 +55,11 @@ def _status(created: bool) -> HTTPStatus:
     return HTTPStatus.CREATED if created else HTTPStatus.OK
 
 
+def _redemption(result) -> dict:
+    """The redemption's answer: as the service rendered it for its event, else rendered here."""
+    return result.rendered if result.rendered is not None else represented(RedemptionSerializer, result.record)
+
+
 @extend_schema(tags=["redemptions"])
 class ParticipantRedemptionViewSet(ApiViewSet):
     queryset = Redemption.objects.none()  # for schema introspection; reads go through rewards.selectors
@@ -103,7 +108,7 @@ class ParticipantRedemptionViewSet(ApiViewSet):
         if dry_run:  # creates nothing
             return Response(represented(RedemptionPreviewSerializer, result.record), status=HTTPStatus.OK)
         annotate_request(request, redemption_id=str(result.record.id))
-        return Response(represented(RedemptionSerializer, result.record), status=_status(result.created))
+        return Response(_redemption(result), status=_status(result.created))
 
     @extend_schema(
         operation_id="participants_redemptions_create",
@@ -130,7 +135,7 @@ class ParticipantRedemptionViewSet(ApiViewSet):
             program=program, participant=participant, asset=asset, idempotency_key=key, **data
         )
         annotate_request(request, redemption_id=str(result.record.id))
-        return Response(represented(RedemptionSerializer, result.record), status=_status(result.created))
+        return Response(_redemption(result), status=_status(result.created))
 
     @extend_schema(
         operation_id="participants_redemptions_list",

@@ -342,8 +342,8 @@ def _apply(request: _Request, decision: CatalogDecision) -> Created:
     redemption.journal_entry = _post(redemption, wallet=wallet)
     if redemption.fulfilment == Reward.Fulfilment.CODES:
         _issue_codes(redemption, decision)
-    _record_and_take_stock(redemption, decision, now=now)
-    return Created(redemption, True)
+    rendered = _record_and_take_stock(redemption, decision, now=now)
+    return Created(redemption, True, rendered)
 
 
 def _claim(request: _Request, redemption_id: uuid.UUID) -> Redemption | None:
@@ -447,24 +447,27 @@ def _issue_codes(redemption: Redemption, decision: CatalogDecision) -> None:
     redemption_codes_known(redemption, issued=codes)
 
 
-def _record_and_take_stock(redemption: Redemption, decision: CatalogDecision, *, now: datetime) -> None:
+def _record_and_take_stock(redemption: Redemption, decision: CatalogDecision, *, now: datetime) -> dict:
     """
     Step 4: insert the redemption and its event (with the event's deliveries)
     and, last, take its units with the reward's guarded UPDATE: one round
     trip on PostgreSQL, so the reward's row lock is held only until COMMIT.
+    Returns the redemption as its event's data renders it.
     """
     take = reward_take_sql(reward=decision.reward, units=decision.units, amount=decision.amount, now=now)
-    taken = _insert_with_event(redemption, take)
+    taken, rendered = _insert_with_event(redemption, take)
     if not taken:
         taken = _take_stock_under_lock(decision, now=now)
     _stock_event(decision, taken)
+    return rendered
 
 
-def _insert_with_event(redemption: Redemption, *after: tuple[str, list]) -> list[tuple]:
+def _insert_with_event(redemption: Redemption, *after: tuple[str, list]) -> tuple[list[tuple], dict]:
     """
     Insert the redemption, its ``redemption.created`` event (and the event's
     deliveries), then ``after``: one statement on PostgreSQL. Returns the
-    rows of the last statement.
+    rows of the last statement and the event's data (the redemption as the
+    API renders it).
     """
     insert = sql.insert(redemption)  # sets created_at and updated_at, which the event's data shows
     event = {
@@ -475,7 +478,7 @@ def _insert_with_event(redemption: Redemption, *after: tuple[str, list]) -> list
     }
     rows = execute_with_event(insert, event=event, after=after)
     sql.mark_saved(redemption)
-    return rows
+    return rows, event["data"]
 
 
 def _stock_event(decision: CatalogDecision, taken: list[tuple]) -> None:
@@ -613,5 +616,5 @@ def _apply_direct(request: _Request, redemption: Redemption) -> Created:
         enrolment_check(participant=request.participant, program=request.program)
     _balance_check(wallet=wallet, cost=redemption.amount, scale=redemption.asset.scale)
     redemption.journal_entry = _post(redemption, wallet=wallet)
-    _insert_with_event(redemption)
-    return Created(redemption, True)
+    _, rendered = _insert_with_event(redemption)
+    return Created(redemption, True, rendered)

@@ -17,7 +17,7 @@ from loyalty.tests.factories import ProgramFactory
 from participants.models import Accrual, Enrollment
 from participants.tests.factories import ParticipantFactory
 from rewards.models import Redemption, Reward
-from rewards.services import redemption_create_direct
+from rewards.services import redemption_create_direct, reward_codes_add
 from rewards.tests.api_support import assert_error, direct_url, redeem, wallet_balance, world_state
 from rewards.tests.factories import RewardFactory
 
@@ -414,3 +414,33 @@ def test_deleting_a_redemption_is_405(client_for, funded, asset):
     # then
     assert_error(response, HTTPStatus.METHOD_NOT_ALLOWED, "method_not_allowed")
     assert Redemption.objects.filter(id=redemption.id).exists()
+
+
+# --- the 201 answer (rendered once, for the event and the answer) ---------------------------------
+
+
+@pytest.mark.parametrize("fulfilment", [Reward.Fulfilment.NONE, Reward.Fulfilment.CODES])
+def test_a_catalog_redemptions_201_answer_is_the_redemption_as_its_get_answers_it(
+    client_for, funded, asset, fulfilment
+):
+    # given
+    reward = RewardFactory(asset=asset, unit_cost=Decimal("10.00"), fulfilment=fulfilment)
+    if fulfilment == Reward.Fulfilment.CODES:
+        reward_codes_add(reward=reward, codes=["CODE-1", "CODE-2"])
+    body = {"program_id": str(asset.program_id), "reward_id": str(reward.id), "quantity": 2}
+
+    # when
+    response = client_for.post(f"/api/v1/participants/{funded.id}/redemptions/catalog", body)
+
+    # then
+    assert response.status_code == HTTPStatus.CREATED, response.json()
+    assert response.json() == client_for.get(f"{LIST_URL}/{response.json()['id']}").json()
+
+
+def test_a_direct_redemptions_201_answer_is_the_redemption_as_its_get_answers_it(client_for, funded, asset):
+    # when
+    response = client_for.post(direct_url(funded.id), direct_body(asset))
+
+    # then
+    assert response.status_code == HTTPStatus.CREATED, response.json()
+    assert response.json() == client_for.get(f"{LIST_URL}/{response.json()['id']}").json()
