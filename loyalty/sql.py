@@ -97,8 +97,12 @@ def _default():
 
 
 def prep(model: type[Model], attname: str, value):
-    """``value`` adapted for ``model.attname``'s column, as the ORM would send it."""
-    return _field(model, attname).get_db_prep_save(value, _default())
+    """
+    ``value`` adapted for ``model.attname``'s column, as the ORM would send it.
+    Through the proxy: one value's adaptation touches the connection at most
+    once (text, integer and boolean fields not at all).
+    """
+    return _field(model, attname).get_db_prep_save(value, connection)
 
 
 def literal(model: type[Model], attname: str, value) -> str:
