@@ -9,7 +9,9 @@ One command, end to end, against the local PostgreSQL (see bench/README.md):
    data set (bench/setup_data.py) and the PL/pgSQL baseline (bench/baseline.sql);
 2. counts the SQL statements of one redemption (bench/count_statements.py);
 3. serves the app with gunicorn (bench/gunicorn.conf.py) and drives it with
-   wrk (bench/redeem.lua): GET /healthz at 32 clients, then the scenarios
+   wrk (bench/redeem.lua): GET /healthz and the DRF read at 32 clients, then
+   BENCH_PAIRS (3) alternated pairs of the DRF read and uniform redemptions at
+   32 clients (issue 18's ratio, see ``run_pairs``), then the scenarios
    uniform, hot_reward and hot_participant at 1, 8, 32 and 64 clients;
    after each scenario, the same scenario through the PL/pgSQL baseline with
    pgbench at the same client counts, and ``manage.py reconcile`` after each
@@ -21,7 +23,7 @@ One command, end to end, against the local PostgreSQL (see bench/README.md):
 
 Environment: BENCH_DURATION (seconds per run, default 20), BENCH_QUICK=1
 (3 s runs, 200k-line ledger: for development), BENCH_CLIENTS (1,8,32,64),
-BENCH_SCENARIOS, BENCH_BASELINE_SCENARIOS, BENCH_LEDGER_LINES (1000000),
+BENCH_SCENARIOS, BENCH_BASELINE_SCENARIOS, BENCH_LEDGER_LINES (1000000), BENCH_PAIRS (3),
 BENCH_PORT (8765), BENCH_WORKERS / BENCH_WORKER_CLASS / BENCH_THREADS.
 
 ``python bench/run.py --profile`` instead profiles one uniform 32-client run
@@ -99,6 +101,8 @@ class Config:
         self.threads = int(env.get("BENCH_THREADS", "1"))
         self.key_scope = env.get("BENCH_KEY_SCOPE", "program")
         self.warmup = 2 if self.quick else 4
+        self.pairs = int(env.get("BENCH_PAIRS", "3"))
+        self.pair_seconds = max(self.duration // 2, 5)
         self.wait_quiet = int(env.get("BENCH_WAIT_QUIET", "0" if self.quick else "60"))
         self.base_url = f"http://127.0.0.1:{self.port}"
         self.postmaster: int | None = None  # set once the database answers
@@ -594,6 +598,28 @@ def percentile(sorted_values: list[float], q: float) -> float:
     return sorted_values[lo] + (sorted_values[hi] - sorted_values[lo]) * (k - lo)
 
 
+
+def run_pairs(cfg: Config, server: Server, ids_lua: Path, tmp: Path) -> list[dict]:
+    """
+    Issue 18's ratio, uniform redemptions at 32 clients against the DRF read
+    with key auth: BENCH_PAIRS pairs of short runs, the read then the
+    redemptions, one pair after the other. This machine's speed drifts by
+    20-50% over minutes (a VM on a shared host: /healthz alone gave 1,700 to
+    3,100 req/s on one afternoon), and two runs minutes apart carry that
+    drift into their ratio; the two runs of a pair see nearly the same
+    machine. The report gives each pair's ratio and their median.
+    """
+    pairs = []
+    for number in range(1, cfg.pairs + 1):
+        vacuum_hot_tables(cfg)
+        read = run_http(cfg, server, ids_lua, tmp, "drf_get", 32, cfg.pair_seconds, label=f"pair {number} drf_get")
+        redeem = run_http(cfg, server, ids_lua, tmp, "uniform", 32, cfg.pair_seconds, label=f"pair {number} uniform")
+        pair_ratio = redeem["rps"] / read["rps"] if read["rps"] else 0.0
+        log(f"pair {number}: uniform c=32 {redeem['rps']:.1f}/s, DRF read c=32 {read['rps']:.1f}/s: "
+            f"{100 * pair_ratio:.1f}%")
+        pairs.append({"read": read, "uniform": redeem, "ratio": round(pair_ratio, 4)})
+    return pairs
+
 def run_http(cfg: Config, server: Server, ids_lua: Path, tmp: Path, scenario: str, clients: int, duration: int,
              label: str | None = None) -> dict:
     out = tmp / f"wrk-{scenario}-{clients}-{uuid.uuid4().hex[:6]}.json"
@@ -836,6 +862,8 @@ def bench(cfg: Config) -> int:
             drf = run_http(cfg, server, ids_lua, tmp, "drf_get", 32, max(cfg.duration // 2, 3))
             report["runs"].append(drf)
             log(describe(drf))
+            if "uniform" in cfg.scenarios and 32 in cfg.clients:
+                report["pairs"] = run_pairs(cfg, server, ids_lua, tmp)
 
             for scenario in cfg.scenarios:
                 for clients in cfg.clients:
