@@ -75,6 +75,17 @@ def participant_get_visible(*, scope: KeyScope, participant_id: uuid.UUID) -> Pa
     otherwise (as if it did not exist). One hand-written query: every
     movement starts with it (see ``loyalty.sql``).
     """
+    query = participant_visible_sql(scope=scope, participant_id=participant_id)
+    row = sql.fetchone(*query) if query is not None else None
+    return participant_from_row(row)
+
+
+def participant_visible_sql(*, scope: KeyScope, participant_id: uuid.UUID) -> tuple[str, list] | None:
+    """
+    :func:`participant_get_visible`'s query (the participant's
+    ``sql.select_list``) and its parameters, for a caller that joins it to
+    another read; None when the key can see no participant at all.
+    """
     query = (
         f"SELECT {sql.select_list(Participant, 'p')} FROM {sql.table(Participant)} p "
         f"WHERE p.{sql.column(Participant, 'id')} = %s AND p.{sql.column(Participant, 'tenant_id')} = %s"
@@ -82,7 +93,7 @@ def participant_get_visible(*, scope: KeyScope, participant_id: uuid.UUID) -> Pa
     params = [sql.prep(Participant, "id", participant_id), sql.prep(Participant, "tenant_id", scope.tenant_id)]
     if not scope.all_programs:
         if not scope.program_ids:
-            raise NotFound("Unknown participant.")
+            return None
         programs, program_params = sql.in_list(Enrollment, "program_id", sorted(scope.program_ids))
         query += (
             f" AND EXISTS (SELECT 1 FROM {sql.table(Enrollment)} e "
@@ -90,10 +101,14 @@ def participant_get_visible(*, scope: KeyScope, participant_id: uuid.UUID) -> Pa
             f"AND e.{sql.column(Enrollment, 'program_id')} {programs})"
         )
         params += program_params
-    row = sql.fetchone(query, params)
-    if row is None:
+    return query, params
+
+
+def participant_from_row(row, start: int = 0) -> Participant:
+    """The participant :func:`participant_visible_sql` selected at ``row[start:]``; ``NotFound`` for none."""
+    if row is None or row[start] is None:
         raise NotFound("Unknown participant.")
-    return sql.from_row(Participant, row)
+    return sql.from_row(Participant, row, start)
 
 
 def participant_balances_list(

@@ -18,6 +18,8 @@ from loyalty.auth import KeyScope
 from loyalty.errors import NotFound
 from loyalty.models import Program
 from loyalty.selectors import scoped_get
+from participants.models import Participant
+from participants.selectors import participant_from_row, participant_visible_sql
 from rewards.models import ParticipantRewardCount, Redemption, Reversal, Reward, RewardCode
 
 
@@ -39,13 +41,34 @@ def reward_get_visible(*, scope: KeyScope, reward_id: uuid.UUID) -> Reward:
     return scoped_get(queryset=Reward.objects.select_related("asset"), scope=scope, object_id=reward_id, what="reward")
 
 
-def catalog_redemption_targets(*, scope: KeyScope, program_id: uuid.UUID, reward_id: uuid.UUID) -> tuple[Program, Reward]:
+def catalog_redemption_parties(
+    *, scope: KeyScope, participant_id: uuid.UUID, program_id: uuid.UUID, reward_id: uuid.UUID
+) -> tuple[Participant, Program, Reward]:
     """
-    The program and the reward (with its asset) a catalog redemption names,
-    in one hand-written query (see ``loyalty.sql``): ``NotFound`` for a
-    program the key may not see (of another tenant, or not among the key's
-    programs), then for a reward that is not that program's.
+    The path's participant (with ``participant_get_visible``'s rules) and the
+    program and the reward (with its asset) the body names, in ONE
+    hand-written query (see ``loyalty.sql``): a catalog redemption's reads
+    before its transaction take one round trip. ``NotFound`` for the
+    participant first, then for a program the key may not see (of another
+    tenant, or not among the key's programs), then for a reward that is not
+    that program's.
     """
+    who = participant_visible_sql(scope=scope, participant_id=participant_id)
+    what = _targets_sql(scope=scope, program_id=program_id, reward_id=reward_id)
+    if who is None or what is None:  # a key scoped to no program sees neither
+        participant_from_row(None)
+    # One row whatever is found: each side's columns are NULL when it finds nothing.
+    row = sql.fetchone(
+        f"SELECT w.*, t.* FROM (SELECT 1 AS one) o LEFT JOIN ({who[0]}) w ON 1 = 1 LEFT JOIN ({what[0]}) t ON 1 = 1",
+        who[1] + what[1],
+    )
+    participant = participant_from_row(row)
+    program, reward = _targets_from_row(row, sql.width(Participant))
+    return participant, program, reward
+
+
+def _targets_sql(*, scope: KeyScope, program_id: uuid.UUID, reward_id: uuid.UUID) -> tuple[str, list] | None:
+    """The program, reward and asset's query and parameters; None when the key can see no program at all."""
     p, r, a = sql.Alias(Program, "p"), sql.Alias(Reward, "r"), sql.Alias(Asset, "a")
     reward_on = f"{r.id} = %s AND {r.program_id} = {p.id} AND {r.tenant_id} = {p.tenant_id}"
     query = (
@@ -57,19 +80,23 @@ def catalog_redemption_targets(*, scope: KeyScope, program_id: uuid.UUID, reward
     params = [sql.prep(Reward, "id", reward_id), sql.prep(Program, "id", program_id), sql.prep(Program, "tenant_id", scope.tenant_id)]
     if not scope.all_programs:
         if not scope.program_ids:
-            raise NotFound("Unknown program.")
+            return None
         programs, program_params = sql.in_list(Program, "id", sorted(scope.program_ids))
         query += f" AND {p.id} {programs}"
         params += program_params
-    row = sql.fetchone(query, params)
-    if row is None:
+    return query, params
+
+
+def _targets_from_row(row, start: int = 0) -> tuple[Program, Reward]:
+    """The program and reward (with its asset) :func:`_targets_sql` selected at ``row[start:]``, or ``NotFound``."""
+    if row is None or row[start] is None:
         raise NotFound("Unknown program.")
-    program_width = sql.width(Program)
-    if row[program_width] is None:
+    reward_at = start + sql.width(Program)
+    if row[reward_at] is None:
         raise NotFound("Unknown reward.")
-    reward = sql.from_row(Reward, row, program_width)
-    reward.asset = sql.from_row(Asset, row, program_width + sql.width(Reward))
-    return sql.from_row(Program, row), reward
+    reward = sql.from_row(Reward, row, reward_at)
+    reward.asset = sql.from_row(Asset, row, reward_at + sql.width(Reward))
+    return sql.from_row(Program, row, start), reward
 
 
 def participant_reward_count(*, tenant_id: uuid.UUID, reward_id: uuid.UUID, participant_id: uuid.UUID) -> int:

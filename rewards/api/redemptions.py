@@ -35,7 +35,7 @@ from rewards.api.serializers import (
     RedemptionSerializer,
 )
 from rewards.models import Redemption
-from rewards.selectors import catalog_redemption_targets, redemption_get_visible, redemption_list
+from rewards.selectors import catalog_redemption_parties, redemption_get_visible, redemption_list
 from rewards.services import redemption_create_catalog, redemption_create_direct
 
 PARTICIPANT_ID = path_uuid("participant_id", "The participant's id.")
@@ -95,12 +95,18 @@ class ParticipantRedemptionViewSet(ApiViewSet):
         ],
     )
     def catalog(self, request, participant_id):
-        participant = self.get_participant()
-        dry_run = self.query_flag("dry_run")
-        data = self.parse_body(CatalogRedemptionCreateSerializer)
-        key = self.pop_idempotency_key(data)
-        program, reward = catalog_redemption_targets(
-            scope=self.scope, program_id=data.pop("program_id"), reward_id=data.pop("reward_id")
+        try:
+            dry_run = self.query_flag("dry_run")
+            data = self.parse_body(CatalogRedemptionCreateSerializer)
+            key = self.pop_idempotency_key(data)
+        except Exception:
+            self.get_participant()  # the path's participant answers 404 before the body's 400
+            raise
+        participant, program, reward = catalog_redemption_parties(  # one query: the path's and the body's objects
+            scope=self.scope,
+            participant_id=parse_path_uuid(participant_id),
+            program_id=data.pop("program_id"),
+            reward_id=data.pop("reward_id"),
         )
         result = redemption_create_catalog(
             program=program, participant=participant, reward=reward, idempotency_key=key, dry_run=dry_run, **data

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import uuid
 from datetime import UTC, datetime, timedelta
 from decimal import Decimal
 from http import HTTPStatus
@@ -359,6 +360,57 @@ def test_a_malformed_or_unknown_participant_in_the_path_is_404(client_for, funde
     # then
     assert_error(response, HTTPStatus.NOT_FOUND, "not_found")
     assert world_state() == before
+
+
+UNKNOWN_PARTICIPANT = "550e8400-e29b-41d4-a716-446655440000"
+
+
+def test_an_unknown_participant_is_404_before_a_malformed_dry_run_flag(client_for, unit_reward):
+    # when
+    response = client_for.post(catalog_url(UNKNOWN_PARTICIPANT) + "?dry_run=maybe", catalog_body(unit_reward))
+
+    # then
+    assert_error(response, HTTPStatus.NOT_FOUND, "not_found")
+    assert response.json()["error"]["message"] == "Unknown participant."
+
+
+def test_an_unknown_participant_is_404_before_a_malformed_body(client_for, unit_reward):
+    # when
+    response = client_for.generic("POST", catalog_url(UNKNOWN_PARTICIPANT), "not json", content_type="application/json")
+
+    # then
+    assert_error(response, HTTPStatus.NOT_FOUND, "not_found")
+    assert response.json()["error"]["message"] == "Unknown participant."
+
+
+def test_an_unknown_participant_is_named_before_an_unknown_program_and_reward(client_for):
+    # given
+    body = {"program_id": str(uuid.uuid4()), "reward_id": str(uuid.uuid4())}
+
+    # when
+    response = client_for.post(catalog_url(UNKNOWN_PARTICIPANT), body)
+
+    # then
+    assert_error(response, HTTPStatus.NOT_FOUND, "not_found")
+    assert response.json()["error"]["message"] == "Unknown participant."
+
+
+def test_an_unknown_program_is_named_before_an_unknown_reward(client_for, funded):
+    # when
+    response = post(client_for, funded, {"program_id": str(uuid.uuid4()), "reward_id": str(uuid.uuid4())})
+
+    # then
+    assert_error(response, HTTPStatus.NOT_FOUND, "not_found")
+    assert response.json()["error"]["message"] == "Unknown program."
+
+
+def test_an_unknown_reward_of_a_visible_program_is_named(client_for, funded, program):
+    # when
+    response = post(client_for, funded, {"program_id": str(program.id), "reward_id": str(uuid.uuid4())})
+
+    # then
+    assert_error(response, HTTPStatus.NOT_FOUND, "not_found")
+    assert response.json()["error"]["message"] == "Unknown reward."
 
 
 def test_a_participant_outside_the_keys_programs_is_404(client_for, unit_reward):
