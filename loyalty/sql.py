@@ -24,7 +24,7 @@ from decimal import Decimal
 from functools import cache
 
 from django.db import DEFAULT_DB_ALIAS, connection, connections
-from django.db.models import Model
+from django.db.models import Model, UUIDField
 
 _PLAIN_WORD = re.compile(r"[A-Za-z0-9_]+")
 
@@ -100,9 +100,22 @@ def prep(model: type[Model], attname: str, value):
     """
     ``value`` adapted for ``model.attname``'s column, as the ORM would send it.
     Through the proxy: one value's adaptation touches the connection at most
-    once (text, integer and boolean fields not at all).
+    once (text, integer and boolean fields not at all). A ``uuid.UUID`` for a
+    uuid column of a database with a native uuid type (PostgreSQL) is sent as
+    it is, which is what the field's adaptation returns for it: most values
+    of the hot path are ids.
     """
+    if type(value) is uuid.UUID and _native_uuid(model, attname):
+        return value
     return _field(model, attname).get_db_prep_save(value, connection)
+
+
+@cache
+def _native_uuid(model: type[Model], attname: str) -> bool:
+    """Whether ``model.attname`` is a uuid column (a UUIDField, or a foreign key to one) stored as a native uuid."""
+    field = _field(model, attname)
+    target = field.target_field if field.is_relation else field
+    return isinstance(target, UUIDField) and connection.features.has_native_uuid_field
 
 
 def literal(model: type[Model], attname: str, value) -> str:

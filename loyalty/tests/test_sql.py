@@ -4,7 +4,9 @@ import uuid
 from decimal import Decimal
 
 import pytest
+from django.apps import apps as django_apps
 from django.db import connection
+from django.db.models import UUIDField
 from django.test.utils import CaptureQueriesContext
 
 from loyalty import sql
@@ -204,3 +206,25 @@ def test_an_array_of_uuids_or_numbers_is_sent_as_its_text_literal():
 def test_an_array_literal_refuses_a_value_of_another_type():
     with pytest.raises(TypeError):
         sql.array_param(["00000000-0000-0000-0000-000000000001}"], "uuid")
+
+
+UUID_COLUMNS = [
+    (model, field.attname)
+    for model in django_apps.get_models()
+    for field in model._meta.concrete_fields
+    if isinstance(field.target_field if field.is_relation else field, UUIDField)
+]
+
+
+@pytest.mark.parametrize(("model", "attname"), UUID_COLUMNS, ids=lambda x: getattr(x, "__name__", x))
+def test_a_uuid_is_prepared_for_every_uuid_column_as_its_field_prepares_it(model, attname):
+    value = uuid.uuid4()
+    field = next(field for field in model._meta.concrete_fields if field.attname == attname)
+
+    assert sql.prep(model, attname, value) == field.get_db_prep_save(value, connection)
+
+
+def test_a_uuid_given_as_text_is_prepared_by_its_field():
+    value = uuid.uuid4()
+
+    assert sql.prep(Program, "id", str(value)) == Program._meta.pk.get_db_prep_save(str(value), connection)
