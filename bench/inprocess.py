@@ -15,11 +15,15 @@ machine only ever adds time, so the best chunk is the steadier A/B figure.
 
     .venv/bin/python bench/inprocess.py [REDEMPTIONS]     # default 2000
     .venv/bin/python bench/inprocess.py --reads [READS]  # the reference read instead
+    .venv/bin/python bench/inprocess.py --ratio [N]      # both, alternated: their ratio
 
 ``--reads`` measures the bench's reference read (``GET /api/v1/programs/{id}``
-with the key, wrk's ``drf_get``) the same way: the two figures side by side
-give the redemption's cost per core relative to that read with far less
-noise than two HTTP runs taken one after the other.
+with the key, wrk's ``drf_get``) the same way. ``--ratio`` alternates ten
+chunks of each and prints the median of the ten ratios of their CPU (Python +
+PostgreSQL). It leaves out what HTTP adds to both (gunicorn's parsing, wrk,
+and the cost of each round trip when workers and backends share two busy
+cores, which weighs more on the redemption's eight than on the read's three),
+so it is not the HTTP ratio; use it to compare versions of the code.
 
 Needs the bench database of an earlier ``make bench`` (BENCH_DATABASE_URL,
 default postgres://postgres@127.0.0.1:5432/loyalty_bench) on this machine.
@@ -67,6 +71,7 @@ from loyalty.services import api_key_create  # noqa: E402
 
 WARM_UP = 100
 CHUNKS = 5  # the best chunk is the figure least disturbed by other work on the machine
+PAIRS = 10  # --ratio: chunks of redemptions and of reads, alternated
 
 
 def backend_cpu_seconds() -> float:
@@ -77,7 +82,7 @@ def backend_cpu_seconds() -> float:
     return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
 
 
-def main(count: int, *, reads: bool = False) -> None:
+def main(count: int, *, mode: str = "redemptions") -> None:
     program = Program.objects.get(name="Bench program")
     _, plain_key = api_key_create(name="bench inprocess", program_ids=[program.id])
     with connection.cursor() as cursor:
@@ -115,31 +120,53 @@ def main(count: int, *, reads: bool = False) -> None:
     def read() -> None:  # the bench's reference read (wrk's drf_get): GET /api/v1/programs/{id} with the key
         call("GET", f"/api/v1/programs/{program.id}", b"", "200")
 
-    work, label = (read, "reads (GET /api/v1/programs/{id})") if reads else (redeem, "redemptions")
-
-    for _ in range(WARM_UP):  # caches, prepared statements
-        work()
-    chunks = []  # (python_cpu, pg_cpu, wall) per chunk, seconds per redemption
-    size = max(count // CHUNKS, 1)
-    for _ in range(CHUNKS):
+    def measure(work, size: int) -> tuple[float, float, float]:
+        """Python CPU, PostgreSQL CPU and wall time per call of ``work``, over ``size`` calls."""
         pg_before, cpu_before, wall_before = backend_cpu_seconds(), time.process_time(), time.perf_counter()
         for _ in range(size):
             work()
         wall, cpu = time.perf_counter() - wall_before, time.process_time() - cpu_before
-        chunks.append((cpu / size, (backend_cpu_seconds() - pg_before) / size, wall / size))
+        return cpu / size, (backend_cpu_seconds() - pg_before) / size, wall / size
+
     options = connection.settings_dict["OPTIONS"]
+    settings = (
+        f"server_side_binding={options.get('server_side_binding')}, "
+        f"prepare_threshold={options.get('prepare_threshold')}"
+    )
+    if mode == "ratio":
+        for _ in range(WARM_UP):
+            redeem()
+            read()
+        ratios = []
+        for _ in range(PAIRS):  # alternated, so a change in the machine's speed hits both alike
+            redemption = measure(redeem, max(count // PAIRS, 1))
+            reference = measure(read, max(count // PAIRS, 1))
+            ratios.append((reference[0] + reference[1]) / (redemption[0] + redemption[1]))
+        ratios.sort()
+        print(
+            f"{count} redemptions and {count} reads, alternated in {PAIRS} pairs of chunks ({settings}): "
+            f"CPU (Python + PostgreSQL) of a read / of a redemption: median {100 * ratios[PAIRS // 2]:.1f}% "
+            f"(range {100 * ratios[0]:.1f}-{100 * ratios[-1]:.1f}%)"
+        )
+        return
+
+    work, label = (read, "reads (GET /api/v1/programs/{id})") if mode == "reads" else (redeem, "redemptions")
+    for _ in range(WARM_UP):  # caches, prepared statements
+        work()
+    size = max(count // CHUNKS, 1)
+    chunks = [measure(work, size) for _ in range(CHUNKS)]
 
     def ms(values) -> str:
         return f"{1000 * sum(values) / len(values):.2f} ms (best chunk {1000 * min(values):.2f})"
 
     python_cpu, pg_cpu, wall = zip(*chunks, strict=True)
     print(
-        f"{size * CHUNKS} {label} (server_side_binding={options.get('server_side_binding')}, "
-        f"prepare_threshold={options.get('prepare_threshold')}): each "
+        f"{size * CHUNKS} {label} ({settings}): each "
         f"wall {ms(wall)}, Python CPU {ms(python_cpu)}, PostgreSQL CPU {ms(pg_cpu)}"
     )
 
-
 if __name__ == "__main__":
-    arguments = [argument for argument in sys.argv[1:] if argument != "--reads"]
-    main(int(arguments[0]) if arguments else 2000, reads="--reads" in sys.argv[1:])
+    flags = {"--reads": "reads", "--ratio": "ratio"}
+    arguments = [argument for argument in sys.argv[1:] if argument not in flags]
+    modes = [flags[argument] for argument in sys.argv[1:] if argument in flags]
+    main(int(arguments[0]) if arguments else 2000, mode=modes[0] if modes else "redemptions")
