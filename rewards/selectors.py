@@ -87,7 +87,7 @@ def _targets_sql(*, scope: KeyScope, program_id: uuid.UUID, reward_id: uuid.UUID
     return query, params
 
 
-def _targets_from_row(row, start: int = 0) -> tuple[Program, Reward]:
+def _targets_from_row(row, start: int) -> tuple[Program, Reward]:
     """The program and reward (with its asset) :func:`_targets_sql` selected at ``row[start:]``, or ``NotFound``."""
     if row is None or row[start] is None:
         raise NotFound("Unknown program.")

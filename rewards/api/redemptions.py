@@ -14,6 +14,7 @@ from __future__ import annotations
 from http import HTTPStatus
 
 from drf_spectacular.utils import OpenApiResponse, PolymorphicProxySerializer, extend_schema
+from rest_framework.exceptions import APIException
 from rest_framework.response import Response
 
 from ledger.selectors import asset_get_visible
@@ -22,6 +23,7 @@ from loyalty.api.bound import represented
 from loyalty.api.pagination import LedgerCursorPagination
 from loyalty.api.schema import BODY_ERRORS, IDEMPOTENCY_KEY_HEADER, error_responses, list_error_responses, path_uuid
 from loyalty.api.scoping import parse_path_uuid
+from loyalty.errors import DomainError
 from loyalty.logging import annotate_request
 from loyalty.selectors import program_get_visible
 from participants.selectors import participant_get_visible
@@ -99,8 +101,8 @@ class ParticipantRedemptionViewSet(ApiViewSet):
             dry_run = self.query_flag("dry_run")
             data = self.parse_body(CatalogRedemptionCreateSerializer)
             key = self.pop_idempotency_key(data)
-        except Exception:
-            self.get_participant()  # the path's participant answers 404 before the body's 400
+        except (APIException, DomainError):  # a malformed flag, body or key: 400
+            self.get_participant()  # the path's participant answers 404 first
             raise
         participant, program, reward = catalog_redemption_parties(  # one query: the path's and the body's objects
             scope=self.scope,
