@@ -3,7 +3,7 @@ gunicorn settings for the benchmark (``gunicorn -c bench/gunicorn.conf.py loyalt
 
 Worker model (measured on this 2-core machine, see docs/benchmarks.md): the
 app is CPU-bound Python and each request also waits on 10 database round
-trips (9 statements and the connection health check), so a few more
+trips (7 statements and the connection health check), so a few more
 single-threaded processes than cores keep both cores busy while one worker
 waits on PostgreSQL, without GIL contention. Override
 with BENCH_WORKERS / BENCH_WORKER_CLASS / BENCH_THREADS / BENCH_PORT.

@@ -31,13 +31,16 @@ def wallet_lock(*, participant_id: uuid.UUID, asset: Asset, type: str = Account.
     )
 
 
-def wallet_lock_if_enrolled_sql(*, participant_id: uuid.UUID, asset: Asset, alias: str = "a") -> tuple[str, list]:
+def wallet_lock_if_enrolled_sql(
+    *, participant_id: uuid.UUID, asset: Asset, alias: str = "a", also: str = ""
+) -> tuple[str, list]:
     """
     The locking ``SELECT`` of :func:`wallet_lock_if_enrolled` (every column of
     the wallet, ``sql.select_list(Account, alias)``), for callers that run
-    it inside a larger statement.
+    it inside a larger statement. ``also``: one more condition (without
+    parameters) the wallet's row must meet to be locked.
     """
-    query, params = wallet_if_enrolled_sql(participant_id=participant_id, asset=asset, alias=alias)
+    query, params = wallet_if_enrolled_sql(participant_id=participant_id, asset=asset, alias=alias, also=also)
     # SQLite has no row locks: its writers are serialized by BEGIN IMMEDIATE.
     return (query + " FOR UPDATE" if sql.is_postgresql() else query), params
 

@@ -94,11 +94,14 @@ def account_balance_get(*, account: Account) -> Decimal:
     return total or Decimal(0)
 
 
-def wallet_if_enrolled_sql(*, participant_id: uuid.UUID, asset: Asset, alias: str = "a") -> tuple[str, list]:
+def wallet_if_enrolled_sql(
+    *, participant_id: uuid.UUID, asset: Asset, alias: str = "a", also: str = ""
+) -> tuple[str, list]:
     """
     ``SELECT`` every column of the participant's wallet for ``asset`` if the
     participant is enrolled in the asset's program (the enrolment is an
     ``EXISTS``): no row when there is no wallet yet *or* no enrolment.
+    ``also``: one more condition, without parameters (a caller's gate).
     """
     # By app label, like the models' foreign keys: ledger does not import participants.
     enrollment = apps.get_model("participants", "Enrollment")
@@ -108,7 +111,8 @@ def wallet_if_enrolled_sql(*, participant_id: uuid.UUID, asset: Asset, alias: st
         f"SELECT {sql.select_list(Account, alias)} FROM {wallet} "
         f"WHERE {wallet.type} = %s AND {wallet.asset_id} = %s AND {wallet.participant_id} = %s "
         f"AND {wallet.tenant_id} = %s "
-        f"AND EXISTS (SELECT 1 FROM {e} WHERE {e.participant_id} = {wallet.participant_id} AND {e.program_id} = %s)",
+        f"AND EXISTS (SELECT 1 FROM {e} WHERE {e.participant_id} = {wallet.participant_id} AND {e.program_id} = %s)"
+        + (f" AND {also}" if also else ""),
         [
             sql.prep(Account, "type", Account.Type.WALLET),
             sql.prep(Account, "asset_id", asset.id),

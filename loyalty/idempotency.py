@@ -16,6 +16,10 @@ NOTHING``; the unique index arbitrates races:
 - an in-flight row: PostgreSQL makes the insert wait for that transaction, then
   behaves as one of the two cases above. On SQLite, ``BEGIN IMMEDIATE`` already
   serializes writers.
+
+The catalog redemption sends the claim (:func:`idempotency_claim_sql`) as the
+first part of the statement that locks the wallet, one round trip fewer; the
+wallet's lock is conditioned on the claim, so a taken key locks nothing.
 """
 
 from __future__ import annotations
@@ -76,6 +80,26 @@ def idempotency_claim(
     created. Raises ``IdempotencyKeyReused`` when the key belongs to a
     different request. May block while a concurrent transaction holds the key.
     """
+    claim = idempotency_claim_sql(
+        tenant_id=tenant_id, program_id=program_id, key=key, fingerprint=fingerprint, kind=kind,
+        resource_id=resource_id,
+    )
+    if sql.fetchone(*claim) is not None:
+        return None
+    return idempotency_earlier(tenant_id=tenant_id, program_id=program_id, key=key, fingerprint=fingerprint, kind=kind)
+
+
+def idempotency_claim_sql(
+    *, tenant_id: uuid.UUID, program_id: uuid.UUID, key: str, fingerprint: str, kind: str, resource_id: uuid.UUID
+) -> tuple[str, list]:
+    """
+    The claim of :func:`idempotency_claim` as ``(sql, params)``: ``INSERT ...
+    ON CONFLICT DO NOTHING RETURNING id``, one row back when the caller now
+    owns the key, none when an earlier request holds it (then
+    :func:`idempotency_earlier` tells which). For a caller that runs the claim
+    as the first part of a larger statement (the catalog redemption's
+    ``rewards.locks.wallet_lock_and_count_add``).
+    """
     insert, params = sql.insert_values(
         IdempotencyRecord,
         tenant_id=tenant_id,
@@ -87,9 +111,16 @@ def idempotency_claim(
         created_at=timezone.now(),
     )
     column = partial(sql.column, IdempotencyRecord)
-    on_conflict = f"ON CONFLICT ({column('program_id')}, {column('key')}) DO NOTHING RETURNING {column('id')}"
-    if sql.fetchone(f"{insert} {on_conflict}", params) is not None:
-        return None
+    return f"{insert} ON CONFLICT ({column('program_id')}, {column('key')}) DO NOTHING RETURNING {column('id')}", params
+
+
+def idempotency_earlier(*, tenant_id: uuid.UUID, program_id: uuid.UUID, key: str, fingerprint: str, kind: str) -> uuid.UUID:
+    """
+    After a claim that found ``key`` taken (the request holding it has
+    committed: the claim waited for it): the id of the record an identical
+    earlier request created. Raises ``IdempotencyKeyReused`` when the key
+    belongs to a different request.
+    """
     existing = IdempotencyRecord.objects.only("fingerprint", "kind", "resource_id").get(
         tenant_id=tenant_id, program_id=program_id, key=key
     )

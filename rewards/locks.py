@@ -329,38 +329,62 @@ def participant_count_add(
 
 
 def wallet_lock_and_count_add(
-    *, participant_id: uuid.UUID, asset: Asset, reward_id: uuid.UUID, units: int, limit: int | None
-) -> tuple[Account | None, bool | None]:
+    *,
+    participant_id: uuid.UUID,
+    asset: Asset,
+    reward_id: uuid.UUID,
+    units: int,
+    limit: int | None,
+    claim: tuple[str, list] | None = None,
+) -> tuple[bool, Account | None, bool | None]:
     """
-    Steps 3 and 5 of the lock order: lock the participant's wallet (if the
-    participant is enrolled, see ``ledger.locks.wallet_lock_if_enrolled``),
-    then add ``units`` to their count of the reward (``participant_count_add``).
+    Steps 0, 3 and 5 of the lock order: claim the idempotency key (``claim``,
+    ``loyalty.idempotency.idempotency_claim_sql``, if the request has one),
+    lock the participant's wallet (if the participant is enrolled, see
+    ``ledger.locks.wallet_lock_if_enrolled``), then add ``units`` to their
+    count of the reward (``participant_count_add``).
 
-    Returns ``(wallet, within_limit)``. When no wallet was locked (none yet,
-    or not enrolled) the count is not touched and ``within_limit`` is None.
-    On PostgreSQL this is one statement: the counter's upsert reads its row
+    Returns ``(claimed, wallet, within_limit)``. ``claimed`` is False when an
+    earlier request holds the key: then nothing was locked or counted. When
+    no wallet was locked (none yet, or not enrolled) the count is not touched
+    and ``within_limit`` is None. On PostgreSQL this is one statement: the
+    wallet's locking ``SELECT`` is conditioned on the claim's row (so it runs,
+    and locks, only after the claim), and the counter's upsert reads its row
     from the locked wallet's ``WITH``, so the wallet is locked first.
     """
     if not count_within_limit(held=0, units=units, limit=limit) or not sql.is_postgresql():
+        if claim is not None and sql.fetchone(*claim) is None:
+            return False, None, None
         wallet = wallet_lock_if_enrolled(participant_id=participant_id, asset=asset)
         if wallet is None:
-            return None, None
-        return wallet, participant_count_add(
+            return True, None, None
+        return True, wallet, participant_count_add(
             tenant_id=asset.tenant_id, reward_id=reward_id, participant_id=participant_id, units=units, limit=limit
         )
-    wallet_sql, wallet_params = wallet_lock_if_enrolled_sql(participant_id=participant_id, asset=asset)
+    ctes, params, claimed = [], [], "1"
+    if claim is not None:
+        ctes.append(f"k AS ({claim[0]})")
+        params += claim[1]
+        claimed = "(SELECT count(*) FROM k)"
+    wallet_sql, wallet_params = wallet_lock_if_enrolled_sql(
+        participant_id=participant_id, asset=asset, also="" if claim is None else "EXISTS (SELECT FROM k)"
+    )
     count_sql, count_params = _count_add_sql(
         tenant_id=asset.tenant_id, reward_id=reward_id, participant_id=participant_id, units=units, limit=limit,
         source="w",
     )
+    ctes += [f"w AS ({wallet_sql})", f"c AS ({count_sql})"]
     row = sql.fetchone(
-        f"WITH w AS ({wallet_sql}), c AS ({count_sql}) "
-        f"SELECT {sql.select_list(Account, 'w')}, (SELECT count(*) FROM c) FROM w",
-        wallet_params + count_params,
+        f"WITH {', '.join(ctes)} "
+        f"SELECT {claimed}, (SELECT count(*) FROM c), {sql.select_list(Account, 'w')} "
+        f"FROM (VALUES (1)) AS one LEFT JOIN w ON TRUE",
+        params + wallet_params + count_params,
     )
-    if row is None:
-        return None, None
-    return sql.from_row(Account, row), row[-1] == 1
+    if row[0] != 1:
+        return False, None, None
+    if row[2] is None:  # the wallet's id: no wallet locked
+        return True, None, None
+    return True, sql.from_row(Account, row, start=2), row[1] == 1
 
 
 def participant_count_release(

@@ -12,8 +12,11 @@ A catalog redemption is **decided**, then **applied**:
   (``rewards/locks.py``), one round trip per step:
 
   1. claim the idempotency key, or answer with the earlier redemption;
-  2. lock the wallet and add the units to the participant's count (one
-     statement), then check every rule against what is now locked;
+  2. lock the wallet and add the units to the participant's count, then
+     check every rule against what is now locked. Steps 1 and 2 are one
+     statement on PostgreSQL: the wallet's lock is conditioned on the claim,
+     so a key an earlier request holds locks and counts nothing (an inactive
+     program's request claims its key alone, then is refused);
   3. post the entry: the entry, its lines and the wallet's balance (one
      statement, ``journal_entry_post``);
   4. record the redemption and, last, take the units with the reward's
@@ -63,7 +66,7 @@ from loyalty.errors import (
     ServiceUnavailable,
     ValidationFailed,
 )
-from loyalty.idempotency import idempotency_replay, request_fingerprint
+from loyalty.idempotency import idempotency_claim_sql, idempotency_earlier, idempotency_replay, request_fingerprint
 from loyalty.models import IdempotencyRecord, Program
 from loyalty.money import amount_check_scale, format_amount
 from loyalty.services import Created
@@ -329,10 +332,14 @@ def _apply(request: _Request, decision: CatalogDecision) -> Created:
     """Apply a decided catalog redemption in the caller's transaction (steps 1-4 above)."""
     now = timezone.now()
     redemption_id = uuid.uuid4()
-    earlier = _claim(request, redemption_id)
-    if earlier is not None:
-        return Created(earlier, False)
-    wallet = _lock_and_check(request, decision, now=now)
+    if not request.program.is_active:  # the key first: a replay still answers with its redemption
+        earlier = _claim(request, redemption_id)
+        if earlier is not None:
+            return Created(earlier, False)
+        raise ProgramNotActive()
+    claimed, wallet = _claim_lock_and_check(request, decision, redemption_id=redemption_id, now=now)
+    if not claimed:
+        return Created(_earlier(request), False)
     redemption = decision.new_redemption(
         program=request.program,
         participant=request.participant,
@@ -347,7 +354,7 @@ def _apply(request: _Request, decision: CatalogDecision) -> Created:
 
 
 def _claim(request: _Request, redemption_id: uuid.UUID) -> Redemption | None:
-    """Step 1: claim the key for ``redemption_id``; the earlier identical redemption if there is one."""
+    """Step 1 alone: claim the key for ``redemption_id``; the earlier identical redemption if there is one."""
     return idempotency_replay(
         tenant_id=request.program.tenant_id,
         program_id=request.program.id,
@@ -355,23 +362,58 @@ def _claim(request: _Request, redemption_id: uuid.UUID) -> Redemption | None:
         fingerprint=request.fingerprint,
         kind=IdempotencyRecord.Kind.REDEMPTION,
         resource_id=redemption_id,
-        load=lambda id: Redemption.objects.select_related("asset").get(id=id, tenant_id=request.program.tenant_id),
+        load=lambda id: _load(id, tenant_id=request.program.tenant_id),
     )
 
 
-def _lock_and_check(request: _Request, decision: CatalogDecision, *, now: datetime) -> Account | None:
-    """Step 2: lock the wallet and the counter, then check every rule in the contract's order."""
+def _earlier(request: _Request) -> Redemption:
+    """The redemption of an identical earlier request that holds the key (``IdempotencyKeyReused`` if different)."""
+    program = request.program
+    earlier_id = idempotency_earlier(
+        tenant_id=program.tenant_id,
+        program_id=program.id,
+        key=request.idempotency_key,
+        fingerprint=request.fingerprint,
+        kind=IdempotencyRecord.Kind.REDEMPTION,
+    )
+    return _load(earlier_id, tenant_id=program.tenant_id)
+
+
+def _load(redemption_id: uuid.UUID, *, tenant_id: uuid.UUID) -> Redemption:
+    return Redemption.objects.select_related("asset").get(id=redemption_id, tenant_id=tenant_id)
+
+
+def _claim_lock_and_check(
+    request: _Request, decision: CatalogDecision, *, redemption_id: uuid.UUID, now: datetime
+) -> tuple[bool, Account | None]:
+    """
+    Steps 1 and 2: claim the key (if the request has one) for
+    ``redemption_id``, lock the wallet and the counter (one statement on
+    PostgreSQL), then check every rule in the contract's order. Returns
+    ``(claimed, wallet)``: not claimed when an earlier request holds the key
+    (nothing was locked or counted).
+    """
     program, participant, reward = request.program, request.participant, decision.reward
-    if not program.is_active:
-        raise ProgramNotActive()
-    # The wallet, then the counter: one round trip on PostgreSQL.
-    wallet, within_limit = wallet_lock_and_count_add(
+    claim = None
+    if request.idempotency_key is not None:
+        claim = idempotency_claim_sql(
+            tenant_id=program.tenant_id,
+            program_id=program.id,
+            key=request.idempotency_key,
+            fingerprint=request.fingerprint,
+            kind=IdempotencyRecord.Kind.REDEMPTION,
+            resource_id=redemption_id,
+        )
+    claimed, wallet, within_limit = wallet_lock_and_count_add(
         participant_id=participant.id,
         asset=reward.asset,
         reward_id=reward.id,
         units=decision.units,
         limit=reward.max_per_participant,
+        claim=claim,
     )
+    if not claimed:
+        return False, None
     if wallet is None:
         enrolment_check(participant=participant, program=program)
     reward_rules_check(decision, now=now)
@@ -388,7 +430,7 @@ def _lock_and_check(request: _Request, decision: CatalogDecision, *, now: dateti
         balance_check(decision, wallet=wallet)
     except DomainError as refusal:
         _refuse(decision, refusal, now=now)
-    return wallet
+    return True, wallet
 
 
 def _refuse(decision: CatalogDecision, refusal: DomainError, *, now: datetime) -> NoReturn:

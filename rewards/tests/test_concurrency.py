@@ -191,6 +191,45 @@ def test_twenty_racers_with_one_idempotency_key_make_one_redemption(program, ass
     assert_ledger_consistent()
 
 
+def test_a_repeat_with_a_taken_key_waits_for_no_lock_of_the_wallet(program, asset):
+    # given: the first redemption, then another transaction holding the participant's wallet
+    reward = RewardFactory(asset=asset, unit_cost=Decimal("10.00"), max_total=100)
+    participant = funded_participant(program, asset, "100.00")
+    first = redemption_create_catalog(program=program, participant=participant, reward=load(reward),
+                                      idempotency_key="order-1").record
+    holding, release = threading.Event(), threading.Event()
+
+    def hold_the_wallet():
+        try:
+            with transaction.atomic():
+                Account.objects.select_for_update().get(participant=participant, type=Account.Type.WALLET)
+                holding.set()
+                release.wait(JOIN_TIMEOUT)
+        finally:
+            connection.close()
+
+    holder = threading.Thread(target=hold_the_wallet, name="wallet-holder")
+    holder.start()
+    assert holding.wait(30)
+
+    # when: a lock wait would fail after a second
+    try:
+        with connection.cursor() as cursor:
+            cursor.execute("SET lock_timeout = '1s'")
+        repeat = redemption_create_catalog(program=program, participant=participant, reward=load(reward),
+                                           idempotency_key="order-1")
+    finally:
+        release.set()
+        holder.join(JOIN_TIMEOUT)
+        with connection.cursor() as cursor:
+            cursor.execute("RESET lock_timeout")
+
+    # then: the claim found the key taken, and the wallet's lock was conditioned on it
+    assert (repeat.created, repeat.record.id) == (False, first.id)
+    assert wallet_balance(participant, asset) == Decimal("90.00")
+    assert ParticipantRewardCount.objects.get(participant=participant, reward=reward).count == 1
+
+
 def test_twenty_racers_get_exactly_the_participants_limit_of_three(program, asset):
     # given
     reward = RewardFactory(asset=asset, unit_cost=Decimal("1.00"), max_per_participant=3)

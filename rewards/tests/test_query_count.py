@@ -19,6 +19,8 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
 from ledger.tests.factories import fund
+from loyalty.errors import ProgramNotActive
+from loyalty.models import Program
 from participants.services import accrual_create
 from participants.tests.factories import ParticipantFactory
 from rewards.models import Redemption, Reward
@@ -87,13 +89,28 @@ def test_a_catalog_redemption_issues_3_statements(program, funded, reward):
     assert_count(context, 3, CATALOG)
 
 
-def test_a_catalog_redemption_with_an_idempotency_key_issues_4_statements(program, funded, reward):
+def test_a_catalog_redemption_with_an_idempotency_key_claims_it_in_the_wallets_statement(program, funded, reward):
     # when
     with Statements() as context:
         redemption_create_catalog(program=program, participant=funded, reward=reward, idempotency_key="k-1")
 
     # then
-    assert_count(context, 4, f"the key's INSERT ... ON CONFLICT DO NOTHING, then {CATALOG}")
+    assert_count(context, 3, f"the key's INSERT ... ON CONFLICT DO NOTHING joined to the first of: {CATALOG}")
+    assert context.sql[0].startswith('WITH k AS (INSERT INTO "loyalty_idempotencyrecord"')
+
+
+def test_a_catalog_redemption_for_an_inactive_program_claims_its_key_alone(program, funded, reward):
+    # given
+    program.status = Program.Status.INACTIVE
+
+    # when
+    with Statements() as context, pytest.raises(ProgramNotActive):
+        redemption_create_catalog(program=program, participant=funded, reward=reward, idempotency_key="k-1")
+
+    # then: the key's claim, nothing locked, rolled back
+    statements = [sql.split("(")[0] for sql in context.sql]
+    assert context.transaction_control == ["BEGIN"]
+    assert statements == ['INSERT INTO "loyalty_idempotencyrecord" ', "ROLLBACK"]
 
 
 def test_an_idempotent_repeat_of_a_catalog_redemption_issues_3_statements(program, funded, reward):
@@ -104,9 +121,12 @@ def test_an_idempotent_repeat_of_a_catalog_redemption_issues_3_statements(progra
     with Statements() as context:
         redemption_create_catalog(program=program, participant=funded, reward=reward, idempotency_key="k-1")
 
-    # then
+    # then: the claim locks and counts nothing when the key is taken
     assert_count(
-        context, 3, "the key's INSERT ... ON CONFLICT DO NOTHING, SELECT the key's record, SELECT the redemption"
+        context,
+        3,
+        "the key's INSERT ... ON CONFLICT DO NOTHING with the wallet's lock conditioned on it, SELECT the key's "
+        "record, SELECT the redemption",
     )
 
 
@@ -176,7 +196,7 @@ def test_a_unit_reversal_issues_13_statements(program, funded, reward):
     )
 
 
-def test_a_catalog_redemption_through_the_api_sends_8_statements_begin_and_commit_included(
+def test_a_catalog_redemption_through_the_api_sends_7_statements_begin_and_commit_included(
     program, funded, reward, client_for
 ):
     # given: a first request has warmed the process caches, as in a running worker
@@ -191,11 +211,10 @@ def test_a_catalog_redemption_through_the_api_sends_8_statements_begin_and_commi
     # then: the whole request, BEGIN and COMMIT included (issue: at most 10)
     assert response.status_code == 201
     kinds = [" ".join(q["sql"].split()[:3]) for q in context.captured_queries]
-    assert len(context.captured_queries) == 8, "\n".join(kinds)
+    assert len(context.captured_queries) == 7, "\n".join(kinds)
     assert kinds[2:] == [
         "BEGIN",
-        'INSERT INTO "loyalty_idempotencyrecord"',  # the key
-        "WITH w AS",  # the wallet FOR UPDATE, then the per-participant count
+        "WITH k AS",  # the key, then the wallet FOR UPDATE (if the key was claimed), then the per-participant count
         'WITH s0 AS',  # the entry, its lines, the wallet's balance
         'WITH s0 AS',  # the redemption, its event and deliveries, then the reward's guarded UPDATE
         "COMMIT",
@@ -242,7 +261,7 @@ def test_an_idempotent_repeat_of_a_codes_redemption_answers_its_codes_with_one_s
     assert sum("rewards_rewardcode" in q["sql"] for q in context.captured_queries) == 1
 
 
-def test_a_codes_redemption_through_the_api_sends_9_statements_begin_and_commit_included(
+def test_a_codes_redemption_through_the_api_sends_8_statements_begin_and_commit_included(
     program, funded, code_reward, client_for
 ):
     # given: a first request has warmed the process caches, as in a running worker
@@ -254,14 +273,13 @@ def test_a_codes_redemption_through_the_api_sends_9_statements_begin_and_commit_
     with CaptureQueriesContext(connection) as context:
         response = client_for.post(url, {**body, "idempotency_key": "k-1"})
 
-    # then: one statement more than a plain reward's 8, within the issue's 10; the event carries the code
+    # then: one statement more than a plain reward's 7, within the issue's 10; the event carries the code
     assert response.status_code == 201
     kinds = [" ".join(q["sql"].split()[:3]) for q in context.captured_queries]
-    assert len(context.captured_queries) == 9, "\n".join(kinds)
+    assert len(context.captured_queries) == 8, "\n".join(kinds)
     assert kinds[2:] == [
         "BEGIN",
-        'INSERT INTO "loyalty_idempotencyrecord"',  # the key
-        "WITH w AS",  # the wallet FOR UPDATE, then the per-participant count
+        "WITH k AS",  # the key, then the wallet FOR UPDATE (if the key was claimed), then the per-participant count
         'WITH s0 AS',  # the entry, its lines, the wallet's balance, the lots' allocation
         'UPDATE "rewards_rewardcode" SET',  # the code, FOR UPDATE SKIP LOCKED
         'WITH s0 AS',  # the redemption, its event and deliveries, then the reward's guarded UPDATE
