@@ -35,11 +35,20 @@ FROM bench_grow g
 UNION ALL
 SELECT gen_random_uuid(), tenant_id, 'CREDIT', 1.00, wallet_id, asset_id, entry_id FROM bench_grow;
 
+-- Each accrual is a released lot of 1.00 (the bench asset has no expiry) with its accrual.created event
+-- (the event's data is the accrual's row, as the service's event shows it). The lot's created_at is
+-- now(), after the setup's lots, so redemptions keep spending the setup's lot first (the same work per
+-- redemption as before the growth); the entries carry the spread-out past timestamps.
 INSERT INTO participants_accrual (id, tenant_id, amount, description, idempotency_key, created_at, asset_id,
-                                  journal_entry_id, program_id, participant_id)
-SELECT accrual_id, tenant_id, 1.00, 'Bench ledger growth', NULL, created_at, asset_id, entry_id, program_id,
-       participant_id
+                                  journal_entry_id, program_id, participant_id, available_at, released,
+                                  expires_at, remaining, spent_amount, expired_amount, reversed_amount)
+SELECT accrual_id, tenant_id, 1.00, 'Bench ledger growth', NULL, now(), asset_id, entry_id, program_id,
+       participant_id, now(), true, NULL, 1.00, 0, 0, 0
 FROM bench_grow;
+
+INSERT INTO events_event (id, type, created_at, data, program_id, tenant_id)
+SELECT gen_random_uuid(), 'accrual.created', a.created_at, to_jsonb(a), a.program_id, a.tenant_id
+FROM participants_accrual a JOIN bench_grow g ON g.accrual_id = a.id;
 
 UPDATE ledger_account a
 SET balance = a.balance + g.n * 1.00, updated_at = now()
@@ -50,6 +59,7 @@ WHERE a.id = g.wallet_id;
 ANALYZE ledger_journalentry;
 ANALYZE ledger_journalline;
 ANALYZE participants_accrual;
+ANALYZE events_event;
 COMMIT;
 
 SELECT count(*) AS journal_lines FROM ledger_journalline;
