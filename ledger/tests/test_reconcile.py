@@ -981,6 +981,21 @@ def test_the_snapshot_is_read_only(mix):
 
 @pytest.mark.django_db(transaction=True)
 @pytest.mark.postgres
+def test_the_snapshot_plans_no_nested_loops_and_only_for_itself():
+    # when
+    with read_only_snapshot(), connection.cursor() as cursor:
+        cursor.execute("SHOW enable_nestloop")
+        inside = cursor.fetchone()[0]
+    with connection.cursor() as cursor:
+        cursor.execute("SHOW enable_nestloop")
+        after = cursor.fetchone()[0]
+
+    # then: a stale statistic cannot turn a check's anti-join into a loop over a sequential scan
+    assert (inside, after) == ("off", "on")
+
+
+@pytest.mark.django_db(transaction=True)
+@pytest.mark.postgres
 def test_the_snapshot_does_not_see_what_commits_while_it_runs(mix):
     # given
     def redeem_elsewhere():
