@@ -356,11 +356,7 @@ def _apply(request: _Request, decision: CatalogDecision) -> Created:
 def _claim(request: _Request, redemption_id: uuid.UUID) -> Redemption | None:
     """Step 1 alone: claim the key for ``redemption_id``; the earlier identical redemption if there is one."""
     return idempotency_replay(
-        tenant_id=request.program.tenant_id,
-        program_id=request.program.id,
-        key=request.idempotency_key,
-        fingerprint=request.fingerprint,
-        kind=IdempotencyRecord.Kind.REDEMPTION,
+        **_key(request),
         resource_id=redemption_id,
         load=lambda id: _load(id, tenant_id=request.program.tenant_id),
     )
@@ -368,15 +364,19 @@ def _claim(request: _Request, redemption_id: uuid.UUID) -> Redemption | None:
 
 def _earlier(request: _Request) -> Redemption:
     """The redemption of an identical earlier request that holds the key (``IdempotencyKeyReused`` if different)."""
+    return _load(idempotency_earlier(**_key(request)), tenant_id=request.program.tenant_id)
+
+
+def _key(request: _Request) -> dict:
+    """The request's idempotency key with its program and fingerprint, as ``loyalty.idempotency`` takes them."""
     program = request.program
-    earlier_id = idempotency_earlier(
-        tenant_id=program.tenant_id,
-        program_id=program.id,
-        key=request.idempotency_key,
-        fingerprint=request.fingerprint,
-        kind=IdempotencyRecord.Kind.REDEMPTION,
-    )
-    return _load(earlier_id, tenant_id=program.tenant_id)
+    return {
+        "tenant_id": program.tenant_id,
+        "program_id": program.id,
+        "key": request.idempotency_key,
+        "fingerprint": request.fingerprint,
+        "kind": IdempotencyRecord.Kind.REDEMPTION,
+    }
 
 
 def _load(redemption_id: uuid.UUID, *, tenant_id: uuid.UUID) -> Redemption:
@@ -396,14 +396,7 @@ def _claim_lock_and_check(
     program, participant, reward = request.program, request.participant, decision.reward
     claim = None
     if request.idempotency_key is not None:
-        claim = idempotency_claim_sql(
-            tenant_id=program.tenant_id,
-            program_id=program.id,
-            key=request.idempotency_key,
-            fingerprint=request.fingerprint,
-            kind=IdempotencyRecord.Kind.REDEMPTION,
-            resource_id=redemption_id,
-        )
+        claim = idempotency_claim_sql(**_key(request), resource_id=redemption_id)
     claimed, wallet, within_limit = wallet_lock_and_count_add(
         participant_id=participant.id,
         asset=reward.asset,
