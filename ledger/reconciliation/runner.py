@@ -23,26 +23,29 @@ from loyalty.models import Program
 DEFAULT_EXAMPLES = 10
 # A reconciliation reads the whole ledger: for its transaction only, give its
 # aggregates room in memory (per sort or hash), lift the app's statement
-# timeout, turn JIT compilation off (measured on 1M lines: compiling the
-# big plans cost more than it saved, about 20% of the run), and plan no
-# nested loops. With statistics older than a burst of inserts (autovacuum has
-# not analyzed the table yet), the planner took the movements check's
-# NOT EXISTS over the events for a nested loop around a sequential scan:
-# 10 s instead of 0.17 s on 50,000 lines, and quadratic beyond. Hash and merge
-# joins read each table once whatever the statistics say (1M lines: 11.4-12.6 s
-# with the setting, 12.2-12.3 s without, bench/reconcile_1m.py).
+# timeout, and turn JIT compilation off (measured on 1M lines: compiling the
+# big plans cost more than it saved, about 20% of the run). A whole-ledger
+# reconciliation also plans no nested loops: with statistics older than a
+# burst of inserts (autovacuum has not analyzed the table yet), the planner
+# took the movements check's NOT EXISTS over the events for a nested loop
+# around a sequential scan: 10 s instead of 0.17 s on 50,000 lines, and
+# quadratic beyond. Hash and merge joins read each table once whatever the
+# statistics say (1M lines: 11.4-12.6 s with the setting, 12.2-12.3 s without,
+# bench/reconcile_1m.py). A program's reconciliation and the exports keep the
+# planner's choice: their index lookups into a bigger ledger were not measured
+# without nested loops.
 WORK_MEM = "64MB"
 
 
 @contextmanager
-def read_only_snapshot(using: str = DEFAULT_DB_ALIAS) -> Iterator[None]:
+def read_only_snapshot(using: str = DEFAULT_DB_ALIAS, *, whole_ledger: bool = False) -> Iterator[None]:
     """
     Run the block in one read-only transaction that sees one snapshot.
 
     On PostgreSQL: ``REPEATABLE READ, READ ONLY`` (every statement sees the
     database as of the first one, and nothing can be written), without the
-    app's statement timeout and without nested-loop plans (see ``WORK_MEM``). On SQLite a transaction is
-    already a snapshot.
+    app's statement timeout, and with ``whole_ledger`` without nested-loop
+    plans (see ``WORK_MEM``). On SQLite a transaction is already a snapshot.
     Inside a caller's transaction (tests) the caller's transaction is used
     as it is. The transaction is rolled back at the end: it has nothing to
     commit. ``using`` may be a hot-standby replica (REPEATABLE READ, READ ONLY
@@ -57,7 +60,8 @@ def read_only_snapshot(using: str = DEFAULT_DB_ALIAS) -> Iterator[None]:
                 cursor.execute("SET LOCAL statement_timeout = 0")
                 cursor.execute(f"SET LOCAL work_mem = '{WORK_MEM}'")
                 cursor.execute("SET LOCAL jit = off")
-                cursor.execute("SET LOCAL enable_nestloop = off")
+                if whole_ledger:
+                    cursor.execute("SET LOCAL enable_nestloop = off")
         yield
         transaction.set_rollback(True, using=using)
 
@@ -189,7 +193,7 @@ def reconcile(
     (the read replica for ``reconcile --replica``).
     """
     checks = registered_checks() if checks is None else checks
-    with read_only_snapshot(using):
+    with read_only_snapshot(using, whole_ledger=program_id is None):
         program_must_exist(program_id, using)
         generated_at = timezone.now()
         results = []
